@@ -1,0 +1,195 @@
+//! Building the daemon: connect the store, load the identity, assemble the router, bind the
+//! listener. `run_until_stopped` serves until the shutdown future completes.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::{Config, Mode};
+use crate::error::{ApiError, error_response};
+use crate::identity::BackendIdentity;
+use crate::keychain::KeychainManager;
+use crate::state::{AppInner, AppState};
+use crate::{health, identity, store};
+
+/// A daemon that is bound and ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Builds the daemon of `config`, keeping secrets in the platform keychain (or files).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let keychain = KeychainManager::open(config.identity.keychain, &config.secrets_dir());
+        Self::build_with_keychain(config, keychain).await
+    }
+
+    /// Builds the daemon with a given secret store (tests pass an in-memory keychain).
+    pub async fn build_with_keychain(
+        config: Config,
+        keychain: KeychainManager,
+    ) -> anyhow::Result<Self> {
+        let state = build_state(config, keychain).await?;
+        let http = &state.config.http;
+        if state.config.mode == Mode::Local && !http.bind.is_loopback() {
+            tracing::warn!(
+                bind = %http.bind,
+                "the local daemon is listening beyond this machine: other hosts can reach it"
+            );
+        }
+        let addr = SocketAddr::new(http.bind, http.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        Ok(Self { listener, state })
+    }
+
+    /// The address actually bound (with `--port 0`, the port the OS chose).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let addr = self.local_addr();
+        let identity = &self.state.identity;
+        tracing::info!(
+            %addr,
+            mode = identity.mode.as_str(),
+            backend_id = %identity.backend_id,
+            key_id = %identity.key_id(),
+            "listening on http://{addr}"
+        );
+        let store = self.state.store.clone();
+        let app = router(self.state);
+        let served = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        store.close().await;
+        tracing::info!("stopped");
+        served
+    }
+}
+
+/// Connects the store and loads (or creates) the identity.
+pub async fn build_state(config: Config, keychain: KeychainManager) -> anyhow::Result<AppState> {
+    let db = &config.database;
+    let store = store::connect(db.url.expose(), db.max_connections)
+        .await
+        .with_context(|| format!("cannot open the {} database", db.kind.as_str()))?;
+    let identity = BackendIdentity::load_or_create(&config, store.as_ref(), &keychain)
+        .await
+        .context("cannot load the identity")?;
+    Ok(AppState::new(AppInner {
+        config,
+        store,
+        identity,
+        keychain,
+    }))
+}
+
+/// Every route of the daemon, with the edge layers applied.
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .merge(health::router())
+        .merge(identity::router());
+    with_edge(routes, state)
+}
+
+/// The layers every route shares: JSON errors for unknown routes, wrong methods, oversized
+/// bodies and panics; a span per request; headers that keep responses out of caches and
+/// frames.
+pub fn with_edge(routes: Router<AppState>, state: AppState) -> Router {
+    let limit = state.config.http.body_limit_bytes;
+    routes
+        .fallback(|| async { ApiError::NotFound("no such route".into()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            reject_oversized,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(CatchPanicLayer::custom(|_| {
+            error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error".into(),
+            )
+        }))
+        .with_state(state)
+}
+
+/// One span per request. Only the method and path are recorded: query strings and headers
+/// may carry secrets (launch tokens, bearer tokens).
+fn request_span(request: &Request) -> tracing::Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+}
+
+/// Answers 413 before reading a body whose declared length is over the limit.
+async fn reject_oversized(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > state.config.http.body_limit_bytes as u64) {
+        return ApiError::PayloadTooLarge.into_response();
+    }
+    next.run(request).await
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (what launchd, systemd and Fly send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

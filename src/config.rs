@@ -1,0 +1,515 @@
+//! Configuration: built-in defaults, then the profile file (`config/local.toml` or
+//! `config/hosted.toml`, compiled in), then a `--config` file, then environment variables,
+//! then command-line flags. Loading reads files and the given environment, and writes nothing.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::secret::Secret;
+use crate::store::DatabaseKind;
+
+const LOCAL_PROFILE: &str = include_str!("../config/local.toml");
+const HOSTED_PROFILE: &str = include_str!("../config/hosted.toml");
+
+/// The name used for the data dir, the keychain service and the service files.
+pub const APP_NAME: &str = "backend-8825";
+
+/// Which profile the daemon runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// On the user's machine: loopback only, SQLite, OS keychain, web UI.
+    Local,
+    /// On a server: accounts, many peers, usually Postgres.
+    Hosted,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Local => "local",
+            Mode::Hosted => "hosted",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// The complete, validated configuration of one daemon.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub mode: Mode,
+    pub data_dir: PathBuf,
+    pub http: HttpConfig,
+    pub database: DatabaseConfig,
+    pub identity: IdentityConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    pub bind: IpAddr,
+    pub port: u16,
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    pub body_limit_bytes: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct DatabaseConfig {
+    /// May hold a password, so it is a secret.
+    pub url: Secret<String>,
+    pub kind: DatabaseKind,
+    pub max_connections: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct IdentityConfig {
+    /// Use the OS keychain for the identity key (falls back to `key_file` when none works).
+    pub keychain: bool,
+    /// The identity key as a PKCS#8 PEM, from the environment (hosted deployments).
+    pub key_pem: Option<Secret<String>>,
+    /// An explicit file for the key (read, or written on first start). Unset: the key is
+    /// kept in the keychain or, without one, in `<data_dir>/secrets/`.
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info` or `backend_8825=debug,info`.
+    pub filter: String,
+}
+
+/// Values given on the command line; each one set wins over every other source.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub bind: Option<IpAddr>,
+    pub port: Option<u16>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub config_file: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config in {origin}: {message}")]
+    Parse { origin: String, message: String },
+    #[error("invalid value for {name}: {message}")]
+    Env { name: String, message: String },
+    #[error("cannot find a data directory: set HOME or XDG_DATA_HOME, or pass --data-dir")]
+    NoDataDir,
+    #[error(
+        "hosted mode needs a database: set DATABASE_URL=postgres://... (or pass --database-url; \
+         an explicit sqlite: URL is accepted for a one-user self-host)"
+    )]
+    NoDatabase,
+    #[error("{0}")]
+    Database(String),
+}
+
+/// One layer of configuration as it appears in a TOML file; unknown keys are errors, so a
+/// misspelt key is reported instead of silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Layer {
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    http: HttpLayer,
+    #[serde(default)]
+    database: DatabaseLayer,
+    #[serde(default)]
+    identity: IdentityLayer,
+    #[serde(default)]
+    log: LogLayer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HttpLayer {
+    bind: Option<IpAddr>,
+    port: Option<u16>,
+    body_limit_bytes: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatabaseLayer {
+    url: Option<String>,
+    max_connections: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdentityLayer {
+    keychain: Option<bool>,
+    key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogLayer {
+    format: Option<LogFormat>,
+    filter: Option<String>,
+}
+
+impl Layer {
+    fn parse(text: &str, origin: &str) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Overwrites every field of `self` that `top` sets.
+    fn merge(&mut self, top: Layer) {
+        fn set<T>(slot: &mut Option<T>, value: Option<T>) {
+            if value.is_some() {
+                *slot = value;
+            }
+        }
+        set(&mut self.data_dir, top.data_dir);
+        set(&mut self.http.bind, top.http.bind);
+        set(&mut self.http.port, top.http.port);
+        set(&mut self.http.body_limit_bytes, top.http.body_limit_bytes);
+        set(&mut self.database.url, top.database.url);
+        set(
+            &mut self.database.max_connections,
+            top.database.max_connections,
+        );
+        set(&mut self.identity.keychain, top.identity.keychain);
+        set(&mut self.identity.key_file, top.identity.key_file);
+        set(&mut self.log.format, top.log.format);
+        set(&mut self.log.filter, top.log.filter);
+    }
+}
+
+/// The environment as a plain map, so tests can pass their own without touching the process.
+pub type Env = HashMap<String, String>;
+
+/// The process environment, for `main`.
+pub fn process_env() -> Env {
+    std::env::vars().collect()
+}
+
+impl Config {
+    /// The directory of the owner-only files that hold secrets when no keychain is used.
+    pub fn secrets_dir(&self) -> PathBuf {
+        self.data_dir.join("secrets")
+    }
+
+    /// Builds the configuration of `mode` from every source, in order of precedence.
+    pub fn load(mode: Mode, overrides: &Overrides, env: &Env) -> Result<Config, ConfigError> {
+        let (profile, origin) = match mode {
+            Mode::Local => (LOCAL_PROFILE, "config/local.toml"),
+            Mode::Hosted => (HOSTED_PROFILE, "config/hosted.toml"),
+        };
+        let mut layer = Layer::parse(profile, origin)?;
+        let file = overrides
+            .config_file
+            .clone()
+            .or_else(|| env_path(env, "BACKEND_8825_CONFIG"));
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            layer.merge(Layer::parse(&text, &path.display().to_string())?);
+        }
+        layer.merge(env_layer(mode, env)?);
+        layer.merge(Layer {
+            data_dir: overrides.data_dir.clone(),
+            http: HttpLayer {
+                bind: overrides.bind,
+                port: overrides.port,
+                body_limit_bytes: None,
+            },
+            database: DatabaseLayer {
+                url: overrides.database_url.clone(),
+                max_connections: None,
+            },
+            ..Layer::default()
+        });
+        finish(mode, layer, env)
+    }
+}
+
+fn env_path(env: &Env, name: &str) -> Option<PathBuf> {
+    env.get(name).filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+fn env_parse<T: std::str::FromStr>(env: &Env, name: &str) -> Result<Option<T>, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match env.get(name).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(raw) => raw.parse().map(Some).map_err(|e: T::Err| ConfigError::Env {
+            name: name.to_string(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// The layer the environment gives. `PORT` and `DATABASE_URL` are the platform conventions
+/// of a server, so only the hosted profile reads them; a developer's shell that exports them
+/// for something else does not redirect the local daemon.
+fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
+    let mut port = env_parse::<u16>(env, "BACKEND_8825_PORT")?;
+    let mut url = env
+        .get("BACKEND_8825_DATABASE_URL")
+        .filter(|v| !v.is_empty())
+        .cloned();
+    if mode == Mode::Hosted {
+        port = port.or(env_parse::<u16>(env, "PORT")?);
+        url = url.or_else(|| env.get("DATABASE_URL").filter(|v| !v.is_empty()).cloned());
+    }
+    let format = match env.get("BACKEND_8825_LOG_FORMAT").map(String::as_str) {
+        None | Some("") => None,
+        Some("pretty") => Some(LogFormat::Pretty),
+        Some("json") => Some(LogFormat::Json),
+        Some(other) => {
+            return Err(ConfigError::Env {
+                name: "BACKEND_8825_LOG_FORMAT".into(),
+                message: format!("expected pretty or json, got {other:?}"),
+            });
+        }
+    };
+    let filter = ["BACKEND_8825_LOG", "RUST_LOG"]
+        .iter()
+        .find_map(|name| env.get(*name).filter(|v| !v.is_empty()).cloned());
+    Ok(Layer {
+        data_dir: env_path(env, "BACKEND_8825_DATA_DIR"),
+        http: HttpLayer {
+            bind: env_parse(env, "BACKEND_8825_BIND")?,
+            port,
+            body_limit_bytes: env_parse(env, "BACKEND_8825_BODY_LIMIT_BYTES")?,
+        },
+        database: DatabaseLayer {
+            url,
+            max_connections: env_parse(env, "BACKEND_8825_DATABASE_MAX_CONNECTIONS")?,
+        },
+        identity: IdentityLayer {
+            keychain: env_parse(env, "BACKEND_8825_KEYCHAIN")?,
+            key_file: env_path(env, "BACKEND_8825_IDENTITY_KEY_FILE"),
+        },
+        log: LogLayer { format, filter },
+    })
+}
+
+/// The platform's data directory for this application: `~/Library/Application
+/// Support/backend-8825` on macOS, `$XDG_DATA_HOME/backend-8825` (or
+/// `~/.local/share/backend-8825`) elsewhere.
+pub fn default_data_dir(env: &Env) -> Option<PathBuf> {
+    let home = env.get("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    if cfg!(target_os = "macos") {
+        return home.map(|h| h.join("Library/Application Support").join(APP_NAME));
+    }
+    let xdg = env
+        .get("XDG_DATA_HOME")
+        .filter(|v| Path::new(v).is_absolute())
+        .map(PathBuf::from);
+    xdg.or_else(|| home.map(|h| h.join(".local/share")))
+        .map(|d| d.join(APP_NAME))
+}
+
+fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
+    let data_dir = match layer.data_dir {
+        Some(dir) => dir,
+        None => default_data_dir(env).ok_or(ConfigError::NoDataDir)?,
+    };
+    let data_dir = std::path::absolute(&data_dir).unwrap_or(data_dir);
+    let url = match (layer.database.url, mode) {
+        (Some(url), _) => url,
+        (None, Mode::Local) => format!("sqlite://{}", data_dir.join("backend-8825.db").display()),
+        (None, Mode::Hosted) => return Err(ConfigError::NoDatabase),
+    };
+    let kind = DatabaseKind::from_url(&url).map_err(ConfigError::Database)?;
+    if mode == Mode::Local && kind != DatabaseKind::Sqlite {
+        return Err(ConfigError::Database(
+            "local mode keeps its data in SQLite: give a sqlite: URL or leave the database \
+             URL unset to use the data dir"
+                .into(),
+        ));
+    }
+    let key_pem = env
+        .get("BACKEND_8825_IDENTITY_KEY")
+        .filter(|v| !v.is_empty());
+    Ok(Config {
+        mode,
+        http: HttpConfig {
+            bind: layer.http.bind.unwrap_or(IpAddr::from([127, 0, 0, 1])),
+            port: layer.http.port.unwrap_or(8825),
+            body_limit_bytes: layer.http.body_limit_bytes.unwrap_or(1024 * 1024),
+        },
+        database: DatabaseConfig {
+            url: Secret::new(url),
+            kind,
+            max_connections: layer.database.max_connections.unwrap_or(10).max(1),
+        },
+        identity: IdentityConfig {
+            keychain: layer.identity.keychain.unwrap_or(mode == Mode::Local),
+            key_pem: key_pem.cloned().map(Secret::new),
+            key_file: layer.identity.key_file,
+        },
+        log: LogConfig {
+            format: layer.log.format.unwrap_or(LogFormat::Pretty),
+            filter: layer.log.filter.unwrap_or_else(|| "info".to_string()),
+        },
+        data_dir,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn local_defaults_come_from_the_profile() {
+        let c = Config::load(
+            Mode::Local,
+            &Overrides::default(),
+            &env(&[("HOME", "/home/u")]),
+        )
+        .unwrap();
+        assert_eq!(c.http.bind.to_string(), "127.0.0.1");
+        assert_eq!(c.http.port, 8825);
+        assert!(c.identity.keychain);
+        assert_eq!(c.database.kind, DatabaseKind::Sqlite);
+        if !cfg!(target_os = "macos") {
+            assert_eq!(
+                c.data_dir,
+                PathBuf::from("/home/u/.local/share/backend-8825")
+            );
+        }
+        assert!(
+            c.database
+                .url
+                .expose()
+                .ends_with("backend-8825/backend-8825.db")
+        );
+    }
+
+    #[test]
+    fn hosted_reads_port_and_database_url_and_flags_win() {
+        let e = env(&[
+            ("PORT", "9000"),
+            ("DATABASE_URL", "postgres://db/x"),
+            ("HOME", "/h"),
+        ]);
+        let c = Config::load(Mode::Hosted, &Overrides::default(), &e).unwrap();
+        assert_eq!(
+            (c.http.bind.to_string(), c.http.port),
+            ("0.0.0.0".into(), 9000)
+        );
+        assert_eq!(c.database.kind, DatabaseKind::Postgres);
+        assert_eq!(c.log.format, LogFormat::Json);
+        let flags = Overrides {
+            port: Some(7000),
+            ..Overrides::default()
+        };
+        assert_eq!(
+            Config::load(Mode::Hosted, &flags, &e).unwrap().http.port,
+            7000
+        );
+    }
+
+    #[test]
+    fn local_ignores_the_server_conventions() {
+        let e = env(&[
+            ("PORT", "9000"),
+            ("DATABASE_URL", "postgres://db/x"),
+            ("HOME", "/h"),
+        ]);
+        let c = Config::load(Mode::Local, &Overrides::default(), &e).unwrap();
+        assert_eq!(c.http.port, 8825);
+        assert_eq!(c.database.kind, DatabaseKind::Sqlite);
+    }
+
+    #[test]
+    fn hosted_without_a_database_is_an_error() {
+        let err = Config::load(Mode::Hosted, &Overrides::default(), &env(&[("HOME", "/h")]));
+        assert!(matches!(err, Err(ConfigError::NoDatabase)));
+    }
+
+    #[test]
+    fn wrong_schemes_are_refused_with_a_clear_message() {
+        for url in ["mysql://db/x", "postgress://db/x", "db.sqlite", "http://x"] {
+            let o = Overrides {
+                database_url: Some(url.into()),
+                ..Overrides::default()
+            };
+            let err = Config::load(Mode::Hosted, &o, &env(&[("HOME", "/h")])).unwrap_err();
+            assert!(err.to_string().contains("postgres://"), "{url}: {err}");
+        }
+        let o = Overrides {
+            database_url: Some("postgres://db/x".into()),
+            ..Overrides::default()
+        };
+        let err = Config::load(Mode::Local, &o, &env(&[("HOME", "/h")])).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("local mode keeps its data in SQLite")
+        );
+    }
+
+    #[test]
+    fn a_config_file_overrides_the_profile_and_env_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[http]\nport = 9100\nbody_limit_bytes = 2048\n").unwrap();
+        let o = Overrides {
+            config_file: Some(path.clone()),
+            ..Overrides::default()
+        };
+        let c = Config::load(Mode::Local, &o, &env(&[("HOME", "/h")])).unwrap();
+        assert_eq!((c.http.port, c.http.body_limit_bytes), (9100, 2048));
+        let e = env(&[("HOME", "/h"), ("BACKEND_8825_PORT", "9200")]);
+        assert_eq!(Config::load(Mode::Local, &o, &e).unwrap().http.port, 9200);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[http]\nprot = 1\n").unwrap();
+        let o = Overrides {
+            config_file: Some(path),
+            ..Overrides::default()
+        };
+        let err = Config::load(Mode::Local, &o, &env(&[("HOME", "/h")])).unwrap_err();
+        assert!(err.to_string().contains("prot"), "{err}");
+        let e = env(&[("HOME", "/h"), ("BACKEND_8825_PORT", "eighty")]);
+        let err = Config::load(Mode::Local, &Overrides::default(), &e).unwrap_err();
+        assert!(err.to_string().contains("BACKEND_8825_PORT"), "{err}");
+    }
+
+    #[test]
+    fn debug_output_hides_the_database_url() {
+        let o = Overrides {
+            database_url: Some("postgres://u:hunter2@db/x".into()),
+            ..Overrides::default()
+        };
+        let c = Config::load(Mode::Hosted, &o, &env(&[("HOME", "/h")])).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

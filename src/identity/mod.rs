@@ -1,0 +1,213 @@
+//! `BackendIdentity`: who this backend is (`backend_id`, its RSA identity key) and the public
+//! identity document other backends and the UI read from `GET /identity`.
+
+pub mod backend_id;
+mod keys;
+mod routes;
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, Mode};
+use crate::keychain::{KeychainError, KeychainManager, read_private_file, write_private_file};
+use crate::store::{Store, StoreError};
+
+pub use keys::{IdentityKey, KEY_BITS, KeyError, PublicIdentityKey};
+pub use routes::router;
+
+/// Version of the identity document format.
+pub const IDENTITY_VERSION: &str = "1.0";
+const META_BACKEND_ID: &str = "backend_id";
+
+/// Capabilities each profile advertises in its identity document.
+pub const LOCAL_CAPABILITIES: &[&str] = &["offline", "fast_context", "local_capture"];
+pub const HOSTED_CAPABILITIES: &[&str] = &["accounts", "relay", "telemetry_ingest"];
+
+macro_rules! hex_id {
+    ($(#[$doc:meta])* $name:ident, $len:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                let ok = s.len() == $len
+                    && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                if ok {
+                    Ok(Self(s.to_string()))
+                } else {
+                    Err(format!(concat!(stringify!($name), " must be {} lowercase hex digits"), $len))
+                }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                s.parse()
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+    };
+}
+
+hex_id!(
+    /// A backend's stable id: 32 lowercase hex digits.
+    BackendId,
+    32
+);
+hex_id!(
+    /// Lowercase hex SHA-256 of a public key's DER SubjectPublicKeyInfo.
+    KeyId,
+    64
+);
+
+/// The public identity document, exactly as `GET /identity` serves it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdentityDocument {
+    pub backend_id: BackendId,
+    pub backend_type: Mode,
+    pub public_key: String,
+    pub key_id: KeyId,
+    pub capabilities: Vec<String>,
+    pub version: String,
+}
+
+/// This backend's identity, loaded once at start-up and shared read-only.
+#[derive(Debug)]
+pub struct BackendIdentity {
+    pub backend_id: BackendId,
+    pub mode: Mode,
+    pub key: IdentityKey,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the stored backend_id is corrupt: {0}")]
+    CorruptId(String),
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    #[error("identity key from {origin}: {source}")]
+    Key { origin: String, source: KeyError },
+    #[error("key storage task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+impl BackendIdentity {
+    pub fn key_id(&self) -> &KeyId {
+        self.key.key_id()
+    }
+
+    pub fn document(&self) -> IdentityDocument {
+        let capabilities = match self.mode {
+            Mode::Local => LOCAL_CAPABILITIES,
+            Mode::Hosted => HOSTED_CAPABILITIES,
+        };
+        IdentityDocument {
+            backend_id: self.backend_id.clone(),
+            backend_type: self.mode,
+            public_key: self.key.public().pem().to_string(),
+            key_id: self.key.key_id().clone(),
+            capabilities: capabilities.iter().map(|c| c.to_string()).collect(),
+            version: IDENTITY_VERSION.to_string(),
+        }
+    }
+
+    /// Loads the identity, creating it on first start: the persisted `backend_id` (derived
+    /// and stored if absent) and the identity key (generated and stored if absent).
+    pub async fn load_or_create(
+        config: &Config,
+        store: &dyn Store,
+        keychain: &KeychainManager,
+    ) -> Result<Arc<Self>, IdentityError> {
+        let derived = backend_id::derive(backend_id::machine_id().as_deref(), &config.data_dir);
+        let stored = store.meta_init(META_BACKEND_ID, derived.as_str()).await?;
+        let backend_id: BackendId = stored.parse().map_err(IdentityError::CorruptId)?;
+        let key = load_key(config, keychain, &backend_id).await?;
+        Ok(Arc::new(Self {
+            backend_id,
+            mode: config.mode,
+            key,
+        }))
+    }
+}
+
+/// The keychain entry name of this backend's identity key. It includes the backend id, so
+/// two daemons with two data dirs on one machine keep two keys.
+pub fn key_secret_name(backend_id: &BackendId) -> String {
+    format!("identity-{backend_id}")
+}
+
+async fn load_key(
+    config: &Config,
+    keychain: &KeychainManager,
+    backend_id: &BackendId,
+) -> Result<IdentityKey, IdentityError> {
+    if let Some(pem) = &config.identity.key_pem {
+        let origin = "BACKEND_8825_IDENTITY_KEY".to_string();
+        return IdentityKey::from_pkcs8_pem(pem.expose())
+            .map_err(|source| IdentityError::Key { origin, source });
+    }
+    let keychain = keychain.clone();
+    let name = key_secret_name(backend_id);
+    let key_file = config.identity.key_file.clone();
+    tokio::task::spawn_blocking(move || {
+        let existing = match &key_file {
+            Some(path) => read_private_file(path)?,
+            None => keychain.get(&name)?,
+        };
+        if let Some(pem) = existing {
+            let origin = match &key_file {
+                Some(path) => path.display().to_string(),
+                None => format!("secret {name}"),
+            };
+            return IdentityKey::from_pkcs8_pem(pem.expose())
+                .map_err(|source| IdentityError::Key { origin, source });
+        }
+        let key = IdentityKey::generate().map_err(|source| IdentityError::Key {
+            origin: "generation".into(),
+            source,
+        })?;
+        let pem = key.to_pkcs8_pem();
+        let location = match &key_file {
+            Some(path) => {
+                write_private_file(path, pem.expose().as_bytes())?;
+                path.display().to_string()
+            }
+            None => keychain.set(&name, &pem)?,
+        };
+        tracing::info!(key_id = %key.key_id(), %location, "generated a new identity key");
+        Ok(key)
+    })
+    .await?
+}

@@ -1,0 +1,15 @@
+//! backend-8825: a local-plus-cloud sync daemon. One binary, two profiles (local, hosted)
+//! over one shared [`state::AppState`].
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod identity;
+pub mod keychain;
+pub mod logging;
+pub mod secret;
+pub mod service;
+pub mod state;
+pub mod store;

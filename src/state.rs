@@ -1,0 +1,34 @@
+//! The state every handler shares: one `AppState` per daemon (tests run several in one
+//! process, so nothing here is global).
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::identity::BackendIdentity;
+use crate::keychain::KeychainManager;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState(Arc<AppInner>);
+
+pub struct AppInner {
+    pub config: Config,
+    pub store: Arc<dyn Store>,
+    pub identity: Arc<BackendIdentity>,
+    pub keychain: KeychainManager,
+}
+
+impl AppState {
+    pub fn new(inner: AppInner) -> Self {
+        Self(Arc::new(inner))
+    }
+}
+
+impl Deref for AppState {
+    type Target = AppInner;
+
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}

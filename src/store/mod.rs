@@ -1,0 +1,112 @@
+//! Persistence: one [`Store`] trait, a SQLite and a Postgres implementation, migrations run
+//! on connect. Queries are checked at run time, so building never needs a database.
+
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// The oldest Postgres the migrations and queries are written for.
+pub const MIN_POSTGRES_VERSION_NUM: i32 = 130_000;
+
+/// Meta key of the store's epoch: a random id drawn when the database is created.
+pub const META_EPOCH: &str = "epoch";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+impl DatabaseKind {
+    /// Recognises the URL's scheme. The error names only the scheme, never the URL, which
+    /// may carry a password.
+    pub fn from_url(url: &str) -> Result<Self, String> {
+        if url.starts_with("sqlite:") {
+            return Ok(Self::Sqlite);
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres);
+        }
+        let scheme = match url.split_once(':') {
+            Some((scheme, _)) if !scheme.is_empty() && !scheme.contains('/') => {
+                format!("scheme {scheme:?}")
+            }
+            _ => "a URL without a scheme".to_string(),
+        };
+        Err(format!(
+            "unsupported database URL ({scheme}): expected postgres://USER@HOST/DB \
+             (or postgresql://) or sqlite:PATH"
+        ))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "PostgreSQL {found} is too old: backend-8825 needs {MIN_POSTGRES_VERSION_NUM} or newer"
+    )]
+    PostgresTooOld { found: i32 },
+    #[error("cannot create the database directory {path}: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Url(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything the daemon keeps. Both implementations pass the same contract tests
+/// (`tests/store_contract.rs`).
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn kind(&self) -> DatabaseKind;
+
+    /// Succeeds when the database answers a query.
+    async fn ping(&self) -> StoreResult<()>;
+
+    async fn meta_get(&self, key: &str) -> StoreResult<Option<String>>;
+
+    /// Stores `value` under `key` unless a value is there already, and returns the value
+    /// that is stored: the first writer wins, under any concurrency.
+    async fn meta_init(&self, key: &str, value: &str) -> StoreResult<String>;
+
+    /// Closes the pool; pending queries finish first.
+    async fn close(&self);
+}
+
+/// Connects to the database `url` names, runs its migrations, and makes sure the store has
+/// an epoch.
+pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = match DatabaseKind::from_url(url).map_err(StoreError::Url)? {
+        DatabaseKind::Sqlite => Arc::new(SqliteStore::connect(url, max_connections).await?),
+        DatabaseKind::Postgres => Arc::new(PostgresStore::connect(url, max_connections).await?),
+    };
+    epoch(store.as_ref()).await?;
+    Ok(store)
+}
+
+/// The store's epoch (see [`META_EPOCH`]), drawn the first time it is asked for.
+pub async fn epoch(store: &dyn Store) -> StoreResult<String> {
+    store
+        .meta_init(META_EPOCH, &uuid::Uuid::new_v4().to_string())
+        .await
+}
