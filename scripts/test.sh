@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: formatting, clippy, and every test on SQLite and on Postgres.
+#
+# It needs a PostgreSQL server on 127.0.0.1:5432 (trust auth, user postgres): it starts the
+# machine's cluster if it is installed but stopped, creates a throwaway database for this
+# run, points DATABASE_URL at it and drops it afterwards. Set DATABASE_URL yourself to use
+# another server (the suite then creates its own schemas in that database).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/backend-8825/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+pg_admin_url="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return 0; fi
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    step "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start || true
+  fi
+  for _ in $(seq 1 60); do
+    pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && return 0
+    sleep 0.5
+  done
+  echo "PostgreSQL is not reachable on 127.0.0.1:5432; install and start it, or set DATABASE_URL" >&2
+  exit 1
+}
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  ensure_postgres
+  db="b8825_test_$(date +%s)_$$"
+  psql -q "$pg_admin_url" -c "CREATE DATABASE $db" >/dev/null
+  trap 'psql -q "$pg_admin_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+  export DATABASE_URL="${pg_admin_url%/*}/$db"
+fi
+# The Postgres half of the suite must run: a missing DATABASE_URL fails instead of skipping.
+export BACKEND_8825_REQUIRE_POSTGRES=1
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "cargo test (SQLite and Postgres)"
+cargo test --locked --all-targets

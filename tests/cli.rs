@@ -1,0 +1,335 @@
+//! The real binary, run as a user runs it: serve, restart, refuse bad databases, print the
+//! identity, migrate, install the service file, shut down on SIGTERM.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_backend-8825");
+
+/// The binary with a clean environment: only PATH and a temporary HOME.
+fn command(home: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("BACKEND_8825_LOG", "info");
+    cmd
+}
+
+/// A `serve` process and the address it logged.
+struct Served {
+    child: Child,
+    base: String,
+    log: std::sync::mpsc::Receiver<String>,
+}
+
+fn serve(home: &Path, args: &[&str]) -> Served {
+    let mut cmd = command(home);
+    cmd.arg("serve").args(args);
+    spawn_served(cmd)
+}
+
+/// Spawns a `serve` command and waits for the line that logs the bound address (or fails
+/// if the daemon exits first).
+fn spawn_served(mut cmd: Command) -> Served {
+    let mut child = cmd
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let base = loop {
+        let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(60)) else {
+            panic!(
+                "serve did not log its address; exit: {:?}",
+                child.try_wait()
+            );
+        };
+        if let Some(at) = line.find("listening on http://") {
+            let rest = &line[at + "listening on ".len()..];
+            break rest
+                .split(|c: char| c.is_whitespace() || c == '"')
+                .next()
+                .unwrap()
+                .to_string();
+        }
+    };
+    Served {
+        child,
+        base,
+        log: rx,
+    }
+}
+
+impl Served {
+    /// SIGTERM, then the exit status and the rest of the log.
+    fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        let pid = self.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let status = self.child.wait().unwrap();
+        (status, self.log.try_iter().collect())
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn get_json(url: &str) -> (u16, reqwest::header::HeaderMap, Value) {
+    let response = common::http_client().get(url).send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.json().await.unwrap())
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().unwrap()
+}
+
+#[tokio::test]
+async fn local_serves_identity_keeps_it_across_restarts_and_stops_on_sigterm() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    let first = serve(home.path(), &["--data-dir", data_arg, "--port", "0"]);
+    assert!(
+        first.base.starts_with("http://127.0.0.1:"),
+        "{}",
+        first.base
+    );
+    let (status, _, doc) = get_json(&format!("{}/identity", first.base)).await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["backend_type"], "local");
+    let (status, _, health) = get_json(&format!("{}/health", first.base)).await;
+    assert_eq!((status, &health["status"]), (200, &Value::from("ok")));
+    let (exit, log) = first.terminate();
+    assert!(exit.success(), "clean exit on SIGTERM: {exit:?}");
+    assert!(log.iter().any(|l| l.contains("stopped")), "{log:?}");
+
+    let second = serve(home.path(), &["--data-dir", data_arg, "--port", "0"]);
+    let (_, _, again) = get_json(&format!("{}/identity", second.base)).await;
+    assert_eq!(again, doc, "same data dir, same identity");
+    drop(second);
+
+    let out = run(command(home.path()).args(["identity", "--data-dir", data_arg]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("stdout is only the JSON");
+    assert_eq!(printed, doc);
+
+    let other = home.path().join("other");
+    let out = run(command(home.path()).args(["identity", "--data-dir", other.to_str().unwrap()]));
+    let elsewhere: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(elsewhere["backend_id"], doc["backend_id"]);
+    assert_ne!(elsewhere["key_id"], doc["key_id"]);
+}
+
+#[test]
+fn the_default_data_dir_is_the_platform_one() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(command(home.path()).arg("identity"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = if cfg!(target_os = "macos") {
+        home.path().join("Library/Application Support/backend-8825")
+    } else {
+        home.path().join(".local/share/backend-8825")
+    };
+    assert!(
+        expected.join("backend-8825.db").exists(),
+        "database in {}",
+        expected.display()
+    );
+    let xdg = home.path().join("xdg");
+    let out = run(command(home.path())
+        .env("XDG_DATA_HOME", &xdg)
+        .arg("identity"));
+    assert!(out.status.success());
+    if !cfg!(target_os = "macos") {
+        assert!(xdg.join("backend-8825/backend-8825.db").exists());
+    }
+}
+
+#[test]
+fn bad_database_urls_refuse_to_start_with_a_clear_message() {
+    let home = tempfile::tempdir().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--mode",
+                "hosted",
+                "--database-url",
+                "mysql://root@127.0.0.1/test",
+            ],
+            "unsupported database URL (scheme \"mysql\")",
+        ),
+        (
+            &[
+                "--mode",
+                "hosted",
+                "--database-url",
+                "postgress://u:hunter2@db/x",
+            ],
+            "unsupported database URL (scheme \"postgress\")",
+        ),
+        (&["--mode", "hosted"], "hosted mode needs a database"),
+        (
+            &[
+                "--mode",
+                "local",
+                "--database-url",
+                "postgres://u:hunter2@db/x",
+            ],
+            "local mode keeps its data in SQLite",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = run(command(home.path())
+            .arg("serve")
+            .args(*args)
+            .args(["--port", "0"]));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("hunter2"),
+            "{stderr}"
+        );
+    }
+    let out = run(command(home.path()).args(["serve", "--mode", "cloud"]));
+    assert_eq!(out.status.code(), Some(2), "clap rejects an unknown mode");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: local, hosted"));
+}
+
+#[tokio::test]
+async fn hosted_on_postgres_serves_identity_and_health() {
+    let Some(url) = common::fresh_postgres_schema().await else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let migrate = run(command(home.path())
+        .args(["migrate", "--mode", "hosted"])
+        .env("DATABASE_URL", &url));
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&migrate.stderr)
+            .contains("migrations applied to the postgres database")
+    );
+
+    // DATABASE_URL and PORT as Fly passes them: the hosted profile reads both.
+    let data = home.path().join("data");
+    let mut cmd = command(home.path());
+    cmd.env("DATABASE_URL", &url).env("PORT", "0").arg("serve");
+    cmd.args([
+        "--mode",
+        "hosted",
+        "--bind",
+        "127.0.0.1",
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    let hosted = spawn_served(cmd);
+    let (status, headers, doc) = get_json(&format!("{}/identity", hosted.base)).await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["backend_type"], "hosted");
+    assert_eq!(headers["access-control-allow-origin"], "*");
+    let (status, _, health) = get_json(&format!("{}/health", hosted.base)).await;
+    assert_eq!(status, 200);
+    assert_eq!(health["mode"], "hosted");
+    let (exit, log) = hosted.terminate();
+    assert!(exit.success());
+    // Hosted logs are JSON lines.
+    assert!(
+        log.iter().any(|l| serde_json::from_str::<Value>(l).is_ok()),
+        "{log:?}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn service_install_writes_a_systemd_user_unit_for_this_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("cfg");
+    let data = home.path().join("my data");
+    let out = run(command(home.path()).env("XDG_CONFIG_HOME", &config).args([
+        "service",
+        "install",
+        "--no-start",
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let unit_path = config.join("systemd/user/backend-8825.service");
+    let unit = std::fs::read_to_string(&unit_path).unwrap();
+    let exe = std::fs::canonicalize(BIN).unwrap();
+    let exec = unit.lines().find(|l| l.starts_with("ExecStart=")).unwrap();
+    assert!(exec.contains(&format!("\"{}\"", exe.display())), "{exec}");
+    assert!(exec.contains("\"serve\" \"--mode\" \"local\""), "{exec}");
+    assert!(
+        exec.contains(&format!("\"--data-dir\" \"{}\"", data.display())),
+        "{exec}"
+    );
+    assert!(unit.contains("WantedBy=default.target"));
+    let out = run(command(home.path()).env("XDG_CONFIG_HOME", &config).args([
+        "service",
+        "uninstall",
+        "--no-stop",
+    ]));
+    assert!(out.status.success());
+    assert!(!unit_path.exists());
+}
+
+#[test]
+fn every_command_has_help() {
+    let home = tempfile::tempdir().unwrap();
+    for (args, expect) in [
+        (vec!["--help"], "serve"),
+        (vec!["serve", "--help"], "--database-url"),
+        (vec!["identity", "--help"], "--data-dir"),
+        (vec!["migrate", "--help"], "--database-url"),
+        (vec!["service", "install", "--help"], "--no-start"),
+    ] {
+        let out = run(command(home.path()).args(&args));
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(expect),
+            "{args:?}"
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! Shared test harness: configs on temp data dirs, fresh Postgres schemas, in-process daemons
+//! on loopback.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use backend_8825::app::{Application, build_state};
+use backend_8825::config::{Config, Env, Mode, Overrides};
+use backend_8825::keychain::KeychainManager;
+use backend_8825::state::AppState;
+
+/// Which database a test runs on.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Db {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Db::Sqlite => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The database URL for a daemon whose data dir is `dir`.
+    pub fn url(&self, dir: &Path) -> String {
+        match self {
+            Db::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
+            Db::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+/// SQLite always; Postgres too when `DATABASE_URL` is set (the test script always sets it,
+/// and sets `BACKEND_8825_REQUIRE_POSTGRES=1` so that a missing one fails instead of
+/// silently running half the suite).
+pub async fn databases() -> Vec<Db> {
+    let mut dbs = vec![Db::Sqlite];
+    if let Some(url) = fresh_postgres_schema().await {
+        dbs.push(Db::Postgres(url));
+    }
+    dbs
+}
+
+/// A URL to a new, empty schema in the `DATABASE_URL` database, or `None` without one.
+pub async fn fresh_postgres_schema() -> Option<String> {
+    let Ok(base) = std::env::var("DATABASE_URL") else {
+        assert!(
+            std::env::var("BACKEND_8825_REQUIRE_POSTGRES").is_err(),
+            "BACKEND_8825_REQUIRE_POSTGRES is set but DATABASE_URL is not"
+        );
+        return None;
+    };
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
+        .await
+        .expect("DATABASE_URL must point at a running Postgres");
+    // The schema name is generated above from a UUID: nothing outside the test shapes it.
+    let create = sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"));
+    sqlx::query(create).execute(&mut conn).await.unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{sep}options=-csearch_path%3D{schema}"))
+}
+
+/// An environment with only `HOME` set, so the machine's own variables never leak in.
+pub fn env_with_home(home: &Path) -> Env {
+    [("HOME".to_string(), home.display().to_string())]
+        .into_iter()
+        .collect()
+}
+
+/// The configuration of a daemon in `mode` with its data dir in `dir`, on `db`, on a free
+/// loopback port.
+pub fn config(mode: Mode, dir: &Path, db: &Db) -> Config {
+    config_with_env(mode, dir, db, env_with_home(dir))
+}
+
+pub fn config_with_env(mode: Mode, dir: &Path, db: &Db, env: Env) -> Config {
+    let overrides = Overrides {
+        bind: Some([127, 0, 0, 1].into()),
+        port: Some(0),
+        data_dir: Some(dir.to_path_buf()),
+        database_url: Some(db.url(dir)),
+        config_file: None,
+    };
+    Config::load(mode, &overrides, &env).expect("test config is valid")
+}
+
+/// An in-memory keychain (keyring-core's mock store), shared by the daemons that should see
+/// the same keychain.
+pub fn mock_keychain(dir: &Path) -> KeychainManager {
+    KeychainManager::with_store(
+        keyring_core::mock::Store::new().unwrap(),
+        &dir.join("secrets"),
+    )
+}
+
+/// The state of a daemon, without serving it.
+pub async fn state(mode: Mode, dir: &Path, db: &Db) -> AppState {
+    build_state(config(mode, dir, db), mock_keychain(dir))
+        .await
+        .expect("state builds")
+}
+
+/// A daemon serving on a real loopback socket until dropped.
+pub struct TestDaemon {
+    pub addr: std::net::SocketAddr,
+    pub state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestDaemon {
+    pub async fn start(config: Config, keychain: KeychainManager) -> Self {
+        let app = Application::build_with_keychain(config, keychain)
+            .await
+            .expect("daemon builds");
+        let addr = app.local_addr();
+        let state = app.state().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Stops serving and waits until the daemon has closed its store.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+    }
+}
+
+impl Drop for TestDaemon {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}

@@ -1,0 +1,120 @@
+//! The store contract: the same cases against SQLite and against Postgres.
+
+mod common;
+
+use std::sync::Arc;
+
+use backend_8825::store::{self, DatabaseKind, Store};
+use common::Db;
+
+async fn open(db: &Db, dir: &std::path::Path) -> Arc<dyn Store> {
+    store::connect(&db.url(dir), 5)
+        .await
+        .expect("store connects")
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_the_epoch_survives_a_reconnect() {
+    for db in common::databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let first = open(&db, dir.path()).await;
+        let epoch = store::epoch(first.as_ref()).await.unwrap();
+        first.close().await;
+        let second = open(&db, dir.path()).await;
+        assert_eq!(
+            store::epoch(second.as_ref()).await.unwrap(),
+            epoch,
+            "{}",
+            db.name()
+        );
+        let expected = if matches!(db, Db::Sqlite) {
+            DatabaseKind::Sqlite
+        } else {
+            DatabaseKind::Postgres
+        };
+        assert_eq!(second.kind(), expected);
+    }
+}
+
+#[tokio::test]
+async fn a_fresh_database_has_a_new_epoch() {
+    for db in common::databases().await {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let first = open(&db, a.path()).await;
+        let other = match &db {
+            Db::Sqlite => Db::Sqlite,
+            Db::Postgres(_) => Db::Postgres(common::fresh_postgres_schema().await.unwrap()),
+        };
+        let second = open(&other, b.path()).await;
+        let (e1, e2) = (
+            store::epoch(first.as_ref()).await,
+            store::epoch(second.as_ref()).await,
+        );
+        assert_ne!(e1.unwrap(), e2.unwrap(), "{}", db.name());
+    }
+}
+
+#[tokio::test]
+async fn meta_init_keeps_the_first_value_under_concurrent_writers() {
+    for db in common::databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&db, dir.path()).await;
+        let writers = (0..16).map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move { store.meta_init("race", &format!("value-{i}")).await })
+        });
+        let mut results = Vec::new();
+        for writer in writers {
+            results.push(writer.await.unwrap().unwrap());
+        }
+        let stored = store
+            .meta_get("race")
+            .await
+            .unwrap()
+            .expect("a value was stored");
+        assert!(
+            results.iter().all(|r| *r == stored),
+            "{}: {results:?}",
+            db.name()
+        );
+        assert_eq!(store.meta_init("race", "later").await.unwrap(), stored);
+        assert_eq!(store.meta_get("missing").await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn ping_fails_once_the_store_is_closed() {
+    for db in common::databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&db, dir.path()).await;
+        store.ping().await.unwrap();
+        store.close().await;
+        assert!(store.ping().await.is_err(), "{}", db.name());
+    }
+}
+
+#[tokio::test]
+async fn unsupported_urls_are_errors_not_panics() {
+    for url in [
+        "mysql://root@127.0.0.1/test",
+        "postgress://x/y",
+        "",
+        "just-a-file.db",
+    ] {
+        let err = store::connect(url, 1).await.err().expect("refused");
+        assert!(
+            err.to_string().contains("unsupported database URL"),
+            "{url}: {err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_a_clear_error() {
+    // Port 1 on loopback: nothing listens there.
+    let err = store::connect("postgres://postgres@127.0.0.1:1/none", 1)
+        .await
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("database error"), "{err}");
+}
