@@ -1,0 +1,134 @@
+//! The deployment files: the keys that matter in fly.toml, the Dockerfile and the
+//! LaunchAgent. No container engine runs the image here, so its file is checked as text.
+
+use std::path::{Path, PathBuf};
+
+use backend_8825::service::{ServiceSpec, launch_agent_plist, systemd_unit};
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(repo(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn fly_toml_runs_hosted_on_8080_with_health_check_and_release_migration() {
+    let fly: toml::Table = toml::from_str(&read("fly.toml")).expect("fly.toml parses");
+    let service = fly["http_service"].as_table().expect("[http_service]");
+    assert_eq!(service["internal_port"].as_integer(), Some(8080));
+    let checks = service["checks"]
+        .as_array()
+        .expect("[[http_service.checks]]");
+    assert!(
+        checks
+            .iter()
+            .any(|c| c.get("path").and_then(|p| p.as_str()) == Some("/health"))
+    );
+    assert_eq!(
+        fly["deploy"]["release_command"].as_str(),
+        Some("backend-8825 migrate")
+    );
+    let env = fly["env"].as_table().expect("[env]");
+    assert_eq!(env["BACKEND_8825_MODE"].as_str(), Some("hosted"));
+    assert_eq!(env.get("PORT").and_then(|p| p.as_str()), Some("8080"));
+    for secret in ["DATABASE_URL", "BACKEND_8825_IDENTITY_KEY"] {
+        assert!(
+            !env.contains_key(secret),
+            "{secret} is a secret, never committed in [env]"
+        );
+    }
+    assert!(!read("fly.toml").contains("PRIVATE KEY"));
+}
+
+#[test]
+fn dockerfile_is_multi_stage_release_non_root_and_serves_hosted() {
+    let text = read("Dockerfile");
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let froms = lines.iter().filter(|l| l.starts_with("FROM ")).count();
+    assert!(froms >= 2, "multi-stage build");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("cargo build --release --locked"))
+    );
+    for folder in ["src", "migrations", "config"] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("COPY ") && l.contains(folder)),
+            "the build copies {folder}/ (the binary embeds it)"
+        );
+    }
+    let user = lines
+        .iter()
+        .rev()
+        .find(|l| l.starts_with("USER "))
+        .expect("a USER line");
+    assert!(!user.ends_with(" root") && !user.ends_with(" 0"), "{user}");
+    let cmd = lines
+        .iter()
+        .rev()
+        .find(|l| l.starts_with("CMD "))
+        .expect("a CMD line");
+    assert!(
+        cmd.contains("\"serve\"") && cmd.contains("\"hosted\""),
+        "{cmd}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("EXPOSE") && l.contains("8080"))
+    );
+}
+
+#[test]
+fn the_committed_launch_agent_is_what_service_install_writes() {
+    let committed = plist::Value::from_file(repo("launchd/dev.backend-8825.local.plist"))
+        .expect("the committed plist parses");
+    let spec = ServiceSpec {
+        binary: "/usr/local/bin/backend-8825".into(),
+        data_dir: None,
+        home: "/Users/YOU".into(),
+    };
+    let generated = plist::Value::from_reader_xml(launch_agent_plist(&spec).unwrap().as_bytes())
+        .expect("the generated plist parses");
+    assert_eq!(committed, generated);
+    let dict = generated.as_dictionary().unwrap();
+    assert_eq!(dict["RunAtLoad"].as_boolean(), Some(true));
+    assert_eq!(dict["KeepAlive"].as_boolean(), Some(true));
+    let out = dict["StandardOutPath"].as_string().unwrap();
+    assert!(
+        out.starts_with("/Users/YOU/Library/Logs/backend-8825/"),
+        "{out}"
+    );
+    let args: Vec<&str> = dict["ProgramArguments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    assert_eq!(
+        args,
+        ["/usr/local/bin/backend-8825", "serve", "--mode", "local"]
+    );
+}
+
+#[test]
+fn the_systemd_unit_restarts_the_local_daemon() {
+    let spec = ServiceSpec {
+        binary: "/opt/b 8825/backend-8825".into(),
+        data_dir: Some("/data".into()),
+        home: "/home/u".into(),
+    };
+    let unit = systemd_unit(&spec);
+    assert!(unit.contains(
+        "ExecStart=\"/opt/b 8825/backend-8825\" \"serve\" \"--mode\" \"local\" \"--data-dir\" \"/data\""
+    ));
+    assert!(
+        unit.contains("Restart=always"),
+        "restarts like the LaunchAgent's KeepAlive"
+    );
+    assert!(unit.contains("WantedBy=default.target"));
+}
