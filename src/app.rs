@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
@@ -15,12 +16,13 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Mode};
 use crate::error::{ApiError, error_response};
 use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
 use crate::state::{AppInner, AppState};
-use crate::{health, identity, store};
+use crate::{accounts, health, identity, store};
 
 /// A daemon that is bound and ready to serve.
 pub struct Application {
@@ -93,6 +95,15 @@ impl Application {
 
 /// Connects the store and loads (or creates) the identity.
 pub async fn build_state(config: Config, keychain: KeychainManager) -> anyhow::Result<AppState> {
+    build_state_with_clock(config, keychain, Arc::new(SystemClock)).await
+}
+
+/// [`build_state`] with a given clock (tests move a manual clock across expiries).
+pub async fn build_state_with_clock(
+    config: Config,
+    keychain: KeychainManager,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<AppState> {
     let db = &config.database;
     let store = store::connect(db.url.expose(), db.max_connections)
         .await
@@ -105,6 +116,7 @@ pub async fn build_state(config: Config, keychain: KeychainManager) -> anyhow::R
         store,
         identity,
         keychain,
+        clock,
     }))
 }
 
@@ -112,7 +124,8 @@ pub async fn build_state(config: Config, keychain: KeychainManager) -> anyhow::R
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(health::router())
-        .merge(identity::router());
+        .merge(identity::router())
+        .merge(accounts::router());
     with_edge(routes, state)
 }
 

@@ -7,10 +7,11 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::{Application, build_state, shutdown_signal};
+use crate::clock::SystemClock;
 use crate::config::{Config, Env, Mode, Overrides, process_env};
 use crate::keychain::KeychainManager;
 use crate::service::{self, Platform, ServiceSpec};
-use crate::{logging, store};
+use crate::{accounts, logging, store};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,6 +39,20 @@ pub enum Command {
     Identity(CommonArgs),
     /// Apply the database migrations and exit (Fly's release command).
     Migrate(CommonArgs),
+    /// Manage accounts of the hosted backend.
+    Account {
+        #[command(subcommand)]
+        action: AccountAction,
+    },
+    /// Issue a single-use pairing code (valid 10 minutes) for an account of the hosted
+    /// backend. Prints only the code on stdout: `CODE=$(backend-8825 pairing-code --account me)`.
+    PairingCode {
+        /// The account's name.
+        #[arg(long, value_name = "NAME")]
+        account: String,
+        #[command(flatten)]
+        db: HostedDbArgs,
+    },
     /// Run the local daemon at login: a LaunchAgent on macOS, a systemd user unit on Linux.
     Service {
         #[command(subcommand)]
@@ -72,6 +87,52 @@ pub struct ServeArgs {
     /// Port to listen on; 0 picks a free one and logs it [local: 8825; hosted: $PORT or 8080].
     #[arg(long, value_name = "N")]
     pub port: Option<u16>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountAction {
+    /// Create an account and print its token, once, alone on stdout (only its hash is kept).
+    Create {
+        /// Lowercase letters, digits, '.', '_' or '-'; at most 64 characters.
+        name: String,
+        #[command(flatten)]
+        db: HostedDbArgs,
+    },
+}
+
+/// The hosted backend's database, for commands that act on it directly.
+#[derive(Debug, Args)]
+pub struct HostedDbArgs {
+    /// Database URL [default: $DATABASE_URL].
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Data directory of the hosted backend [default: $BACKEND_8825_DATA_DIR or the
+    /// platform data dir].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A TOML config file (see docs/configuration.md).
+    #[arg(long, value_name = "FILE", env = "BACKEND_8825_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+impl HostedDbArgs {
+    /// Opens the hosted profile's store. Logs go to stderr at `warn`, so stdout carries only
+    /// the secret the command prints.
+    async fn open(self, env: &Env) -> anyhow::Result<std::sync::Arc<dyn store::Store>> {
+        let overrides = Overrides {
+            data_dir: self.data_dir,
+            database_url: self.database_url,
+            config_file: self.config,
+            ..Overrides::default()
+        };
+        let config = Config::load(Mode::Hosted, &overrides, env)?;
+        logging::init(crate::config::LogFormat::Pretty, "warn");
+        let db = &config.database;
+        let store = store::connect(db.url.expose(), db.max_connections)
+            .await
+            .with_context(|| format!("cannot open the {} database", db.kind.as_str()))?;
+        Ok(store)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,6 +199,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             eprintln!("migrations applied to the {} database", db.kind.as_str());
         }
+        Command::Account {
+            action: AccountAction::Create { name, db },
+        } => {
+            let store = db.open(&env).await?;
+            let created = accounts::create_account(store.as_ref(), &SystemClock, &name).await;
+            let (account, token) = created?;
+            store.close().await;
+            eprintln!(
+                "created account {:?} ({}); its token follows, shown only now",
+                account.name, account.id
+            );
+            println!("{}", token.expose());
+        }
+        Command::PairingCode { account, db } => {
+            let store = db.open(&env).await?;
+            let account = accounts::account_named(store.as_ref(), &account).await?;
+            let issued =
+                accounts::issue_pairing_code(store.as_ref(), &SystemClock, &account, None).await?;
+            store.close().await;
+            eprintln!(
+                "pairing code for {:?}, single use, valid until {}",
+                account.name,
+                issued
+                    .expires_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+            println!("{}", issued.code.expose());
+        }
         Command::Service { action } => run_service(action, &env)?,
     }
     Ok(())
@@ -167,8 +256,10 @@ fn run_service(action: ServiceAction, env: &Env) -> anyhow::Result<()> {
             }
         }
         ServiceAction::Uninstall { no_stop } => {
-            let path = service::uninstall(platform, env, &home, !no_stop)?;
-            eprintln!("removed {}", path.display());
+            match service::uninstall(platform, env, &home, !no_stop)? {
+                Some(path) => eprintln!("removed {}", path.display()),
+                None => eprintln!("no service file was installed"),
+            }
         }
     }
     Ok(())

@@ -100,7 +100,7 @@ pub struct Overrides {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("cannot read config file {path}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -336,14 +336,14 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
         (None, Mode::Local) => format!("sqlite://{}", data_dir.join("backend-8825.db").display()),
         (None, Mode::Hosted) => return Err(ConfigError::NoDatabase),
     };
-    let kind = DatabaseKind::from_url(&url).map_err(ConfigError::Database)?;
-    if mode == Mode::Local && kind != DatabaseKind::Sqlite {
+    if mode == Mode::Local && !url.starts_with("sqlite:") {
         return Err(ConfigError::Database(
             "local mode keeps its data in SQLite: give a sqlite: URL or leave the database \
              URL unset to use the data dir"
                 .into(),
         ));
     }
+    let kind = DatabaseKind::from_url(&url).map_err(ConfigError::Database)?;
     let key_pem = env
         .get("BACKEND_8825_IDENTITY_KEY")
         .filter(|v| !v.is_empty());

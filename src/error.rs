@@ -150,3 +150,26 @@ impl<T: Serialize> IntoResponse for ApiJson<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+/// A JSON body that may be absent: an empty body gives `None`; a present one must be JSON
+/// (`Content-Type: application/json`) and valid, exactly as for [`ApiJson`].
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T, S> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // The body's size hint is exact for an empty body, whether it came over the wire
+        // (Content-Length: 0 or none) or was built in-process.
+        if axum::body::HttpBody::size_hint(req.body()).exact() == Some(0) {
+            return Ok(Self(None));
+        }
+        let ApiJson(value) = ApiJson::<T>::from_request(req, state).await?;
+        Ok(Self(Some(value)))
+    }
+}

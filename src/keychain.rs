@@ -15,7 +15,7 @@ use crate::secret::Secret;
 pub enum KeychainError {
     #[error("keychain: {0}")]
     Keyring(#[from] keyring_core::Error),
-    #[error("cannot {action} {path}: {source}")]
+    #[error("cannot {action} {path}")]
     File {
         action: &'static str,
         path: PathBuf,

@@ -1,10 +1,13 @@
 //! backend-8825: a local-plus-cloud sync daemon. One binary, two profiles (local, hosted)
 //! over one shared [`state::AppState`].
 
+pub mod accounts;
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod error;
+pub mod handshake;
 pub mod health;
 pub mod identity;
 pub mod keychain;

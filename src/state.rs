@@ -4,6 +4,7 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
@@ -17,6 +18,7 @@ pub struct AppInner {
     pub store: Arc<dyn Store>,
     pub identity: Arc<BackendIdentity>,
     pub keychain: KeychainManager,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {

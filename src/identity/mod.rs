@@ -117,7 +117,7 @@ pub enum IdentityError {
     CorruptId(String),
     #[error(transparent)]
     Keychain(#[from] KeychainError),
-    #[error("identity key from {origin}: {source}")]
+    #[error("identity key from {origin}")]
     Key { origin: String, source: KeyError },
     #[error("key storage task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
@@ -181,6 +181,7 @@ async fn load_key(
     let keychain = keychain.clone();
     let name = key_secret_name(backend_id);
     let key_file = config.identity.key_file.clone();
+    let mode = config.mode;
     tokio::task::spawn_blocking(move || {
         let existing = match &key_file {
             Some(path) => read_private_file(path)?,
@@ -207,6 +208,13 @@ async fn load_key(
             None => keychain.set(&name, &pem)?,
         };
         tracing::info!(key_id = %key.key_id(), %location, "generated a new identity key");
+        if mode == Mode::Hosted {
+            tracing::warn!(
+                "a hosted backend generated its own identity key: every instance, and every \
+                 redeploy on a fresh disk, will have another one; set BACKEND_8825_IDENTITY_KEY \
+                 (a PKCS#8 PEM secret) to keep one key"
+            );
+        }
         Ok(key)
     })
     .await?

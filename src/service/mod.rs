@@ -124,12 +124,13 @@ pub fn install(
 }
 
 /// Stops the service (unless `stop` is false) and removes its file.
+/// Returns the removed file, or `None` when there was none.
 pub fn uninstall(
     platform: Platform,
     env: &Env,
     home: &Path,
     stop: bool,
-) -> anyhow::Result<PathBuf> {
+) -> anyhow::Result<Option<PathBuf>> {
     let path = platform.service_file(env, home);
     if stop {
         match platform {
@@ -146,12 +147,17 @@ pub fn uninstall(
             }
         }
     }
-    match std::fs::remove_file(&path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+    let removed = match std::fs::remove_file(&path) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
+    };
+    if removed && stop && platform == Platform::Linux {
+        let _ = Command::new("systemctl")
+            .args(["--user", "daemon-reload"])
+            .status();
     }
-    Ok(path)
+    Ok(removed.then_some(path))
 }
 
 fn gui_domain() -> anyhow::Result<String> {

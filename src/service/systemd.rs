@@ -19,7 +19,7 @@ pub fn systemd_unit(spec: &ServiceSpec) -> String {
          \n\
          [Service]\n\
          ExecStart={exec}\n\
-         Restart=on-failure\n\
+         Restart=always\n\
          RestartSec=2\n\
          \n\
          [Install]\n\

@@ -1,6 +1,7 @@
 //! Persistence: one [`Store`] trait, a SQLite and a Postgres implementation, migrations run
 //! on connect. Queries are checked at run time, so building never needs a database.
 
+mod models;
 mod postgres;
 mod sqlite;
 
@@ -8,6 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use models::{Account, NewPairingCode, RedeemedCode, Redemption};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -63,13 +65,26 @@ pub enum StoreError {
         "PostgreSQL {found} is too old: backend-8825 needs {MIN_POSTGRES_VERSION_NUM} or newer"
     )]
     PostgresTooOld { found: i32 },
-    #[error("cannot create the database directory {path}: {source}")]
+    #[error("cannot create the database directory {path}")]
     CreateDir {
         path: String,
         source: std::io::Error,
     },
     #[error("{0}")]
     Url(String),
+    /// A unique value (an account name, ...) exists already.
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to [`StoreError::Conflict`].
+    pub(crate) fn unique(err: sqlx::Error, what: &'static str) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict(what),
+            _ => Self::Database(err),
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -88,6 +103,19 @@ pub trait Store: Send + Sync + 'static {
     /// Stores `value` under `key` unless a value is there already, and returns the value
     /// that is stored: the first writer wins, under any concurrency.
     async fn meta_init(&self, key: &str, value: &str) -> StoreResult<String>;
+
+    /// Creates an account; [`StoreError::Conflict`] if the name is taken.
+    async fn create_account(&self, account: &Account, token_hash: &str) -> StoreResult<()>;
+
+    async fn account_by_name(&self, name: &str) -> StoreResult<Option<Account>>;
+
+    async fn account_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<Account>>;
+
+    async fn create_pairing_code(&self, code: &NewPairingCode) -> StoreResult<()>;
+
+    /// Marks the code used if it is unused and unexpired at `now_ms`. Atomic: of any number
+    /// of concurrent redemptions of one code, exactly one gets [`Redemption::Redeemed`].
+    async fn redeem_pairing_code(&self, code_hash: &str, now_ms: i64) -> StoreResult<Redemption>;
 
     /// Closes the pool; pending queries finish first.
     async fn close(&self);

@@ -1,0 +1,69 @@
+//! `POST /pairing-codes`, and the account-token extractor for account-level routes.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ApiError, ApiResult, OptionalJson};
+use crate::identity::KeyId;
+use crate::state::AppState;
+use crate::store::Account;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/pairing-codes", post(create_pairing_code))
+}
+
+/// The account whose token came in `Authorization: Bearer <token>`.
+pub struct AccountAuth(pub Account);
+
+impl FromRequestParts<AppState> for AccountAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let unauthorized = || ApiError::Unauthorized("a valid account token is required".into());
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(unauthorized)?;
+        let account = super::authenticate(state.store.as_ref(), token.trim()).await?;
+        account.map(Self).ok_or_else(unauthorized)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PairingCodeRequest {
+    /// Only the local backend with this identity key may redeem the code.
+    local_key_id: Option<KeyId>,
+}
+
+#[derive(Debug, Serialize)]
+struct PairingCodeResponse {
+    code: String,
+    expires_at: String,
+}
+
+async fn create_pairing_code(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    body: OptionalJson<PairingCodeRequest>,
+) -> ApiResult<(StatusCode, Json<PairingCodeResponse>)> {
+    let request = body.0.unwrap_or_default();
+    let bound = request.local_key_id.map(String::from);
+    let issued =
+        super::issue_pairing_code(state.store.as_ref(), state.clock.as_ref(), &account, bound)
+            .await?;
+    tracing::info!(account_id = %account.id, "pairing code issued");
+    let response = PairingCodeResponse {
+        code: issued.code.expose().clone(),
+        expires_at: issued
+            .expires_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    Ok((StatusCode::CREATED, Json(response)))
+}
