@@ -22,7 +22,7 @@ use crate::error::{ApiError, error_response};
 use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
 use crate::state::{AppInner, AppState};
-use crate::{accounts, health, identity, store};
+use crate::{accounts, health, identity, local_api, peers, store};
 
 /// A daemon that is bound and ready to serve.
 pub struct Application {
@@ -43,6 +43,11 @@ impl Application {
         keychain: KeychainManager,
     ) -> anyhow::Result<Self> {
         let state = build_state(config, keychain).await?;
+        Self::bind(state).await
+    }
+
+    /// Binds the listener for a state built elsewhere (tests build it with a manual clock).
+    pub async fn bind(state: AppState) -> anyhow::Result<Self> {
         let http = &state.config.http;
         if state.config.mode == Mode::Local && !http.bind.is_loopback() {
             tracing::warn!(
@@ -54,6 +59,10 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
+        let bound = listener
+            .local_addr()
+            .context("the listener has no address")?;
+        let _ = state.bound_addr.set(bound);
         Ok(Self { listener, state })
     }
 
@@ -117,6 +126,7 @@ pub async fn build_state_with_clock(
         identity,
         keychain,
         clock,
+        bound_addr: Default::default(),
     }))
 }
 
@@ -125,7 +135,12 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(health::router())
         .merge(identity::router())
-        .merge(accounts::router());
+        .merge(accounts::router())
+        .merge(peers::router());
+    let routes = match state.config.mode {
+        Mode::Local => local_api::protect(routes.merge(local_api::router()), state.clone()),
+        Mode::Hosted => routes,
+    };
     with_edge(routes, state)
 }
 

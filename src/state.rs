@@ -1,8 +1,9 @@
 //! The state every handler shares: one `AppState` per daemon (tests run several in one
 //! process, so nothing here is global).
 
+use std::net::SocketAddr;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -19,6 +20,9 @@ pub struct AppInner {
     pub identity: Arc<BackendIdentity>,
     pub keychain: KeychainManager,
     pub clock: Arc<dyn Clock>,
+    /// The address the daemon listens on, once it is bound (with `--port 0`, the port the
+    /// OS chose). Unset in states that are never served.
+    pub bound_addr: OnceLock<SocketAddr>,
 }
 
 impl AppState {
