@@ -21,6 +21,7 @@ use crate::config::{Config, Mode};
 use crate::error::{ApiError, error_response};
 use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
+use crate::local_api::address::AddressRecord;
 use crate::state::{AppInner, AppState};
 use crate::{accounts, health, identity, local_api, peers, store};
 
@@ -63,6 +64,11 @@ impl Application {
             .local_addr()
             .context("the listener has no address")?;
         let _ = state.bound_addr.set(bound);
+        if state.config.mode == Mode::Local {
+            // Read (or create) the secret now: a broken keychain stops the start, and the
+            // CLI finds the secret in place.
+            local_api::local_secret(&state).await?;
+        }
         Ok(Self { listener, state })
     }
 
@@ -83,6 +89,11 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let addr = self.local_addr();
+        // Written before the "listening" line, so whoever waits for that line finds it.
+        let record = match self.state.config.mode {
+            Mode::Local => publish_address(&self.state.config.data_dir, addr),
+            Mode::Hosted => None,
+        };
         let identity = &self.state.identity;
         tracing::info!(
             %addr,
@@ -97,8 +108,23 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await;
         store.close().await;
+        if let Some(record) = record {
+            record.withdraw();
+        }
         tracing::info!("stopped");
         served
+    }
+}
+
+/// Writes `<data_dir>/daemon.json`; without it the daemon still serves, but CLI commands
+/// need `--local URL` to find it.
+fn publish_address(data_dir: &std::path::Path, addr: SocketAddr) -> Option<AddressRecord> {
+    match AddressRecord::publish(data_dir, addr) {
+        Ok(record) => Some(record),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot write the address record");
+            None
+        }
     }
 }
 
@@ -127,6 +153,7 @@ pub async fn build_state_with_clock(
         keychain,
         clock,
         bound_addr: Default::default(),
+        local_api: Default::default(),
     }))
 }
 
@@ -138,20 +165,34 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(peers::router());
     let routes = match state.config.mode {
-        Mode::Local => local_api::protect(routes.merge(local_api::router()), state.clone()),
-        Mode::Hosted => routes,
+        // The guard goes on after the fallbacks, so unknown routes and wrong methods pass
+        // through it too.
+        Mode::Local => local_api::protect(
+            with_fallbacks(routes.merge(local_api::router())),
+            state.clone(),
+        ),
+        Mode::Hosted => with_fallbacks(routes),
     };
-    with_edge(routes, state)
+    with_edge_layers(routes, state)
 }
 
 /// The layers every route shares: JSON errors for unknown routes, wrong methods, oversized
 /// bodies and panics; a span per request; headers that keep responses out of caches and
 /// frames.
 pub fn with_edge(routes: Router<AppState>, state: AppState) -> Router {
-    let limit = state.config.http.body_limit_bytes;
+    with_edge_layers(with_fallbacks(routes), state)
+}
+
+/// JSON errors for unknown routes and wrong methods (of the routes present now).
+fn with_fallbacks(routes: Router<AppState>) -> Router<AppState> {
     routes
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+fn with_edge_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let limit = state.config.http.body_limit_bytes;
+    routes
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),

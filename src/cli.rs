@@ -1,4 +1,5 @@
-//! The command line: `serve`, `identity`, `migrate`, `service`.
+//! The command line: `serve`, `identity`, `migrate`, `service`, and `token` and `ui` for
+//! the local API.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -10,8 +11,9 @@ use crate::app::{Application, build_state, shutdown_signal};
 use crate::clock::SystemClock;
 use crate::config::{Config, Env, Mode, Overrides, process_env};
 use crate::keychain::KeychainManager;
+use crate::local_api::{ClientError, LocalClient, LocalSecret};
 use crate::service::{self, Platform, ServiceSpec};
-use crate::{accounts, logging, store};
+use crate::{accounts, local_api, logging, store};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +55,19 @@ pub enum Command {
         #[command(flatten)]
         db: HostedDbArgs,
     },
+    /// Print the local API secret alone on stdout (for scripts and curl).
+    ///
+    /// The local daemon's API needs this secret: `curl -H "Authorization: Bearer
+    /// $(backend-8825 token)" http://127.0.0.1:8825/session`. Created on first use, exactly
+    /// as `serve` would, and kept in the OS keychain or an owner-only file. Anyone who has it
+    /// can use the local API as you. See docs/local-api.md.
+    Token(LocalArgs),
+    /// Print a one-time URL that opens the web UI of the running local daemon.
+    ///
+    /// Asks the daemon of the data dir (found through <data dir>/daemon.json, or --local
+    /// URL) for a launch URL and prints it alone on stdout: open it in a browser. It works
+    /// once, within two minutes, and sets the UI's session cookie. See docs/local-api.md.
+    Ui(DaemonArgs),
     /// Run the local daemon at login: a LaunchAgent on macOS, a systemd user unit on Linux.
     Service {
         #[command(subcommand)]
@@ -87,6 +102,78 @@ pub struct ServeArgs {
     /// Port to listen on; 0 picks a free one and logs it [local: 8825; hosted: $PORT or 8080].
     #[arg(long, value_name = "N")]
     pub port: Option<u16>,
+}
+
+/// Which local daemon's data (and so which secret) a command uses.
+#[derive(Debug, Args)]
+pub struct LocalArgs {
+    /// Data directory of the local daemon [default: the platform data dir, e.g.
+    /// ~/.local/share/backend-8825].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL, if the daemon runs with one other than the data dir's (`sqlite:PATH`).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// A TOML config file (see docs/configuration.md).
+    #[arg(long, value_name = "FILE", env = "BACKEND_8825_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+impl LocalArgs {
+    /// The local profile's configuration. Logs go to stderr at `warn`, so stdout carries
+    /// only what the command prints.
+    pub fn load(&self, env: &Env) -> anyhow::Result<Config> {
+        let overrides = Overrides {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            config_file: self.config.clone(),
+            ..Overrides::default()
+        };
+        let config = Config::load(Mode::Local, &overrides, env)?;
+        logging::init(crate::config::LogFormat::Pretty, "warn");
+        Ok(config)
+    }
+
+    /// The local API secret of this data dir, created if there is none (as `serve` would).
+    pub async fn secret(&self, env: &Env) -> anyhow::Result<(Config, LocalSecret)> {
+        let config = self.load(env)?;
+        let keychain = KeychainManager::open(config.identity.keychain, &config.secrets_dir());
+        let state = build_state(config.clone(), keychain).await?;
+        let secret = local_api::local_secret(&state).await.cloned();
+        state.store.close().await;
+        Ok((config, secret?))
+    }
+}
+
+/// How a command finds the running local daemon: its data dir's address record, or a URL.
+#[derive(Debug, Args)]
+pub struct DaemonArgs {
+    #[command(flatten)]
+    pub local: LocalArgs,
+    /// URL of the running local daemon, e.g. http://127.0.0.1:8825 [default: the one the
+    /// daemon of the data dir wrote to <data dir>/daemon.json].
+    #[arg(long = "local", value_name = "URL")]
+    pub url: Option<String>,
+}
+
+impl DaemonArgs {
+    /// A client of the running daemon, holding the Bearer secret of the data dir.
+    pub async fn client(&self, env: &Env) -> anyhow::Result<LocalClient> {
+        let (config, secret) = self.local.secret(env).await?;
+        let url = match &self.url {
+            Some(url) => url.clone(),
+            None => match local_api::read_record(&config.data_dir)? {
+                Some(record) => record.url,
+                None => anyhow::bail!(
+                    "no local daemon is running for {} (it has no {}); start one with \
+                     `backend-8825 serve`, or pass --local URL",
+                    config.data_dir.display(),
+                    local_api::address::RECORD_FILE
+                ),
+            },
+        };
+        Ok(LocalClient::new(&url, secret)?)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -227,8 +314,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             println!("{}", issued.code.expose());
         }
+        Command::Token(args) => {
+            let (_, secret) = args.secret(&env).await?;
+            println!("{}", secret.expose());
+        }
+        Command::Ui(args) => open_ui(args, &env).await?,
         Command::Service { action } => run_service(action, &env)?,
     }
+    Ok(())
+}
+
+async fn open_ui(args: DaemonArgs, env: &Env) -> anyhow::Result<()> {
+    let client = args.client(env).await?;
+    let launch = match client.launch_url().await {
+        Ok(launch) => launch,
+        Err(ClientError::Refused { status: 401, .. }) => anyhow::bail!(
+            "the daemon at {} does not take the secret of this data dir: pass the --data-dir \
+             it runs with",
+            client.base_url()
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    eprintln!(
+        "open this URL in your browser; it works once, until {}:",
+        launch.expires_at
+    );
+    println!("{}", launch.url);
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
+use crate::local_api::LocalApiState;
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -23,6 +24,8 @@ pub struct AppInner {
     /// The address the daemon listens on, once it is bound (with `--port 0`, the port the
     /// OS chose). Unset in states that are never served.
     pub bound_addr: OnceLock<SocketAddr>,
+    /// The local API's secret and UI sessions (unused in hosted mode).
+    pub local_api: LocalApiState,
 }
 
 impl AppState {

@@ -10,6 +10,7 @@ use axum::routing::post;
 use backend_8825::app::{router, with_edge};
 use backend_8825::config::Mode;
 use backend_8825::error::ApiJson;
+use backend_8825::local_api;
 use backend_8825::state::AppState;
 use common::Db;
 use http_body_util::BodyExt;
@@ -25,8 +26,29 @@ async fn call(app: Router, request: Request<Body>) -> (StatusCode, axum::http::H
     (parts.status, parts.headers, value)
 }
 
-fn get(path: &str) -> Request<Body> {
-    Request::get(path).body(Body::empty()).unwrap()
+/// A GET as a client on this machine sends it: with the Host the local guard allows.
+fn get(state: &AppState, path: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::HOST, host(state))
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn host(state: &AppState) -> String {
+    format!("127.0.0.1:{}", state.config.http.port)
+}
+
+/// A request that passes the local guard: allowed Host, JSON content type, Bearer secret.
+async fn authorized(state: &AppState, method: &str, path: &str) -> Request<Body> {
+    let secret = local_api::local_secret(state).await.unwrap();
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, host(state))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {}", secret.expose()))
+        .body(Body::empty())
+        .unwrap()
 }
 
 fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
@@ -67,7 +89,8 @@ async fn identity_document_has_every_field_in_both_modes() {
             };
             let dir = tempfile::tempdir().unwrap();
             let state = common::state(mode, dir.path(), &db).await;
-            let (status, headers, doc) = call(router(state.clone()), get("/identity")).await;
+            let (status, headers, doc) =
+                call(router(state.clone()), get(&state, "/identity")).await;
             assert_eq!(status, StatusCode::OK);
             assert_eq!(doc["backend_id"], state.identity.backend_id.as_str());
             assert_eq!(doc["backend_type"], mode.as_str());
@@ -109,14 +132,14 @@ async fn health_reports_ok_then_503_when_the_database_is_gone() {
     for db in common::databases().await {
         let dir = tempfile::tempdir().unwrap();
         let state = common::state(Mode::Hosted, dir.path(), &db).await;
-        let (status, _, body) = call(router(state.clone()), get("/health")).await;
+        let (status, _, body) = call(router(state.clone()), get(&state, "/health")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(
             body,
             json!({"status": "ok", "mode": "hosted", "version": env!("CARGO_PKG_VERSION"), "database": "ok"})
         );
         state.store.close().await;
-        let (status, _, body) = call(router(state), get("/health")).await;
+        let (status, _, body) = call(router(state.clone()), get(&state, "/health")).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{}", db.name());
         assert_eq!(body["status"], "unavailable");
     }
@@ -126,12 +149,13 @@ async fn health_reports_ok_then_503_when_the_database_is_gone() {
 async fn unknown_routes_and_wrong_methods_get_json_errors() {
     let dir = tempfile::tempdir().unwrap();
     let state = common::state(Mode::Local, dir.path(), &Db::Sqlite).await;
-    let (status, headers, body) = call(router(state.clone()), get("/no/such/route")).await;
+    let request = authorized(&state, "GET", "/no/such/route").await;
+    let (status, headers, body) = call(router(state.clone()), request).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
-    let request = Request::post("/identity").body(Body::empty()).unwrap();
+    let request = authorized(&state, "POST", "/identity").await;
     let (status, _, body) = call(router(state.clone()), request).await;
     assert_error(
         status,
@@ -139,7 +163,7 @@ async fn unknown_routes_and_wrong_methods_get_json_errors() {
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
     );
-    let request = Request::delete("/health").body(Body::empty()).unwrap();
+    let request = authorized(&state, "DELETE", "/health").await;
     let (status, _, body) = call(router(state), request).await;
     assert_error(
         status,

@@ -2,6 +2,8 @@
 //! on loopback.
 #![allow(dead_code)]
 
+pub mod binary;
+
 use std::path::Path;
 
 use backend_8825::app::{Application, build_state};
@@ -117,6 +119,15 @@ impl TestDaemon {
         let app = Application::build_with_keychain(config, keychain)
             .await
             .expect("daemon builds");
+        Self::serve(app)
+    }
+
+    /// Serves a state built by the test (with a manual clock, say).
+    pub async fn start_with_state(state: AppState) -> Self {
+        Self::serve(Application::bind(state).await.expect("daemon binds"))
+    }
+
+    fn serve(app: Application) -> Self {
         let addr = app.local_addr();
         let state = app.state().clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -133,6 +144,13 @@ impl TestDaemon {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// A local daemon's API secret: send it as `Authorization: Bearer` to every local route
+    /// but the public reads (docs/local-api.md).
+    pub async fn local_secret(&self) -> String {
+        let secret = backend_8825::local_api::local_secret(&self.state).await;
+        secret.expect("the local secret loads").expose().to_string()
     }
 
     /// Stops serving and waits until the daemon has closed its store.

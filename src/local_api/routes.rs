@@ -1,0 +1,135 @@
+//! `POST /launch-tokens`, `GET /launch`, `GET /session`: how the web UI gets its session.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::address::local_url;
+use super::guard::Caller;
+use super::sessions::SESSION_COOKIE;
+use crate::error::{ApiError, ApiResult, OptionalJson};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/launch-tokens", post(create_launch_token))
+        .route("/launch", get(launch))
+        .route("/session", get(session))
+}
+
+/// No fields yet; an empty body or `{}` is accepted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LaunchTokenRequest {}
+
+#[derive(Debug, Serialize)]
+struct LaunchTokenResponse {
+    url: String,
+    expires_at: String,
+}
+
+/// Issues a one-time launch URL. Only the Bearer secret may: a UI session cannot extend
+/// itself into more sessions.
+async fn create_launch_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    _body: OptionalJson<LaunchTokenRequest>,
+) -> ApiResult<(StatusCode, Json<LaunchTokenResponse>)> {
+    if !matches!(caller, Caller::Bearer) {
+        return Err(ApiError::Forbidden(
+            "launch URLs are issued only to the Bearer secret (`backend-8825 ui`)".into(),
+        ));
+    }
+    let issued = state
+        .local_api
+        .sessions
+        .issue_launch_token(state.clock.now());
+    let http = &state.config.http;
+    let addr = state
+        .bound_addr
+        .get()
+        .copied()
+        .unwrap_or((http.bind, http.port).into());
+    tracing::info!("launch URL issued");
+    let response = LaunchTokenResponse {
+        url: format!("{}/launch?token={}", local_url(addr), issued.token.expose()),
+        expires_at: issued
+            .expires_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    Ok((StatusCode::CREATED, Json(response)))
+}
+
+#[derive(Debug, Deserialize)]
+struct LaunchQuery {
+    token: Option<String>,
+}
+
+/// Spends a launch token: sets the session cookie and sends the browser to the UI. The
+/// one GET with an effect, by necessity (a URL opened in a browser); HEAD spends nothing.
+async fn launch(
+    State(state): State<AppState>,
+    method: Method,
+    query: Result<Query<LaunchQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Response> {
+    let invalid = || ApiError::Unauthorized("this launch URL is invalid, used or expired".into());
+    let token = query.ok().and_then(|q| q.0.token).ok_or_else(invalid)?;
+    if method == Method::HEAD {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    let opened = state
+        .local_api
+        .sessions
+        .redeem_launch_token(&token, state.clock.now())
+        .ok_or_else(invalid)?;
+    tracing::info!("UI session opened");
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
+        opened.id.expose()
+    );
+    let cookie = HeaderValue::from_str(&cookie).map_err(ApiError::internal)?;
+    let headers = [
+        (header::LOCATION, HeaderValue::from_static("/")),
+        (header::SET_COOKIE, cookie),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+    ];
+    Ok((StatusCode::SEE_OTHER, headers).into_response())
+}
+
+#[derive(Debug, Serialize)]
+struct SessionResponse {
+    /// `session` or `bearer`.
+    auth: &'static str,
+    /// The `X-CSRF-Token` value for this session's writes; `null` for the Bearer.
+    csrf: Option<String>,
+    expires_at: Option<String>,
+}
+
+/// Tells the UI's script its CSRF token. Other origins cannot read this answer: the daemon
+/// sends no CORS headers, and the cookie is SameSite=Strict.
+async fn session(caller: Caller) -> ApiResult<Json<SessionResponse>> {
+    let response = match caller {
+        Caller::Session(session) => SessionResponse {
+            auth: "session",
+            csrf: Some(session.csrf.expose().clone()),
+            expires_at: Some(
+                session
+                    .expires_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
+        },
+        Caller::Bearer => SessionResponse {
+            auth: "bearer",
+            csrf: None,
+            expires_at: None,
+        },
+        Caller::Public => return Err(ApiError::Unauthorized("missing credentials".into())),
+    };
+    Ok(Json(response))
+}
