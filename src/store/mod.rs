@@ -3,13 +3,18 @@
 
 mod models;
 mod postgres;
+#[macro_use]
+mod sql;
 mod sqlite;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-pub use models::{Account, NewPairingCode, RedeemedCode, Redemption};
+pub use models::{
+    Account, AuditEntry, NewPairingCode, PEER_ACTIVE, PEER_REVOKED, Peer, PeerKey, RedeemedCode,
+    Redemption, Registration,
+};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -116,6 +121,53 @@ pub trait Store: Send + Sync + 'static {
     /// Marks the code used if it is unused and unexpired at `now_ms`. Atomic: of any number
     /// of concurrent redemptions of one code, exactly one gets [`Redemption::Redeemed`].
     async fn redeem_pairing_code(&self, code_hash: &str, now_ms: i64) -> StoreResult<Redemption>;
+
+    /// The hosted side of pairing, in one transaction: redeems the code (as
+    /// [`Store::redeem_pairing_code`]), checks the key it may be bound to against
+    /// `peer.remote_key_id`, and creates the peer (for the code's account, whatever
+    /// `peer.account_id` says) with its first pair key. Anything but
+    /// [`Registration::Created`] writes nothing.
+    async fn register_peer(
+        &self,
+        code_hash: &str,
+        now_ms: i64,
+        peer: &Peer,
+        key: &PeerKey,
+    ) -> StoreResult<Registration>;
+
+    /// Stores a peer and its first pair key (the local side of pairing).
+    async fn insert_peer(&self, peer: &Peer, key: &PeerKey) -> StoreResult<()>;
+
+    async fn peer(&self, peer_id: &str) -> StoreResult<Option<Peer>>;
+
+    /// All peers, or those of one account, oldest first.
+    async fn peers(&self, account_id: Option<&str>) -> StoreResult<Vec<Peer>>;
+
+    async fn peer_key(&self, peer_id: &str, kid: &str) -> StoreResult<Option<PeerKey>>;
+
+    /// Makes `key` the peer's current pair key and lets every earlier key retire at
+    /// `retire_old_at` (unix ms). Returns false, writing nothing, if the peer is not active.
+    async fn replace_peer_key(
+        &self,
+        key: &PeerKey,
+        retire_old_at: i64,
+        now_ms: i64,
+    ) -> StoreResult<bool>;
+
+    /// Marks a peer revoked; its keys stop verifying and it cannot renew. False if there is
+    /// no such peer.
+    async fn revoke_peer(&self, peer_id: &str, now_ms: i64) -> StoreResult<bool>;
+
+    /// Records a signed request's nonce. False if this peer used it before: a replay.
+    async fn record_nonce(&self, peer_id: &str, nonce: &str, seen_at: i64) -> StoreResult<bool>;
+
+    /// Forgets nonces seen before `before` (unix ms); returns how many.
+    async fn prune_nonces(&self, before: i64) -> StoreResult<u64>;
+
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+
+    /// The latest `limit` audit entries, newest first.
+    async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
 
     /// Closes the pool; pending queries finish first.
     async fn close(&self);

@@ -56,3 +56,82 @@ impl CodeState {
         }
     }
 }
+
+/// Whether a peer may still talk to this backend.
+pub const PEER_ACTIVE: &str = "active";
+pub const PEER_REVOKED: &str = "revoked";
+
+/// A paired backend as this backend sees it: on the hosted side a local backend, on the
+/// local side a hosted backend. `kid` and `sbt_expires_at` describe the current pair key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Peer {
+    pub peer_id: String,
+    pub account_id: String,
+    /// The other backend's `backend_id`.
+    pub remote_id: String,
+    /// The other backend's identity `key_id`, pinned at pairing.
+    pub remote_key_id: String,
+    /// The other backend's public key (PEM), pinned at pairing.
+    #[serde(skip)]
+    pub remote_public_key: String,
+    /// Where the other backend is reached (the local side knows the hosted URL; the hosted
+    /// side does not know the local one).
+    pub remote_url: Option<String>,
+    pub status: String,
+    pub kid: String,
+    /// Unix seconds.
+    pub sbt_expires_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One pair key of a peer. The hosted side keeps the key bytes here; the local side keeps
+/// them in its key store and leaves `key` empty.
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PeerKey {
+    pub peer_id: String,
+    pub kid: String,
+    pub key: Option<Vec<u8>>,
+    /// The SBT of this key (kept by the local side, which sends it).
+    pub sbt: Option<String>,
+    pub created_at: i64,
+    /// Unix seconds.
+    pub sbt_expires_at: i64,
+    /// Once the key has been replaced: when it stops being accepted (unix ms).
+    pub retires_at: Option<i64>,
+}
+
+impl std::fmt::Debug for PeerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PeerKey")
+            .field("peer_id", &self.peer_id)
+            .field("kid", &self.kid)
+            .field("sbt_expires_at", &self.sbt_expires_at)
+            .field("retires_at", &self.retires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The outcome of registering a peer against a pairing code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Registration {
+    /// The code was consumed and the peer created, for this account.
+    Created { account_id: String },
+    /// The code did not redeem; nothing was written.
+    Refused(Redemption),
+    /// The code is bound to another local key; nothing was written and the code stays
+    /// unused.
+    BoundElsewhere,
+}
+
+/// One line of the audit trail. Never holds a secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub event: String,
+    pub outcome: String,
+    pub peer_id: Option<String>,
+    pub account_id: Option<String>,
+    pub ip: Option<String>,
+    pub detail: Option<String>,
+}

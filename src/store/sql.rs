@@ -1,0 +1,396 @@
+//! The queries both stores share. SQLite and Postgres accept the same SQL for everything the
+//! daemon does (`$N` parameters, `RETURNING`, `ON CONFLICT`), so the [`Store`] methods are
+//! written once, here, and instantiated for each pool type by [`sql_store!`].
+//!
+//! [`Store`]: super::Store
+
+macro_rules! sql_store {
+    ($store:ty, $conn:ty, $kind:expr) => {
+        impl $store {
+            /// Marks a code used if it is unused and unexpired: one conditional UPDATE, so of
+            /// any number of concurrent redemptions exactly one matches. Otherwise reads why
+            /// it did not.
+            async fn redeem_in(
+                conn: &mut $conn,
+                code_hash: &str,
+                now_ms: i64,
+            ) -> $crate::store::StoreResult<$crate::store::Redemption> {
+                use $crate::store::{RedeemedCode, Redemption, models::CodeState};
+                let redeemed: Option<RedeemedCode> = sqlx::query_as(
+                    "UPDATE pairing_codes SET used_at = $2 \
+                     WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 \
+                     RETURNING account_id, bound_key_id",
+                )
+                .bind(code_hash)
+                .bind(now_ms)
+                .fetch_optional(&mut *conn)
+                .await?;
+                if let Some(code) = redeemed {
+                    return Ok(Redemption::Redeemed(code));
+                }
+                let state: Option<CodeState> = sqlx::query_as(
+                    "SELECT expires_at, used_at FROM pairing_codes WHERE code_hash = $1",
+                )
+                .bind(code_hash)
+                .fetch_optional(&mut *conn)
+                .await?;
+                Ok(CodeState::classify(state, now_ms))
+            }
+
+            async fn insert_peer_in(
+                conn: &mut $conn,
+                peer: &$crate::store::Peer,
+                key: &$crate::store::PeerKey,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO peers (peer_id, account_id, remote_id, remote_key_id, \
+                     remote_public_key, remote_url, status, kid, sbt_expires_at, created_at, \
+                     updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(&peer.peer_id)
+                .bind(&peer.account_id)
+                .bind(&peer.remote_id)
+                .bind(&peer.remote_key_id)
+                .bind(&peer.remote_public_key)
+                .bind(&peer.remote_url)
+                .bind(&peer.status)
+                .bind(&peer.kid)
+                .bind(peer.sbt_expires_at)
+                .bind(peer.created_at)
+                .bind(peer.updated_at)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| $crate::store::StoreError::unique(e, "peer"))?;
+                Self::insert_peer_key_in(conn, key).await
+            }
+
+            async fn insert_peer_key_in(
+                conn: &mut $conn,
+                key: &$crate::store::PeerKey,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO peer_keys (peer_id, kid, key, sbt, created_at, \
+                     sbt_expires_at, retires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&key.peer_id)
+                .bind(&key.kid)
+                .bind(&key.key)
+                .bind(&key.sbt)
+                .bind(key.created_at)
+                .bind(key.sbt_expires_at)
+                .bind(key.retires_at)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| $crate::store::StoreError::unique(e, "pair key"))?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            fn kind(&self) -> $crate::store::DatabaseKind {
+                $kind
+            }
+
+            async fn ping(&self) -> $crate::store::StoreResult<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn meta_get(&self, key: &str) -> $crate::store::StoreResult<Option<String>> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT value FROM meta WHERE key = $1")
+                        .bind(key)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map(|(value,)| value))
+            }
+
+            async fn meta_init(&self, key: &str, value: &str) -> $crate::store::StoreResult<String> {
+                // `DO UPDATE` (a no-op write) rather than `DO NOTHING` so that `RETURNING`
+                // yields the row that won, whichever transaction inserted it.
+                let (stored,): (String,) = sqlx::query_as(
+                    "INSERT INTO meta (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING value",
+                )
+                .bind(key)
+                .bind(value)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(stored)
+            }
+
+            async fn create_account(
+                &self,
+                account: &$crate::store::Account,
+                token_hash: &str,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO accounts (id, name, token_hash, created_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&account.id)
+                .bind(&account.name)
+                .bind(token_hash)
+                .bind(account.created_at)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| $crate::store::StoreError::unique(e, "account"))?;
+                Ok(())
+            }
+
+            async fn account_by_name(
+                &self,
+                name: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::store::Account>> {
+                let sql = "SELECT id, name, created_at FROM accounts WHERE name = $1";
+                Ok(sqlx::query_as(sql).bind(name).fetch_optional(&self.pool).await?)
+            }
+
+            async fn account_by_token_hash(
+                &self,
+                token_hash: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::store::Account>> {
+                let sql = "SELECT id, name, created_at FROM accounts WHERE token_hash = $1";
+                Ok(sqlx::query_as(sql).bind(token_hash).fetch_optional(&self.pool).await?)
+            }
+
+            async fn create_pairing_code(
+                &self,
+                code: &$crate::store::NewPairingCode,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO pairing_codes \
+                     (code_hash, account_id, bound_key_id, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&code.code_hash)
+                .bind(&code.account_id)
+                .bind(&code.bound_key_id)
+                .bind(code.created_at)
+                .bind(code.expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn redeem_pairing_code(
+                &self,
+                code_hash: &str,
+                now_ms: i64,
+            ) -> $crate::store::StoreResult<$crate::store::Redemption> {
+                let mut tx = self.pool.begin().await?;
+                let redemption = Self::redeem_in(&mut tx, code_hash, now_ms).await?;
+                tx.commit().await?;
+                Ok(redemption)
+            }
+
+            async fn register_peer(
+                &self,
+                code_hash: &str,
+                now_ms: i64,
+                peer: &$crate::store::Peer,
+                key: &$crate::store::PeerKey,
+            ) -> $crate::store::StoreResult<$crate::store::Registration> {
+                use $crate::store::{Redemption, Registration};
+                let mut tx = self.pool.begin().await?;
+                let code = match Self::redeem_in(&mut tx, code_hash, now_ms).await? {
+                    Redemption::Redeemed(code) => code,
+                    refused => return Ok(Registration::Refused(refused)),
+                };
+                if code
+                    .bound_key_id
+                    .as_deref()
+                    .is_some_and(|bound| bound != peer.remote_key_id)
+                {
+                    // Dropping the transaction rolls the redemption back: the code stays
+                    // usable by the key it was issued for.
+                    return Ok(Registration::BoundElsewhere);
+                }
+                let peer = $crate::store::Peer {
+                    account_id: code.account_id.clone(),
+                    ..peer.clone()
+                };
+                Self::insert_peer_in(&mut tx, &peer, key).await?;
+                tx.commit().await?;
+                Ok(Registration::Created {
+                    account_id: code.account_id,
+                })
+            }
+
+            async fn insert_peer(
+                &self,
+                peer: &$crate::store::Peer,
+                key: &$crate::store::PeerKey,
+            ) -> $crate::store::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                Self::insert_peer_in(&mut tx, peer, key).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn peer(
+                &self,
+                peer_id: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::store::Peer>> {
+                let sql = concat!($crate::store::sql::peer_select!(), " WHERE peer_id = $1");
+                Ok(sqlx::query_as(sql).bind(peer_id).fetch_optional(&self.pool).await?)
+            }
+
+            async fn peers(
+                &self,
+                account_id: Option<&str>,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::Peer>> {
+                Ok(match account_id {
+                    Some(account_id) => {
+                        let sql = concat!(
+                            $crate::store::sql::peer_select!(),
+                            " WHERE account_id = $1 ORDER BY created_at, peer_id"
+                        );
+                        sqlx::query_as(sql).bind(account_id).fetch_all(&self.pool).await?
+                    }
+                    None => {
+                        let sql = concat!(
+                            $crate::store::sql::peer_select!(),
+                            " ORDER BY created_at, peer_id"
+                        );
+                        sqlx::query_as(sql).fetch_all(&self.pool).await?
+                    }
+                })
+            }
+
+            async fn peer_key(
+                &self,
+                peer_id: &str,
+                kid: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::store::PeerKey>> {
+                let sql = "SELECT peer_id, kid, key, sbt, created_at, sbt_expires_at, \
+                           retires_at FROM peer_keys WHERE peer_id = $1 AND kid = $2";
+                Ok(sqlx::query_as(sql)
+                    .bind(peer_id)
+                    .bind(kid)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn replace_peer_key(
+                &self,
+                key: &$crate::store::PeerKey,
+                retire_old_at: i64,
+                now_ms: i64,
+            ) -> $crate::store::StoreResult<bool> {
+                let mut tx = self.pool.begin().await?;
+                let updated = sqlx::query(
+                    "UPDATE peers SET kid = $2, sbt_expires_at = $3, updated_at = $4 \
+                     WHERE peer_id = $1 AND status = 'active'",
+                )
+                .bind(&key.peer_id)
+                .bind(&key.kid)
+                .bind(key.sbt_expires_at)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+                if updated.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "UPDATE peer_keys SET retires_at = $2 \
+                     WHERE peer_id = $1 AND (retires_at IS NULL OR retires_at > $2)",
+                )
+                .bind(&key.peer_id)
+                .bind(retire_old_at)
+                .execute(&mut *tx)
+                .await?;
+                Self::insert_peer_key_in(&mut tx, key).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn revoke_peer(
+                &self,
+                peer_id: &str,
+                now_ms: i64,
+            ) -> $crate::store::StoreResult<bool> {
+                let updated = sqlx::query(
+                    "UPDATE peers SET status = 'revoked', updated_at = $2 WHERE peer_id = $1",
+                )
+                .bind(peer_id)
+                .bind(now_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(updated.rows_affected() == 1)
+            }
+
+            async fn record_nonce(
+                &self,
+                peer_id: &str,
+                nonce: &str,
+                seen_at: i64,
+            ) -> $crate::store::StoreResult<bool> {
+                let inserted = sqlx::query(
+                    "INSERT INTO peer_nonces (peer_id, nonce, seen_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (peer_id, nonce) DO NOTHING",
+                )
+                .bind(peer_id)
+                .bind(nonce)
+                .bind(seen_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(inserted.rows_affected() == 1)
+            }
+
+            async fn prune_nonces(&self, before: i64) -> $crate::store::StoreResult<u64> {
+                let deleted = sqlx::query("DELETE FROM peer_nonces WHERE seen_at < $1")
+                    .bind(before)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(deleted.rows_affected())
+            }
+
+            async fn append_audit(
+                &self,
+                entry: &$crate::store::AuditEntry,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log \
+                     (at, event, outcome, peer_id, account_id, ip, detail) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(entry.at)
+                .bind(&entry.event)
+                .bind(&entry.outcome)
+                .bind(&entry.peer_id)
+                .bind(&entry.account_id)
+                .bind(&entry.ip)
+                .bind(&entry.detail)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn audit_entries(
+                &self,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::AuditEntry>> {
+                let sql = "SELECT at, event, outcome, peer_id, account_id, ip, detail \
+                           FROM audit_log ORDER BY id DESC LIMIT $1";
+                Ok(sqlx::query_as(sql).bind(limit).fetch_all(&self.pool).await?)
+            }
+
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+        }
+    };
+}
+
+pub(crate) use sql_store;
+
+macro_rules! peer_select {
+    () => {
+        "SELECT peer_id, account_id, remote_id, remote_key_id, remote_public_key, remote_url, \
+         status, kid, sbt_expires_at, created_at, updated_at FROM peers"
+    };
+}
+
+pub(crate) use peer_select;
