@@ -189,6 +189,24 @@ fn pss_signatures_round_trip_and_reject_tampering() {
 }
 
 #[test]
+fn oaep_wraps_a_pair_key_for_its_key_only() {
+    let key = IdentityKey::generate().unwrap();
+    let other = IdentityKey::generate().unwrap();
+    let secret = [0x5au8; 32];
+    let public = PublicIdentityKey::from_pem(key.public().pem()).unwrap();
+    let wrapped = public.wrap(&secret).unwrap();
+    assert_eq!(wrapped.len(), 256);
+    assert_eq!(key.unwrap(&wrapped).unwrap().expose().as_slice(), &secret);
+    // OAEP is randomised.
+    assert_ne!(public.wrap(&secret).unwrap(), wrapped);
+    assert!(other.unwrap(&wrapped).is_err(), "another key cannot unwrap");
+    let mut flipped = wrapped.clone();
+    flipped[17] ^= 0x04;
+    assert!(key.unwrap(&flipped).is_err());
+    assert!(key.unwrap(&wrapped[..200]).is_err());
+}
+
+#[test]
 fn malformed_or_weak_public_keys_are_refused() {
     assert!(PublicIdentityKey::from_pem("not a key").is_err());
     assert!(

@@ -35,6 +35,10 @@ pub enum KeyError {
     BadSignature,
     #[error("signing failed: {0}")]
     Sign(String),
+    #[error("RSA-OAEP encryption failed: {0}")]
+    Encrypt(String),
+    #[error("RSA-OAEP decryption failed")]
+    Decrypt,
 }
 
 /// A public key together with the encodings the protocol uses.
@@ -89,6 +93,14 @@ impl PublicIdentityKey {
         self.key
             .pss_verify::<Sha256>(msg, signature)
             .map_err(|_| KeyError::BadSignature)
+    }
+
+    /// Encrypts a short secret (a pair key) to this key with RSAES-OAEP: SHA-256, MGF1 with
+    /// SHA-256, empty label.
+    pub fn wrap(&self, secret: &[u8]) -> Result<Vec<u8>, KeyError> {
+        self.key
+            .oaep_encrypt::<Sha256>(secret)
+            .map_err(|e| KeyError::Encrypt(e.to_string()))
     }
 }
 
@@ -152,6 +164,15 @@ impl IdentityKey {
         self.private
             .pss_sign::<Sha256>(msg)
             .map_err(|e| KeyError::Sign(e.to_string()))
+    }
+
+    /// Decrypts what [`PublicIdentityKey::wrap`] encrypted to this key. The error says
+    /// nothing about why (no padding oracle).
+    pub fn unwrap(&self, wrapped: &[u8]) -> Result<Secret<Vec<u8>>, KeyError> {
+        self.private
+            .oaep_decrypt::<Sha256>(wrapped)
+            .map(Secret::new)
+            .map_err(|_| KeyError::Decrypt)
     }
 }
 
