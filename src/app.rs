@@ -103,10 +103,14 @@ impl Application {
             "listening on http://{addr}"
         );
         let store = self.state.store.clone();
-        let app = router(self.state);
+        let background = peers::spawn_background(self.state.clone());
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
+        for task in background {
+            task.abort();
+        }
         store.close().await;
         if let Some(record) = record {
             record.withdraw();
@@ -162,8 +166,7 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(health::router())
         .merge(identity::router())
-        .merge(accounts::router())
-        .merge(peers::router());
+        .merge(peers::router(&state));
     let routes = match state.config.mode {
         // The guard goes on after the fallbacks, so unknown routes and wrong methods pass
         // through it too.
@@ -171,7 +174,7 @@ pub fn router(state: AppState) -> Router {
             with_fallbacks(routes.merge(local_api::router())),
             state.clone(),
         ),
-        Mode::Hosted => with_fallbacks(routes),
+        Mode::Hosted => with_fallbacks(routes.merge(accounts::router())),
     };
     with_edge_layers(routes, state)
 }

@@ -68,6 +68,14 @@ pub enum Command {
     /// URL) for a launch URL and prints it alone on stdout: open it in a browser. It works
     /// once, within two minutes, and sets the UI's session cookie. See docs/local-api.md.
     Ui(DaemonArgs),
+    /// Pair the running local daemon with a hosted backend.
+    ///
+    /// Get a code on the hosted side first (`backend-8825 pairing-code --account NAME`, or
+    /// POST /pairing-codes). The local daemon of the data dir (found through
+    /// <data dir>/daemon.json, or --local URL) fetches and pins the hosted identity,
+    /// registers with it, and checks what it grants. Prints the peer and both fingerprints;
+    /// compare the hosted one with what the hosted backend shows. See docs/protocol.md.
+    Pair(PairArgs),
     /// Run the local daemon at login: a LaunchAgent on macOS, a systemd user unit on Linux.
     Service {
         #[command(subcommand)]
@@ -146,6 +154,22 @@ impl LocalArgs {
 }
 
 /// How a command finds the running local daemon: its data dir's address record, or a URL.
+#[derive(Debug, Args)]
+pub struct PairArgs {
+    /// URL of the hosted backend, e.g. https://sync.example.com.
+    #[arg(long, value_name = "URL")]
+    pub hosted: String,
+    /// The pairing code issued by the hosted backend (single use, valid 10 minutes).
+    #[arg(long, value_name = "CODE")]
+    pub code: String,
+    /// Stop unless the hosted backend's identity key has this key_id (its fingerprint, as
+    /// `curl URL/identity` shows it).
+    #[arg(long, value_name = "KEY_ID")]
+    pub expect_key_id: Option<String>,
+    #[command(flatten)]
+    pub daemon: DaemonArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct DaemonArgs {
     #[command(flatten)]
@@ -319,8 +343,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", secret.expose());
         }
         Command::Ui(args) => open_ui(args, &env).await?,
+        Command::Pair(args) => pair(args, &env).await?,
         Command::Service { action } => run_service(action, &env)?,
     }
+    Ok(())
+}
+
+async fn pair(args: PairArgs, env: &Env) -> anyhow::Result<()> {
+    let client = args.daemon.client(env).await?;
+    let body = serde_json::json!({
+        "hosted_url": args.hosted,
+        "pairing_code": args.code,
+        "expected_hosted_key_id": args.expect_key_id,
+    });
+    let paired: serde_json::Value = match client.post_json("/register-peer", &body).await {
+        Ok(paired) => paired,
+        Err(ClientError::Refused { code, message, .. }) => {
+            anyhow::bail!("pairing failed ({code}): {message}")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let field = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or("?").to_string();
+    let peer = &paired["peer"];
+    eprintln!(
+        "paired with {} (SBT valid until {}, renewed automatically)",
+        args.hosted,
+        field(peer, "sbt_expires_at")
+    );
+    println!("peer_id        {}", field(peer, "peer_id"));
+    println!("account_id     {}", field(peer, "account_id"));
+    println!("local backend  {}", field(&paired["local"], "backend_id"));
+    println!("local key_id   {}", field(&paired["local"], "key_id"));
+    println!("hosted backend {}", field(&paired["hosted"], "backend_id"));
+    println!("hosted key_id  {}", field(&paired["hosted"], "key_id"));
     Ok(())
 }
 

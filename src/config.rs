@@ -60,6 +60,10 @@ pub struct HttpConfig {
     pub port: u16,
     /// Largest request body accepted, in bytes; larger ones get 413.
     pub body_limit_bytes: usize,
+    /// A header that carries the client's address, set by a proxy in front of the daemon
+    /// (`Fly-Client-IP` on Fly.io). Unset: the TCP peer address. Only set it behind a proxy
+    /// that overwrites the header, or clients choose their own address.
+    pub client_ip_header: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -142,6 +146,7 @@ struct HttpLayer {
     bind: Option<IpAddr>,
     port: Option<u16>,
     body_limit_bytes: Option<usize>,
+    client_ip_header: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -184,6 +189,7 @@ impl Layer {
         set(&mut self.http.bind, top.http.bind);
         set(&mut self.http.port, top.http.port);
         set(&mut self.http.body_limit_bytes, top.http.body_limit_bytes);
+        set(&mut self.http.client_ip_header, top.http.client_ip_header);
         set(&mut self.database.url, top.database.url);
         set(
             &mut self.database.max_connections,
@@ -235,6 +241,7 @@ impl Config {
                 bind: overrides.bind,
                 port: overrides.port,
                 body_limit_bytes: None,
+                client_ip_header: None,
             },
             database: DatabaseLayer {
                 url: overrides.database_url.clone(),
@@ -296,6 +303,10 @@ fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
             bind: env_parse(env, "BACKEND_8825_BIND")?,
             port,
             body_limit_bytes: env_parse(env, "BACKEND_8825_BODY_LIMIT_BYTES")?,
+            client_ip_header: env
+                .get("BACKEND_8825_CLIENT_IP_HEADER")
+                .filter(|v| !v.is_empty())
+                .cloned(),
         },
         database: DatabaseLayer {
             url,
@@ -353,6 +364,7 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
             bind: layer.http.bind.unwrap_or(IpAddr::from([127, 0, 0, 1])),
             port: layer.http.port.unwrap_or(8825),
             body_limit_bytes: layer.http.body_limit_bytes.unwrap_or(1024 * 1024),
+            client_ip_header: layer.http.client_ip_header.filter(|h| !h.is_empty()),
         },
         database: DatabaseConfig {
             url: Secret::new(url),

@@ -1,9 +1,245 @@
-//! Peers: registering a pairing on both ends, renewing it, and authenticating peer requests.
+//! Peers: registering a pairing on both ends (DESIGN §3), renewing it, listing peers, and
+//! authenticating every request between paired backends (DESIGN §4).
+//!
+//! The hosted side ([`hosted`]) answers `POST /register-peer` and `POST /peers/{id}/renew`
+//! from local backends; the local side ([`local`]) takes `POST /register-peer` from its UI or
+//! CLI and drives the handshake against the hosted backend.
 
-use axum::Router;
+mod hosted;
+mod keys;
+mod local;
+pub mod rate_limit;
+mod signed;
+pub mod transcript;
+pub mod wire;
 
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Router};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::config::Mode;
+use crate::error::error_response;
 use crate::state::AppState;
+use crate::store::{AuditEntry, Peer};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub use keys::{load_pair_key, pair_key_secret_name};
+pub use local::{RENEW_BEFORE_SECS, renew_due_peers, renew_peer, spawn_renewal};
+pub use signed::{PeerCall, SignedPeerRequest, signed_request};
+
+/// How long a replaced pair key keeps verifying, so requests in flight drain.
+pub const KEY_OVERLAP_MS: i64 = 5 * 60 * 1000;
+/// Signed-request nonces are kept at least twice the signature window.
+pub const NONCE_RETENTION_MS: i64 = 2 * 300 * 1000;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    match state.config.mode {
+        Mode::Hosted => {
+            hosted::router(state).layer(Extension(Arc::new(rate_limit::RateLimiter::new(
+                rate_limit::PAIRING_ATTEMPTS_PER_WINDOW,
+                rate_limit::WINDOW_MS,
+            ))))
+        }
+        Mode::Local => local::router(),
+    }
+}
+
+/// The daemon's peer-related background tasks: nonce pruning on every daemon, SBT renewal
+/// on a local one. The caller aborts them when it stops serving.
+pub fn spawn_background(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = vec![spawn_nonce_pruning(state.clone())];
+    if state.config.mode == Mode::Local {
+        tasks.push(spawn_renewal(state));
+    }
+    tasks
+}
+
+fn spawn_nonce_pruning(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let before = state.clock.now_ms() - NONCE_RETENTION_MS;
+            if let Err(err) = state.store.prune_nonces(before).await {
+                tracing::warn!(error = %err, "cannot prune old nonces");
+            }
+        }
+    })
+}
+
+/// A peer as `GET /peers` lists it.
+#[derive(Debug, Serialize)]
+pub struct PeerView {
+    pub peer_id: String,
+    pub account_id: String,
+    pub remote: RemoteView,
+    pub status: String,
+    pub kid: String,
+    pub created_at: String,
+    pub sbt_expires_at: String,
+}
+
+/// The other backend of a pairing.
+#[derive(Debug, Serialize)]
+pub struct RemoteView {
+    pub backend_id: String,
+    pub key_id: String,
+    pub url: Option<String>,
+}
+
+impl From<&Peer> for PeerView {
+    fn from(peer: &Peer) -> Self {
+        Self {
+            peer_id: peer.peer_id.clone(),
+            account_id: peer.account_id.clone(),
+            remote: RemoteView {
+                backend_id: peer.remote_id.clone(),
+                key_id: peer.remote_key_id.clone(),
+                url: peer.remote_url.clone(),
+            },
+            status: peer.status.clone(),
+            kid: peer.kid.clone(),
+            created_at: rfc3339_ms(peer.created_at),
+            sbt_expires_at: rfc3339_ms(peer.sbt_expires_at.saturating_mul(1000)),
+        }
+    }
+}
+
+pub(crate) fn rfc3339_ms(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A refusal with its own `code` (the error codes of the protocol are more specific than
+/// the generic ones of [`crate::error::ApiError`]).
+#[derive(Debug)]
+pub struct PeerError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub retry_after: Option<u64>,
+}
+
+impl PeerError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error",
+        )
+    }
+}
+
+impl From<crate::store::StoreError> for PeerError {
+    fn from(err: crate::store::StoreError) -> Self {
+        tracing::error!(error = %err, "store error");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database is unavailable",
+        )
+    }
+}
+
+impl IntoResponse for PeerError {
+    fn into_response(self) -> Response {
+        let mut response = error_response(self.status, self.code, self.message);
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+/// The client's address: the configured proxy header if set and valid, else the TCP peer.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let from_header = state
+            .config
+            .http
+            .client_ip_header
+            .as_deref()
+            .and_then(|name| parts.headers.get(name))
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse::<IpAddr>().ok());
+        let ip = from_header.or_else(|| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip())
+        });
+        Ok(Self(ip.map_or_else(
+            || "unknown".to_string(),
+            |ip| ip.to_string(),
+        )))
+    }
+}
+
+/// One audit entry. A failure to write it is logged and does not fail the request it
+/// describes (the request's own outcome is already decided).
+/// `outcome` is `Ok(())` or the refusal's error code.
+pub(crate) async fn audit(
+    state: &AppState,
+    event: &str,
+    outcome: Result<(), &str>,
+    peer_id: Option<&str>,
+    account_id: Option<&str>,
+    ip: Option<&str>,
+) {
+    let entry = AuditEntry {
+        at: state.clock.now_ms(),
+        event: event.to_string(),
+        outcome: if outcome.is_ok() { "ok" } else { "refused" }.to_string(),
+        peer_id: peer_id.map(str::to_string),
+        account_id: account_id.map(str::to_string),
+        ip: ip.map(str::to_string),
+        detail: outcome.err().map(str::to_string),
+    };
+    if let Err(err) = state.store.append_audit(&entry).await {
+        tracing::error!(error = %err, event, "cannot write the audit trail");
+    }
+    tracing::info!(
+        event,
+        outcome = %entry.outcome,
+        code = entry.detail.as_deref(),
+        peer_id,
+        "audit"
+    );
+}
+
+/// The current time in unix seconds, on the state's clock.
+pub(crate) fn now_secs(state: &AppState) -> i64 {
+    state.clock.now_ms().div_euclid(1000)
 }

@@ -1,0 +1,262 @@
+//! Signed peer requests (DESIGN §4): the verifier every peer route shares, as an axum
+//! extractor, and the signer the local side uses to call its hosted peer.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+
+use super::{ClientIp, PeerError, audit, keys, now_secs};
+use crate::config::Mode;
+use crate::handshake::httpsig::{
+    self, DEFAULT_WINDOW_SECS, SigError, SignInput, SignatureHeaders, SignatureParams, VerifyInput,
+};
+use crate::handshake::pair_key::{Kid, PairKey};
+use crate::handshake::sbt::{ExpectedBinding, SbtClaims, SessionBindingToken};
+use crate::identity::{BackendId, KeyId};
+use crate::state::AppState;
+use crate::store::{PEER_ACTIVE, Peer, PeerKey};
+
+/// A request that carried a valid signature by the peer its path names, a current SBT for
+/// that peer and pair key, and a nonce not seen before.
+#[derive(Debug)]
+pub struct SignedPeerRequest {
+    pub peer: Peer,
+    pub claims: SbtClaims,
+    pub body: Bytes,
+}
+
+impl FromRequest<AppState> for SignedPeerRequest {
+    type Rejection = PeerError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, PeerError> {
+        let (mut parts, body) = request.into_parts();
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, state).await;
+        let path_peer = RawPathParams::from_request_parts(&mut parts, state)
+            .await
+            .ok()
+            .and_then(|params| {
+                params
+                    .iter()
+                    .find(|(name, _)| *name == "peer_id")
+                    .map(|(_, value)| value.to_string())
+            })
+            .unwrap_or_default();
+        let request = Request::from_parts(parts, body);
+        let outcome = verify(request, state, &path_peer).await;
+        if let Err(err) = &outcome {
+            let peer = Some(path_peer.as_str()).filter(|p| !p.is_empty());
+            audit(state, "peer_request", Err(err.code), peer, None, Some(&ip)).await;
+        }
+        outcome
+    }
+}
+
+fn sig_error(err: SigError) -> PeerError {
+    PeerError::new(StatusCode::UNAUTHORIZED, err.code(), err.to_string())
+}
+
+/// The verifier, in DESIGN §4's order. The body limit is the edge's; everything else is here.
+async fn verify(
+    request: Request,
+    state: &AppState,
+    path_peer: &str,
+) -> Result<SignedPeerRequest, PeerError> {
+    let (parts, body) = request.into_parts();
+    let headers = SignatureHeaders::from_header_map(&parts.headers).map_err(sig_error)?;
+    let params =
+        SignatureParams::parse(headers.signature_input.ok_or_else(|| {
+            sig_error(SigError::Malformed("the Signature-Input header is missing"))
+        })?)
+        .map_err(sig_error)?;
+    if params.peer_id != path_peer {
+        return Err(PeerError::new(
+            StatusCode::FORBIDDEN,
+            "wrong_peer",
+            "the signing key belongs to another peer than the one in the path",
+        ));
+    }
+    let peer = state
+        .store
+        .peer(path_peer)
+        .await?
+        .ok_or_else(|| sig_error(SigError::UnknownKid))?;
+    if peer.status != PEER_ACTIVE {
+        return Err(sig_error(SigError::Revoked));
+    }
+    let now_ms = state.clock.now_ms();
+    let key_row = state
+        .store
+        .peer_key(&peer.peer_id, params.kid.as_str())
+        .await?
+        .filter(|k| k.retires_at.is_none_or(|at| at > now_ms))
+        .ok_or_else(|| sig_error(SigError::UnknownKid))?;
+    let pair_key = keys::load_pair_key(state, &key_row).map_err(|err| {
+        tracing::error!(error = %err, peer_id = %peer.peer_id, "cannot load a pair key");
+        PeerError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the pair key cannot be read",
+        )
+    })?;
+    let body = axum::body::to_bytes(body, state.config.http.body_limit_bytes)
+        .await
+        .map_err(|_| {
+            PeerError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is too large",
+            )
+        })?;
+    let authority = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+        .unwrap_or_default();
+    let query = parts
+        .uri
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let now = now_secs(state);
+    let input = VerifyInput {
+        method: parts.method.as_str(),
+        authority,
+        path: parts.uri.path(),
+        query: &query,
+        body: &body,
+        headers,
+    };
+    let request_key = pair_key.request_key();
+    let verified =
+        httpsig::verify_request(&input, now, DEFAULT_WINDOW_SECS, |_, _| Ok(request_key))
+            .map_err(sig_error)?;
+
+    let token = input
+        .headers
+        .authorization
+        .and_then(|a| a.strip_prefix("SBT "))
+        .ok_or_else(|| sig_error(SigError::SbtInvalid))?;
+    let claims = verify_sbt(state, &peer, &key_row, &pair_key, token, now)?;
+
+    if !state
+        .store
+        .record_nonce(&peer.peer_id, &verified.nonce, now_ms)
+        .await?
+    {
+        return Err(sig_error(SigError::Replay));
+    }
+    Ok(SignedPeerRequest { peer, claims, body })
+}
+
+/// Checks an SBT against everything this side knows of the pairing: the peer, the pair key,
+/// the account, both backends and both identity keys.
+pub(super) fn verify_sbt(
+    state: &AppState,
+    peer: &Peer,
+    key_row: &PeerKey,
+    pair_key: &PairKey,
+    token: &str,
+    now: i64,
+) -> Result<SbtClaims, PeerError> {
+    let invalid = || sig_error(SigError::SbtInvalid);
+    let kid: Kid = key_row.kid.parse().map_err(|_| invalid())?;
+    let remote_id: BackendId = peer.remote_id.parse().map_err(|_| invalid())?;
+    let remote_key_id: KeyId = peer.remote_key_id.parse().map_err(|_| invalid())?;
+    let own_id = &state.identity.backend_id;
+    let own_key_id = state.identity.key_id();
+    let (local_id, hosted_id, local_key_id, hosted_key_id) = match state.config.mode {
+        Mode::Hosted => (&remote_id, own_id, &remote_key_id, own_key_id),
+        Mode::Local => (own_id, &remote_id, own_key_id, &remote_key_id),
+    };
+    let expected = ExpectedBinding {
+        peer_id: &peer.peer_id,
+        kid: &kid,
+        account_id: Some(&peer.account_id),
+        local_id: Some(local_id),
+        hosted_id: Some(hosted_id),
+        local_key_id: Some(local_key_id),
+        hosted_key_id: Some(hosted_key_id),
+    };
+    SessionBindingToken::verify(token, pair_key, &expected, now)
+        .map_err(|err| sig_error(err.into()))
+}
+
+/// One request to a peer, before it is signed.
+#[derive(Debug)]
+pub struct PeerCall<'a> {
+    pub method: Method,
+    /// The peer's URL (`https://hosted.example`, perhaps with a path prefix).
+    pub base_url: &'a str,
+    /// Appended to `base_url`: `/sync/...?since=...`.
+    pub path_and_query: &'a str,
+    pub body: Vec<u8>,
+    /// The signature's `created` (unix seconds); it expires 300 s later.
+    pub created: i64,
+}
+
+/// Builds the signed request of `call`, with the SBT and pair key of `key_row`.
+pub fn signed_request(
+    client: &reqwest::Client,
+    call: PeerCall<'_>,
+    key_row: &PeerKey,
+    pair_key: &PairKey,
+) -> Result<reqwest::RequestBuilder, SigError> {
+    let PeerCall {
+        method,
+        base_url,
+        path_and_query,
+        body,
+        created: now,
+    } = call;
+    let url = reqwest::Url::parse(&format!(
+        "{}{path_and_query}",
+        base_url.trim_end_matches('/')
+    ))
+    .map_err(|_| SigError::Malformed("the peer URL is not valid"))?;
+    let authority = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        (None, _) => return Err(SigError::Malformed("the peer URL has no host")),
+    };
+    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+    let sbt = key_row
+        .sbt
+        .as_deref()
+        .ok_or(SigError::Malformed("no SBT is stored for this pair key"))?;
+    let authorization = format!("SBT {sbt}");
+    let kid: Kid = key_row
+        .kid
+        .parse()
+        .map_err(|_| SigError::Malformed("stored kid is invalid"))?;
+    let nonce = httpsig::new_nonce();
+    let signed = httpsig::sign_request(
+        &SignInput {
+            method: method.as_str(),
+            authority: &authority,
+            path: url.path(),
+            query: &query,
+            body: &body,
+            authorization: &authorization,
+            peer_id: &key_row.peer_id,
+            kid: &kid,
+            nonce: &nonce,
+            created: now,
+            expires: now + DEFAULT_WINDOW_SECS as i64,
+        },
+        &pair_key.request_key(),
+    )?;
+    let mut headers = HeaderMap::new();
+    let value = |v: &str| HeaderValue::from_str(v).map_err(|_| SigError::Malformed("header"));
+    headers.insert(header::AUTHORIZATION, value(&authorization)?);
+    headers.insert("content-digest", value(&signed.content_digest)?);
+    headers.insert("signature-input", value(&signed.signature_input)?);
+    headers.insert("signature", value(&signed.signature)?);
+    if !body.is_empty() {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+    Ok(client.request(method, url).headers(headers).body(body))
+}

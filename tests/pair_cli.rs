@@ -1,0 +1,166 @@
+//! The real binary, end to end: a hosted daemon (on Postgres when the suite has one) and a
+//! local daemon, each its own process, paired with `backend-8825 pair`.
+
+mod common;
+
+use std::path::Path;
+use std::time::Instant;
+
+use common::binary::{self, command};
+
+/// Runs a one-shot command; returns stdout, or panics with stderr.
+fn run(home: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = command(home);
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn two_daemons_pair_with_the_cli_and_list_each_other() {
+    let hosted_home = tempfile::tempdir().unwrap();
+    let local_home = tempfile::tempdir().unwrap();
+    let hosted_dir = hosted_home.path().join("data");
+    let local_dir = local_home.path().join("data");
+    let hosted_dir = hosted_dir.to_str().unwrap();
+    let local_dir = local_dir.to_str().unwrap();
+    let database_url = match common::fresh_postgres_schema().await {
+        Some(url) => url,
+        None => format!("sqlite://{hosted_dir}/hosted.db"),
+    };
+    let db_env = [("DATABASE_URL", database_url.as_str())];
+    let home = hosted_home.path();
+
+    let token = run(
+        home,
+        &["account", "create", "alice", "--data-dir", hosted_dir],
+        &db_env,
+    );
+    let token = token.trim();
+    let code = run(
+        home,
+        &[
+            "pairing-code",
+            "--account",
+            "alice",
+            "--data-dir",
+            hosted_dir,
+        ],
+        &db_env,
+    );
+    let code = code.trim();
+
+    let mut hosted_cmd = command(home);
+    hosted_cmd
+        .args([
+            "serve",
+            "--mode",
+            "hosted",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+        ])
+        .args(["--data-dir", hosted_dir])
+        .env("DATABASE_URL", &database_url);
+    let hosted = binary::spawn_served(hosted_cmd);
+    let local = binary::serve(local_home.path(), &["--port", "0", "--data-dir", local_dir]);
+
+    let hosted_identity: serde_json::Value =
+        reqwest_get(&format!("{}/identity", hosted.base), None).await;
+    let hosted_key_id = hosted_identity["key_id"].as_str().unwrap().to_string();
+
+    let started = Instant::now();
+    let printed = run(
+        local_home.path(),
+        &[
+            "pair",
+            "--hosted",
+            &hosted.base,
+            "--code",
+            code,
+            "--data-dir",
+            local_dir,
+            "--expect-key-id",
+            &hosted_key_id,
+        ],
+        &[],
+    );
+    eprintln!("paired with the CLI in {:?}", started.elapsed());
+    assert!(
+        printed.contains(&format!("hosted key_id  {hosted_key_id}")),
+        "{printed}"
+    );
+    let peer_id = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("peer_id"))
+        .unwrap()
+        .trim()
+        .to_string();
+
+    // Both daemons list each other.
+    let hosted_peers: serde_json::Value =
+        reqwest_get(&format!("{}/peers", hosted.base), Some(token)).await;
+    assert_eq!(hosted_peers[0]["peer_id"], peer_id.as_str());
+    let secret = run(local_home.path(), &["token", "--data-dir", local_dir], &[]);
+    let local_peers: serde_json::Value =
+        reqwest_get(&format!("{}/peers", local.base), Some(secret.trim())).await;
+    assert_eq!(local_peers[0]["peer_id"], peer_id.as_str());
+    assert_eq!(local_peers[0]["remote"]["key_id"], hosted_key_id.as_str());
+    let local_identity: serde_json::Value =
+        reqwest_get(&format!("{}/identity", local.base), None).await;
+    assert_eq!(
+        hosted_peers[0]["remote"]["key_id"],
+        local_identity["key_id"]
+    );
+
+    // A spent code fails with its reason, and nothing is added.
+    let mut again = command(local_home.path());
+    again.args([
+        "pair",
+        "--hosted",
+        &hosted.base,
+        "--code",
+        code,
+        "--data-dir",
+        local_dir,
+    ]);
+    let out = again.output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("pairing_code_used"), "{stderr}");
+    assert!(!stderr.contains(code), "the code is echoed: {stderr}");
+
+    let (status, log) = local.terminate();
+    assert!(status.success());
+    let (status, hosted_log) = hosted.terminate();
+    assert!(status.success());
+    for line in log.iter().chain(hosted_log.iter()) {
+        assert!(
+            !line.contains(code) && !line.contains(token),
+            "secret in the log: {line}"
+        );
+    }
+}
+
+async fn reqwest_get(url: &str, bearer: Option<&str>) -> serde_json::Value {
+    let mut request = common::http_client().get(url);
+    if let Some(bearer) = bearer {
+        request = request.bearer_auth(bearer);
+    }
+    let response = request.send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "{url}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
