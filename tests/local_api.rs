@@ -242,6 +242,13 @@ async fn rebinding_hosts_are_refused_on_reads_and_writes() {
         .req("GET", "/identity")
         .header("Host", "attacker.example");
     assert_eq!(answer.send(local.daemon.addr).await.status, 403);
+    // Each refusal is in the audit trail.
+    let audit = local.daemon.state.store.audit_entries(100).await.unwrap();
+    let refused = audit
+        .iter()
+        .filter(|e| e.event == "local_api" && e.detail.as_deref() == Some("forbidden_host"))
+        .count();
+    assert!(refused >= 4, "denied requests are audited: {audit:?}");
 
     for host in [
         format!("localhost:{port}"),

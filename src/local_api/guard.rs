@@ -91,7 +91,11 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
             request.extensions_mut().insert(caller);
             next.run(request).await
         }
-        Err(refused) => refused.into_response(),
+        Err(refused) => {
+            let code = refused.code().to_string();
+            crate::peers::audit(&state, "local_api", Err(&code), None, None, None).await;
+            refused.into_response()
+        }
     };
     harden(response.headers_mut());
     response
