@@ -23,7 +23,7 @@ use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
 use crate::local_api::address::AddressRecord;
 use crate::state::{AppInner, AppState};
-use crate::{accounts, health, identity, local_api, peers, store};
+use crate::{accounts, health, identity, local_api, peers, store, telemetry};
 
 /// A daemon that is bound and ready to serve.
 pub struct Application {
@@ -103,7 +103,8 @@ impl Application {
             "listening on http://{addr}"
         );
         let store = self.state.store.clone();
-        let background = peers::spawn_background(self.state.clone());
+        let mut background = peers::spawn_background(self.state.clone());
+        background.extend(telemetry::spawn_background(self.state.clone()));
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
@@ -166,7 +167,8 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(health::router())
         .merge(identity::router())
-        .merge(peers::router(&state));
+        .merge(peers::router(&state))
+        .merge(telemetry::router(&state));
     let routes = match state.config.mode {
         // The guard goes on after the fallbacks, so unknown routes and wrong methods pass
         // through it too.

@@ -18,3 +18,4 @@ pub mod secret;
 pub mod service;
 pub mod state;
 pub mod store;
+pub mod telemetry;

@@ -6,6 +6,7 @@ mod postgres;
 #[macro_use]
 mod sql;
 mod sqlite;
+pub mod telemetry;
 
 use std::sync::Arc;
 
@@ -168,6 +169,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// The latest `limit` audit entries, newest first.
     async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+
+    /// The telemetry outbox and event store, on the same database.
+    fn telemetry(&self) -> &dyn telemetry::TelemetryStore;
 
     /// Closes the pool; pending queries finish first.
     async fn close(&self);

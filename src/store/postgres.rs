@@ -38,3 +38,4 @@ super::sql::sql_store!(
     sqlx::PgConnection,
     super::DatabaseKind::Postgres
 );
+super::telemetry::telemetry_store!(PostgresStore, sqlx::PgConnection);

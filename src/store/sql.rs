@@ -377,6 +377,10 @@ macro_rules! sql_store {
                 Ok(sqlx::query_as(sql).bind(limit).fetch_all(&self.pool).await?)
             }
 
+            fn telemetry(&self) -> &dyn $crate::store::telemetry::TelemetryStore {
+                self
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }

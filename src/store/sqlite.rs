@@ -58,3 +58,4 @@ super::sql::sql_store!(
     sqlx::SqliteConnection,
     super::DatabaseKind::Sqlite
 );
+super::telemetry::telemetry_store!(SqliteStore, sqlx::SqliteConnection);
