@@ -23,7 +23,7 @@ use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
 use crate::local_api::address::AddressRecord;
 use crate::state::{AppInner, AppState};
-use crate::{accounts, health, identity, local_api, peers, store, telemetry};
+use crate::{accounts, health, identity, local_api, peers, store, sync, telemetry};
 
 /// A daemon that is bound and ready to serve.
 pub struct Application {
@@ -105,6 +105,9 @@ impl Application {
         let store = self.state.store.clone();
         let mut background = peers::spawn_background(self.state.clone());
         background.extend(telemetry::spawn_background(self.state.clone()));
+        if self.state.config.mode == Mode::Local && self.state.sync.automatic {
+            background.push(sync::spawn_scheduler(self.state.clone()));
+        }
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
@@ -151,6 +154,13 @@ pub async fn build_state_with_clock(
     let identity = BackendIdentity::load_or_create(&config, store.as_ref(), &keychain)
         .await
         .context("cannot load the identity")?;
+    let seen = store
+        .max_version()
+        .await
+        .context("cannot read the highest record version")?;
+    let hlc = sync::hlc::Hlc::new(&identity.backend_id, seen.as_deref());
+    let mut sync = sync::SyncState::new(hlc, config.sync.interval);
+    sync.automatic = config.sync.automatic;
     Ok(AppState::new(AppInner {
         config,
         store,
@@ -159,6 +169,7 @@ pub async fn build_state_with_clock(
         clock,
         bound_addr: Default::default(),
         local_api: Default::default(),
+        sync,
     }))
 }
 
@@ -168,7 +179,8 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(identity::router())
         .merge(peers::router(&state))
-        .merge(telemetry::router(&state));
+        .merge(telemetry::router(&state))
+        .merge(sync::router(&state));
     let routes = match state.config.mode {
         // The guard goes on after the fallbacks, so unknown routes and wrong methods pass
         // through it too.
@@ -203,6 +215,7 @@ fn with_edge_layers(routes: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             reject_oversized,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), stamp_time))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -230,6 +243,17 @@ fn with_edge_layers(routes: Router<AppState>, state: AppState) -> Router {
 /// may carry secrets (launch tokens, bearer tokens).
 fn request_span(request: &Request) -> tracing::Span {
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+}
+
+/// Every answer says what time this daemon thinks it is (unix seconds, its own clock), so a
+/// peer whose clock is off can sign requests that fall inside the 300 s window anyway.
+async fn stamp_time(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let now = state.clock.now_ms().div_euclid(1000);
+    response
+        .headers_mut()
+        .insert(peers::TIME_HEADER, HeaderValue::from(now));
+    response
 }
 
 /// Answers 413 before reading a body whose declared length is over the limit.

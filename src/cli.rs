@@ -76,6 +76,9 @@ pub enum Command {
     /// registers with it, and checks what it grants. Prints the peer and both fingerprints;
     /// compare the hosted one with what the hosted backend shows. See docs/protocol.md.
     Pair(PairArgs),
+    /// Sync the running local daemon with its hosted peers now, instead of waiting for the
+    /// next tick. Prints what moved, one line per peer.
+    Sync(SyncArgs),
     /// Run the local daemon at login: a LaunchAgent on macOS, a systemd user unit on Linux.
     Service {
         #[command(subcommand)]
@@ -166,6 +169,15 @@ pub struct PairArgs {
     /// `curl URL/identity` shows it).
     #[arg(long, value_name = "KEY_ID")]
     pub expect_key_id: Option<String>,
+    #[command(flatten)]
+    pub daemon: DaemonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Only this peer [default: every peer].
+    #[arg(long, value_name = "PEER_ID")]
+    pub peer: Option<String>,
     #[command(flatten)]
     pub daemon: DaemonArgs,
 }
@@ -344,6 +356,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Ui(args) => open_ui(args, &env).await?,
         Command::Pair(args) => pair(args, &env).await?,
+        Command::Sync(args) => sync_now(args, &env).await?,
         Command::Service { action } => run_service(action, &env)?,
     }
     Ok(())
@@ -376,6 +389,44 @@ async fn pair(args: PairArgs, env: &Env) -> anyhow::Result<()> {
     println!("local key_id   {}", field(&paired["local"], "key_id"));
     println!("hosted backend {}", field(&paired["hosted"], "backend_id"));
     println!("hosted key_id  {}", field(&paired["hosted"], "key_id"));
+    Ok(())
+}
+
+async fn sync_now(args: SyncArgs, env: &Env) -> anyhow::Result<()> {
+    let client = args.daemon.client(env).await?;
+    let peers: Vec<serde_json::Value> = client.get_json("/peers").await?;
+    let ids: Vec<String> = match args.peer {
+        Some(peer) => vec![peer],
+        None => peers
+            .iter()
+            .filter(|p| p["status"] == "active")
+            .filter_map(|p| p["peer_id"].as_str().map(str::to_string))
+            .collect(),
+    };
+    if ids.is_empty() {
+        anyhow::bail!("this daemon has no active peer; pair first with `backend-8825 pair`");
+    }
+    let mut failed = 0;
+    for id in ids {
+        let path = format!("/peers/{id}/sync");
+        match client
+            .post_json::<serde_json::Value>(&path, &serde_json::json!({}))
+            .await
+        {
+            Ok(summary) => println!(
+                "{id}  pushed {}  pulled {}  round trips {}",
+                summary["pushed"], summary["pulled"], summary["round_trips"]
+            ),
+            Err(ClientError::Refused { code, message, .. }) => {
+                failed += 1;
+                eprintln!("{id}  failed ({code}): {message}");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} peer(s) did not sync");
+    }
     Ok(())
 }
 

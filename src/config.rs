@@ -52,6 +52,16 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub identity: IdentityConfig,
     pub log: LogConfig,
+    pub sync: SyncConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct SyncConfig {
+    /// How often a local daemon syncs with each peer when nothing wakes it sooner.
+    pub interval: std::time::Duration,
+    /// Whether the local daemon syncs on its own (on the interval and after writes); when
+    /// off, only `POST /peers/{peer_id}/sync` and `backend-8825 sync` sync.
+    pub automatic: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -138,6 +148,15 @@ struct Layer {
     identity: IdentityLayer,
     #[serde(default)]
     log: LogLayer,
+    #[serde(default)]
+    sync: SyncLayer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SyncLayer {
+    interval_ms: Option<u64>,
+    automatic: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -199,6 +218,8 @@ impl Layer {
         set(&mut self.identity.key_file, top.identity.key_file);
         set(&mut self.log.format, top.log.format);
         set(&mut self.log.filter, top.log.filter);
+        set(&mut self.sync.interval_ms, top.sync.interval_ms);
+        set(&mut self.sync.automatic, top.sync.automatic);
     }
 }
 
@@ -317,6 +338,10 @@ fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
             key_file: env_path(env, "BACKEND_8825_IDENTITY_KEY_FILE"),
         },
         log: LogLayer { format, filter },
+        sync: SyncLayer {
+            interval_ms: env_parse(env, "BACKEND_8825_SYNC_INTERVAL_MS")?,
+            automatic: env_parse(env, "BACKEND_8825_SYNC_AUTOMATIC")?,
+        },
     })
 }
 
@@ -379,6 +404,12 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
         log: LogConfig {
             format: layer.log.format.unwrap_or(LogFormat::Pretty),
             filter: layer.log.filter.unwrap_or_else(|| "info".to_string()),
+        },
+        sync: SyncConfig {
+            interval: std::time::Duration::from_millis(
+                layer.sync.interval_ms.unwrap_or(5_000).max(100),
+            ),
+            automatic: layer.sync.automatic.unwrap_or(true),
         },
         data_dir,
     })

@@ -18,4 +18,5 @@ pub mod secret;
 pub mod service;
 pub mod state;
 pub mod store;
+pub mod sync;
 pub mod telemetry;

@@ -24,6 +24,8 @@ pub struct AppInner {
     /// The address the daemon listens on, once it is bound (with `--port 0`, the port the
     /// OS chose). Unset in states that are never served.
     pub bound_addr: OnceLock<SocketAddr>,
+    /// The sync engine's clock, scheduler wake-up and per-peer locks.
+    pub sync: crate::sync::SyncState,
     /// The local API's secret and UI sessions (unused in hosted mode).
     pub local_api: LocalApiState,
 }

@@ -122,6 +122,27 @@ async fn two_daemons_pair_with_the_cli_and_list_each_other() {
         local_identity["key_id"]
     );
 
+    // A conversation written on the local daemon reaches the hosted one; `sync` forces it.
+    let created = common::http_client()
+        .post(format!("{}/api/conversations", local.base))
+        .bearer_auth(secret.trim())
+        .json(&serde_json::json!({"title": "from the CLI test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let synced = run(local_home.path(), &["sync", "--data-dir", local_dir], &[]);
+    assert!(
+        synced.contains(&peer_id) && synced.contains("pushed"),
+        "{synced}"
+    );
+    let conversations: serde_json::Value =
+        reqwest_get(&format!("{}/api/conversations", hosted.base), Some(token)).await;
+    assert_eq!(
+        conversations["items"][0]["title"], "from the CLI test",
+        "{conversations}"
+    );
+
     // A spent code fails with its reason, and nothing is added.
     let mut again = command(local_home.path());
     again.args([

@@ -27,6 +27,8 @@ pub enum Caller {
     Bearer,
     /// The web UI's session cookie (with the CSRF header on writes).
     Session(UiSession),
+    /// A paired peer on a signed route (`/sync/{peer_id}`): the route verifies the signature.
+    Peer,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -138,6 +140,11 @@ async fn check(
     }
     if safe && !upgrade && is_public(uri.path()) {
         return Ok(Caller::Public);
+    }
+    // A paired peer's request is authenticated by its signature, which the route verifies
+    // (a request without one is refused there, before anything else).
+    if uri.path().starts_with("/sync/") && headers.contains_key("signature-input") {
+        return Ok(Caller::Peer);
     }
     authenticate(state, headers, safe).await
 }

@@ -129,7 +129,9 @@ async fn session(caller: Caller) -> ApiResult<Json<SessionResponse>> {
             csrf: None,
             expires_at: None,
         },
-        Caller::Public => return Err(ApiError::Unauthorized("missing credentials".into())),
+        Caller::Public | Caller::Peer => {
+            return Err(ApiError::Unauthorized("missing credentials".into()));
+        }
     };
     Ok(Json(response))
 }

@@ -16,7 +16,7 @@ use super::transcript::{
     self, RegisterRequest as RegisterTranscript, RenewRequest as RenewTranscript,
 };
 use super::wire::{BindingView, Grant, HANDSHAKE_VERSION, RegisterPeerRequest, RenewRequest};
-use super::{PeerCall, PeerError, PeerView, audit, keys, now_secs, signed_request};
+use super::{PeerCall, PeerError, PeerView, audit, keys, signed_request};
 use crate::accounts::secrets::hash_code;
 use crate::config::Mode;
 use crate::error::{ApiError, ApiJson};
@@ -43,7 +43,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The HTTP client for calls to hosted backends.
-pub(super) fn client() -> &'static reqwest::Client {
+pub fn client() -> &'static reqwest::Client {
     static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
     CLIENT.get_or_init(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -222,13 +222,18 @@ fn relay_refusal(status: reqwest::StatusCode, body: &[u8], retry_after: Option<u
 }
 
 /// POSTs a handshake body and reads the grant.
-async fn post_for_grant<T: Serialize>(url: &str, body: &T) -> Result<Grant, PeerError> {
+async fn post_for_grant<T: Serialize>(
+    state: &AppState,
+    url: &str,
+    body: &T,
+) -> Result<Grant, PeerError> {
     let response = client()
         .post(url)
         .json(body)
         .send()
         .await
         .map_err(unreachable)?;
+    super::learn_skew(state, response.headers());
     let status = response.status();
     let retry_after = response
         .headers()
@@ -347,14 +352,15 @@ fn accept_grant(
         local_key_id: Some(me.key_id()),
         hosted_key_id: Some(pinned.key_id()),
     };
-    let claims = SessionBindingToken::verify(&grant.sbt, &pair_key, &expected, now_secs(state))
-        .map_err(|err| {
-            PeerError::new(
-                StatusCode::BAD_GATEWAY,
-                err.code(),
-                format!("the hosted backend's SBT was refused: {err}"),
-            )
-        })?;
+    let claims =
+        SessionBindingToken::verify(&grant.sbt, &pair_key, &expected, super::peer_now(state))
+            .map_err(|err| {
+                PeerError::new(
+                    StatusCode::BAD_GATEWAY,
+                    err.code(),
+                    format!("the hosted backend's SBT was refused: {err}"),
+                )
+            })?;
     if claims.exp != grant.sbt_expires_at {
         return Err(grant_invalid("states another expiry than its SBT"));
     }
@@ -382,7 +388,7 @@ async fn pair(state: &AppState, request: PairRequest) -> Result<Peer, PeerError>
     }
     let me = &state.identity;
     let nonce = new_nonce();
-    let timestamp = now_secs(state);
+    let timestamp = super::peer_now(state);
     let code_hash = hash_code(&request.pairing_code);
     let request_transcript = RegisterTranscript {
         local_id: me.backend_id.as_str(),
@@ -409,7 +415,7 @@ async fn pair(state: &AppState, request: PairRequest) -> Result<Peer, PeerError>
         timestamp,
         proof: URL_SAFE_NO_PAD.encode(proof),
     };
-    let grant = post_for_grant(&format!("{base}/register-peer"), &body).await?;
+    let grant = post_for_grant(state, &format!("{base}/register-peer"), &body).await?;
     let (pair_key, claims) = accept_grant(
         state,
         &hosted_key,
@@ -488,7 +494,7 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, PeerErr
     let hosted_id: BackendId = peer.remote_id.parse().map_err(|_| PeerError::internal())?;
     let me = &state.identity;
     let nonce = new_nonce();
-    let timestamp = now_secs(state);
+    let timestamp = super::peer_now(state);
     let request_transcript = RenewTranscript {
         peer_id: &peer.peer_id,
         local_id: me.backend_id.as_str(),
@@ -512,7 +518,7 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, PeerErr
         proof: URL_SAFE_NO_PAD.encode(proof),
     };
     let url = format!("{base}/peers/{}/renew", peer.peer_id);
-    let grant = post_for_grant(&url, &body).await?;
+    let grant = post_for_grant(state, &url, &body).await?;
     let (pair_key, claims) = accept_grant(
         state,
         &hosted_key,
@@ -570,7 +576,7 @@ pub async fn renew_due_peers(state: &AppState) -> Vec<(String, Result<(), String
             return Vec::new();
         }
     };
-    let now = now_secs(state);
+    let now = super::peer_now(state);
     let mut attempted = Vec::new();
     for peer in peers {
         let due = peer.status == PEER_ACTIVE
@@ -616,10 +622,32 @@ pub fn spawn_renewal(state: AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// `GET /peers` (local): every peer of this daemon.
+/// `GET /peers` (local): every peer of this daemon, with how sync with it stands.
 async fn list(State(state): State<AppState>) -> Result<Json<Vec<PeerView>>, ApiError> {
     let peers = state.store.peers(None).await?;
-    Ok(Json(peers.iter().map(PeerView::from).collect()))
+    let now = state.clock.now_ms();
+    let mut views = Vec::with_capacity(peers.len());
+    for peer in &peers {
+        let cursor = state
+            .store
+            .sync_cursor(&peer.peer_id)
+            .await?
+            .unwrap_or_default();
+        let pending = state
+            .store
+            .count_pending(crate::store::LOCAL_ACCOUNT, cursor.push_seq, &peer.peer_id)
+            .await?;
+        let mut view = PeerView::from(peer);
+        view.sync = Some(super::SyncStatusView {
+            last_success_at: cursor.last_success_at.map(super::rfc3339_ms),
+            lag_ms: cursor.last_success_at.map(|at| (now - at).max(0)),
+            pending_outbound: pending,
+            last_error: cursor.last_error.clone(),
+            last_error_at: cursor.last_error_at.map(super::rfc3339_ms),
+        });
+        views.push(view);
+    }
+    Ok(Json(views))
 }
 
 /// `POST /peers/{peer_id}/renew` (local): renew now rather than wait for the task.
@@ -665,11 +693,12 @@ async fn remote_binding(
         base_url: &base,
         path_and_query: &path,
         body: Vec::new(),
-        created: now_secs(&state),
+        created: super::peer_now(&state),
     };
     let request =
         signed_request(client(), call, &key_row, &pair_key).map_err(|_| PeerError::internal())?;
     let response = request.send().await.map_err(unreachable)?;
+    super::learn_skew(&state, response.headers());
     let status = response.status();
     let body = read_body(response).await?;
     if !status.is_success() {

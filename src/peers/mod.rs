@@ -30,7 +30,9 @@ use crate::state::AppState;
 use crate::store::{AuditEntry, Peer};
 
 pub use keys::{load_pair_key, pair_key_secret_name};
-pub use local::{RENEW_BEFORE_SECS, renew_due_peers, renew_peer, spawn_renewal};
+pub use local::{
+    RENEW_BEFORE_SECS, client as http_client, renew_due_peers, renew_peer, spawn_renewal,
+};
 pub use signed::{PeerCall, SignedPeerRequest, signed_request};
 
 /// How long a replaced pair key keeps verifying, so requests in flight drain.
@@ -84,6 +86,21 @@ pub struct PeerView {
     pub kid: String,
     pub created_at: String,
     pub sbt_expires_at: String,
+    /// How sync with this peer stands (the local daemon, which drives sync, fills it in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync: Option<SyncStatusView>,
+}
+
+/// Sync status of one peer, as the side that initiates syncs sees it.
+#[derive(Debug, Serialize)]
+pub struct SyncStatusView {
+    pub last_success_at: Option<String>,
+    /// Milliseconds since the last successful sync (`null` before the first).
+    pub lag_ms: Option<i64>,
+    /// Versions written or received here that the peer has not acknowledged yet.
+    pub pending_outbound: i64,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
 }
 
 /// The other backend of a pairing.
@@ -108,6 +125,7 @@ impl From<&Peer> for PeerView {
             kid: peer.kid.clone(),
             created_at: rfc3339_ms(peer.created_at),
             sbt_expires_at: rfc3339_ms(peer.sbt_expires_at.saturating_mul(1000)),
+            sync: None,
         }
     }
 }
@@ -242,4 +260,49 @@ pub(crate) async fn audit(
 /// The current time in unix seconds, on the state's clock.
 pub(crate) fn now_secs(state: &AppState) -> i64 {
     state.clock.now_ms().div_euclid(1000)
+}
+
+/// The header every answer carries: the answering daemon's clock, in unix seconds.
+pub const TIME_HEADER: &str = "backend-8825-time";
+/// A skew below this is left alone (the signature window is 300 s).
+const SKEW_IGNORED_SECS: i64 = 30;
+
+/// The time to put in what this daemon signs for its peers (`created`, `timestamp`): its own
+/// clock corrected by the skew last learned from a peer's answer, so a laptop whose clock is
+/// wrong still signs inside the peer's window. (Ordering never uses this: the HLC does.)
+pub fn peer_now(state: &AppState) -> i64 {
+    now_secs(state)
+        + state
+            .sync
+            .peer_skew_secs
+            .load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Learns the skew from a peer's answer. Returns true if it changed noticeably.
+pub fn learn_skew(state: &AppState, headers: &reqwest::header::HeaderMap) -> bool {
+    let Some(peer_time) = headers
+        .get(TIME_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i64>().ok())
+    else {
+        return false;
+    };
+    let skew = peer_time - now_secs(state);
+    let skew = if skew.abs() < SKEW_IGNORED_SECS {
+        0
+    } else {
+        skew
+    };
+    let previous = state
+        .sync
+        .peer_skew_secs
+        .swap(skew, std::sync::atomic::Ordering::Relaxed);
+    if (previous - skew).abs() >= SKEW_IGNORED_SECS {
+        tracing::warn!(
+            skew_secs = skew,
+            "this machine's clock differs from the peer's; signing with the peer's time"
+        );
+        return true;
+    }
+    false
 }

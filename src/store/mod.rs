@@ -13,8 +13,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use models::{
-    Account, AuditEntry, NewPairingCode, PEER_ACTIVE, PEER_REVOKED, Peer, PeerKey, RedeemedCode,
-    Redemption, Registration,
+    Account, AuditEntry, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode,
+    PEER_ACTIVE, PEER_REVOKED, Peer, PeerKey, Record, RecordQuery, RedeemedCode, Redemption,
+    Registration, SyncCursor,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -169,6 +170,55 @@ pub trait Store: Send + Sync + 'static {
 
     /// The latest `limit` audit entries, newest first.
     async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+
+    /// The highest record version in the store, to restart the Hybrid Logical Clock above.
+    async fn max_version(&self) -> StoreResult<Option<String>>;
+
+    /// Applies versions Last-Write-Wins, in one transaction: a version replaces the stored
+    /// one only if its `version` is greater, and then takes the account's next feed `seq`.
+    /// `cursor`, when given, is written in the same transaction. Returns how many applied.
+    async fn apply_versions(
+        &self,
+        account_id: &str,
+        versions: &[Record],
+        origin_peer: Option<&str>,
+        cursor: Option<&SyncCursor>,
+    ) -> StoreResult<usize>;
+
+    /// A record, tombstone or not.
+    async fn record(&self, account_id: &str, id: &str) -> StoreResult<Option<Record>>;
+
+    /// A page of live (not deleted) records.
+    async fn list_records(&self, query: &RecordQuery<'_>) -> StoreResult<Vec<Record>>;
+
+    /// The account's feed after `after_seq`, in `seq` order, tombstones included.
+    async fn feed_page(
+        &self,
+        account_id: &str,
+        after_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Record>>;
+
+    /// The account's last `seq` (0 for an empty feed).
+    async fn feed_head(&self, account_id: &str) -> StoreResult<i64>;
+
+    /// How many versions after `after_seq` did not come from `exclude_origin`.
+    async fn count_pending(
+        &self,
+        account_id: &str,
+        after_seq: i64,
+        exclude_origin: &str,
+    ) -> StoreResult<i64>;
+
+    async fn sync_cursor(&self, peer_id: &str) -> StoreResult<Option<SyncCursor>>;
+
+    /// Records the outcome of a sync with a peer (`error` is `None` on success).
+    async fn record_sync_outcome(
+        &self,
+        peer_id: &str,
+        at: i64,
+        error: Option<&str>,
+    ) -> StoreResult<()>;
 
     /// The telemetry outbox and event store, on the same database.
     fn telemetry(&self) -> &dyn telemetry::TelemetryStore;

@@ -135,3 +135,62 @@ pub struct AuditEntry {
     pub ip: Option<String>,
     pub detail: Option<String>,
 }
+
+/// The account id under which a local daemon keeps its own conversations.
+pub const LOCAL_ACCOUNT: &str = "local";
+pub const KIND_CONVERSATION: &str = "conversation";
+pub const KIND_MESSAGE: &str = "message";
+
+/// The latest version of a conversation or a message. `version` orders versions (Last-
+/// Write-Wins): a Hybrid Logical Clock timestamp and the writing backend's id, fixed width,
+/// so that comparing the strings compares `(hlc, backend_id)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct Record {
+    pub kind: String,
+    pub id: String,
+    pub conversation_id: Option<String>,
+    pub title: Option<String>,
+    pub role: Option<String>,
+    pub content: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub deleted: bool,
+    pub version: String,
+    pub source_backend: String,
+    /// Place in this store's feed (not sent: each store numbers its own feed).
+    #[serde(skip)]
+    pub seq: i64,
+    /// The peer this version came from; `None` when written here.
+    #[serde(skip)]
+    pub origin_peer: Option<String>,
+}
+
+/// A sync partner's cursors, kept by the side that initiates syncs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SyncCursor {
+    pub peer_id: String,
+    /// The peer's epoch `pull_seq` counts in.
+    pub pull_epoch: Option<String>,
+    /// Everything of the peer's feed up to here is applied here.
+    pub pull_seq: i64,
+    /// The peer's epoch when it acknowledged `push_seq`.
+    pub push_epoch: Option<String>,
+    /// Everything of this feed up to here is applied at the peer.
+    pub push_seq: i64,
+    pub last_success_at: Option<i64>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<i64>,
+}
+
+/// Which records a listing returns: a page in id order (ids are UUIDv7, so creation order).
+#[derive(Clone, Debug)]
+pub struct RecordQuery<'a> {
+    pub account_id: &'a str,
+    pub kind: &'a str,
+    /// Messages of this conversation (for `kind = message`).
+    pub conversation_id: Option<&'a str>,
+    /// Only ids after this one (ascending) or before it (descending).
+    pub cursor: Option<&'a str>,
+    pub descending: bool,
+    pub limit: i64,
+}

@@ -84,6 +84,80 @@ macro_rules! sql_store {
                 .map_err(|e| $crate::store::StoreError::unique(e, "pair key"))?;
                 Ok(())
             }
+
+            /// Applies versions Last-Write-Wins. Takes the account's feed counter first (an
+            /// upsert, which locks its row until commit), so versions get their `seq` in
+            /// commit order and a reader paging the feed never skips one committed late.
+            async fn apply_in(
+                conn: &mut $conn,
+                account_id: &str,
+                versions: &[$crate::store::Record],
+                origin_peer: Option<&str>,
+            ) -> $crate::store::StoreResult<usize> {
+                let (mut seq,): (i64,) = sqlx::query_as(
+                    "INSERT INTO feed_counters (account_id, seq) VALUES ($1, 0) \
+                     ON CONFLICT (account_id) DO UPDATE SET seq = feed_counters.seq \
+                     RETURNING seq",
+                )
+                .bind(account_id)
+                .fetch_one(&mut *conn)
+                .await?;
+                let mut applied = 0;
+                for v in versions {
+                    let existing: Option<(String, String)> = sqlx::query_as(
+                        "SELECT version, kind FROM records WHERE account_id = $1 AND id = $2",
+                    )
+                    .bind(account_id)
+                    .bind(&v.id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                    // A losing or identical version is a no-op; so is one that would turn a
+                    // record into another kind.
+                    if existing
+                        .as_ref()
+                        .is_some_and(|(version, kind)| *version >= v.version || *kind != v.kind)
+                    {
+                        continue;
+                    }
+                    seq += 1;
+                    sqlx::query(
+                        "INSERT INTO records (account_id, id, kind, conversation_id, title, \
+                         role, content, created_at, updated_at, deleted, version, \
+                         source_backend, seq, origin_peer) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                         ON CONFLICT (account_id, id) DO UPDATE SET \
+                         conversation_id = excluded.conversation_id, title = excluded.title, \
+                         role = excluded.role, content = excluded.content, \
+                         created_at = excluded.created_at, updated_at = excluded.updated_at, \
+                         deleted = excluded.deleted, version = excluded.version, \
+                         source_backend = excluded.source_backend, seq = excluded.seq, \
+                         origin_peer = excluded.origin_peer",
+                    )
+                    .bind(account_id)
+                    .bind(&v.id)
+                    .bind(&v.kind)
+                    .bind(&v.conversation_id)
+                    .bind(&v.title)
+                    .bind(&v.role)
+                    .bind(&v.content)
+                    .bind(v.created_at)
+                    .bind(v.updated_at)
+                    .bind(v.deleted)
+                    .bind(&v.version)
+                    .bind(&v.source_backend)
+                    .bind(seq)
+                    .bind(origin_peer)
+                    .execute(&mut *conn)
+                    .await?;
+                    applied += 1;
+                }
+                sqlx::query("UPDATE feed_counters SET seq = $2 WHERE account_id = $1")
+                    .bind(account_id)
+                    .bind(seq)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(applied)
+            }
         }
 
         #[async_trait::async_trait]
@@ -377,6 +451,166 @@ macro_rules! sql_store {
                 Ok(sqlx::query_as(sql).bind(limit).fetch_all(&self.pool).await?)
             }
 
+            async fn max_version(&self) -> $crate::store::StoreResult<Option<String>> {
+                let (max,): (Option<String>,) =
+                    sqlx::query_as("SELECT MAX(version) FROM records")
+                        .fetch_one(&self.pool)
+                        .await?;
+                Ok(max)
+            }
+
+            async fn apply_versions(
+                &self,
+                account_id: &str,
+                versions: &[$crate::store::Record],
+                origin_peer: Option<&str>,
+                cursor: Option<&$crate::store::SyncCursor>,
+            ) -> $crate::store::StoreResult<usize> {
+                let mut tx = self.pool.begin().await?;
+                let applied = Self::apply_in(&mut tx, account_id, versions, origin_peer).await?;
+                if let Some(c) = cursor {
+                    sqlx::query(
+                        "INSERT INTO sync_cursors (peer_id, pull_epoch, pull_seq, push_epoch, \
+                         push_seq) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (peer_id) DO UPDATE SET pull_epoch = excluded.pull_epoch, \
+                         pull_seq = excluded.pull_seq, push_epoch = excluded.push_epoch, \
+                         push_seq = excluded.push_seq",
+                    )
+                    .bind(&c.peer_id)
+                    .bind(&c.pull_epoch)
+                    .bind(c.pull_seq)
+                    .bind(&c.push_epoch)
+                    .bind(c.push_seq)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(applied)
+            }
+
+            async fn record(
+                &self,
+                account_id: &str,
+                id: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::store::Record>> {
+                let sql = concat!(
+                    $crate::store::sql::record_select!(),
+                    " WHERE account_id = $1 AND id = $2"
+                );
+                Ok(sqlx::query_as(sql)
+                    .bind(account_id)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn list_records(
+                &self,
+                q: &$crate::store::RecordQuery<'_>,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::Record>> {
+                // Four fixed statements rather than assembled SQL.
+                let base = concat!(
+                    $crate::store::sql::record_select!(),
+                    " WHERE account_id = $1 AND kind = $2 AND deleted = $3 \
+                     AND ($4 = '' OR conversation_id = $4)"
+                );
+                let sql = match (q.descending, q.cursor.is_some()) {
+                    (false, false) => format!("{base} ORDER BY id LIMIT $5"),
+                    (false, true) => format!("{base} AND id > $6 ORDER BY id LIMIT $5"),
+                    (true, false) => format!("{base} ORDER BY id DESC LIMIT $5"),
+                    (true, true) => format!("{base} AND id < $6 ORDER BY id DESC LIMIT $5"),
+                };
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(q.account_id)
+                    .bind(q.kind)
+                    .bind(false)
+                    .bind(q.conversation_id.unwrap_or(""))
+                    .bind(q.limit);
+                if let Some(cursor) = q.cursor {
+                    query = query.bind(cursor);
+                }
+                Ok(query.fetch_all(&self.pool).await?)
+            }
+
+            async fn feed_page(
+                &self,
+                account_id: &str,
+                after_seq: i64,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::Record>> {
+                let sql = concat!(
+                    $crate::store::sql::record_select!(),
+                    " WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+                );
+                Ok(sqlx::query_as(sql)
+                    .bind(account_id)
+                    .bind(after_seq)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn feed_head(&self, account_id: &str) -> $crate::store::StoreResult<i64> {
+                let row: Option<(i64,)> =
+                    sqlx::query_as("SELECT seq FROM feed_counters WHERE account_id = $1")
+                        .bind(account_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map_or(0, |(seq,)| seq))
+            }
+
+            async fn count_pending(
+                &self,
+                account_id: &str,
+                after_seq: i64,
+                exclude_origin: &str,
+            ) -> $crate::store::StoreResult<i64> {
+                let (count,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM records WHERE account_id = $1 AND seq > $2 \
+                     AND (origin_peer IS NULL OR origin_peer <> $3)",
+                )
+                .bind(account_id)
+                .bind(after_seq)
+                .bind(exclude_origin)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(count)
+            }
+
+            async fn sync_cursor(
+                &self,
+                peer_id: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::store::SyncCursor>> {
+                let sql = "SELECT peer_id, pull_epoch, pull_seq, push_epoch, push_seq, \
+                           last_success_at, last_error, last_error_at FROM sync_cursors \
+                           WHERE peer_id = $1";
+                Ok(sqlx::query_as(sql).bind(peer_id).fetch_optional(&self.pool).await?)
+            }
+
+            async fn record_sync_outcome(
+                &self,
+                peer_id: &str,
+                at: i64,
+                error: Option<&str>,
+            ) -> $crate::store::StoreResult<()> {
+                let sql = match error {
+                    None => "INSERT INTO sync_cursors (peer_id, last_success_at) \
+                             VALUES ($1, $2) ON CONFLICT (peer_id) DO UPDATE SET \
+                             last_success_at = excluded.last_success_at, last_error = NULL, \
+                             last_error_at = NULL",
+                    Some(_) => "INSERT INTO sync_cursors (peer_id, last_error_at, last_error) \
+                                VALUES ($1, $2, $3) ON CONFLICT (peer_id) DO UPDATE SET \
+                                last_error_at = excluded.last_error_at, \
+                                last_error = excluded.last_error",
+                };
+                let mut query = sqlx::query(sql).bind(peer_id).bind(at);
+                if let Some(error) = error {
+                    query = query.bind(error);
+                }
+                query.execute(&self.pool).await?;
+                Ok(())
+            }
+
             fn telemetry(&self) -> &dyn $crate::store::telemetry::TelemetryStore {
                 self
             }
@@ -398,3 +632,12 @@ macro_rules! peer_select {
 }
 
 pub(crate) use peer_select;
+
+macro_rules! record_select {
+    () => {
+        "SELECT kind, id, conversation_id, title, role, content, created_at, updated_at, \
+         deleted, version, source_backend, seq, origin_peer FROM records"
+    };
+}
+
+pub(crate) use record_select;

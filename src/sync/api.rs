@@ -1,0 +1,307 @@
+//! The conversation API (the ConversationHub): the same routes on both modes, under the local
+//! API rules on a local daemon and under an account token on a hosted one.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::records::{
+    ConversationView, MessageView, Tenant, check_content, check_role, check_title, new_record,
+    write,
+};
+use crate::accounts::AccountAuth;
+use crate::config::Mode;
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::state::AppState;
+use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, Record, RecordQuery};
+
+const DEFAULT_PAGE: i64 = 50;
+const MAX_PAGE: i64 = 200;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/conversations",
+            get(list_conversations).post(create_conversation),
+        )
+        .route(
+            "/api/conversations/{id}",
+            get(get_conversation)
+                .patch(update_conversation)
+                .delete(delete_conversation),
+        )
+        .route(
+            "/api/conversations/{id}/messages",
+            get(list_messages).post(create_message),
+        )
+        .route(
+            "/api/conversations/{id}/messages/{message_id}",
+            patch(update_message).delete(delete_message),
+        )
+}
+
+impl FromRequestParts<AppState> for Tenant {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        match state.config.mode {
+            // The local API guard has already checked the caller.
+            Mode::Local => Ok(Self(LOCAL_ACCOUNT.to_string())),
+            Mode::Hosted => {
+                let AccountAuth(account) = AccountAuth::from_request_parts(parts, state).await?;
+                Ok(Self(account.id))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageParams {
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Page<T> {
+    items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last one.
+    next_cursor: Option<String>,
+}
+
+fn page_params(
+    params: Result<Query<PageParams>, QueryRejection>,
+) -> ApiResult<(i64, Option<String>)> {
+    let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let limit = params.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be 1 to {MAX_PAGE}"
+        )));
+    }
+    if let Some(cursor) = &params.cursor
+        && uuid::Uuid::parse_str(cursor).is_err()
+    {
+        return Err(ApiError::BadRequest("cursor is not a record id".into()));
+    }
+    Ok((limit, params.cursor))
+}
+
+async fn list(
+    state: &AppState,
+    query: RecordQuery<'_>,
+) -> ApiResult<(Vec<Record>, Option<String>)> {
+    let limit = query.limit;
+    // One more than asked tells whether there is a next page.
+    let mut rows = state
+        .store
+        .list_records(&RecordQuery {
+            limit: limit + 1,
+            ..query
+        })
+        .await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.id.clone())
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// The live conversation `id` of the tenant, or 404 (a tombstone, or another account's id).
+async fn conversation(state: &AppState, tenant: &Tenant, id: &str) -> ApiResult<Record> {
+    let not_found = || ApiError::NotFound("no such conversation".into());
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(not_found());
+    }
+    match state.store.record(&tenant.0, id).await? {
+        Some(r) if r.kind == KIND_CONVERSATION && !r.deleted => Ok(r),
+        _ => Err(not_found()),
+    }
+}
+
+async fn message(state: &AppState, tenant: &Tenant, conv: &str, id: &str) -> ApiResult<Record> {
+    let not_found = || ApiError::NotFound("no such message".into());
+    conversation(state, tenant, conv).await?;
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(not_found());
+    }
+    match state.store.record(&tenant.0, id).await? {
+        Some(r)
+            if r.kind == KIND_MESSAGE
+                && !r.deleted
+                && r.conversation_id.as_deref() == Some(conv) =>
+        {
+            Ok(r)
+        }
+        _ => Err(not_found()),
+    }
+}
+
+async fn list_conversations(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    params: Result<Query<PageParams>, QueryRejection>,
+) -> ApiResult<Json<Page<ConversationView>>> {
+    let (limit, cursor) = page_params(params)?;
+    let (rows, next_cursor) = list(
+        &state,
+        RecordQuery {
+            account_id: &tenant.0,
+            kind: KIND_CONVERSATION,
+            conversation_id: None,
+            cursor: cursor.as_deref(),
+            descending: true,
+            limit,
+        },
+    )
+    .await?;
+    let items = rows.iter().map(ConversationView::from).collect();
+    Ok(Json(Page { items, next_cursor }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConversationInput {
+    title: Option<String>,
+}
+
+async fn create_conversation(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    ApiJson(input): ApiJson<ConversationInput>,
+) -> ApiResult<(StatusCode, Json<ConversationView>)> {
+    let title = input.title.unwrap_or_default();
+    check_title(&title).map_err(ApiError::Unprocessable)?;
+    let mut record = new_record(&state, KIND_CONVERSATION);
+    record.title = Some(title);
+    let stored = write(&state, &tenant, record).await?;
+    Ok((StatusCode::CREATED, Json(ConversationView::from(&stored))))
+}
+
+async fn get_conversation(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConversationView>> {
+    let record = conversation(&state, &tenant, &id).await?;
+    Ok(Json(ConversationView::from(&record)))
+}
+
+async fn update_conversation(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ConversationInput>,
+) -> ApiResult<Json<ConversationView>> {
+    let mut record = conversation(&state, &tenant, &id).await?;
+    if let Some(title) = input.title {
+        check_title(&title).map_err(ApiError::Unprocessable)?;
+        record.title = Some(title);
+    }
+    let stored = write(&state, &tenant, record).await?;
+    Ok(Json(ConversationView::from(&stored)))
+}
+
+async fn delete_conversation(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let mut record = conversation(&state, &tenant, &id).await?;
+    record.deleted = true;
+    record.title = None;
+    write(&state, &tenant, record).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_messages(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+    params: Result<Query<PageParams>, QueryRejection>,
+) -> ApiResult<Json<Page<MessageView>>> {
+    let (limit, cursor) = page_params(params)?;
+    conversation(&state, &tenant, &id).await?;
+    let (rows, next_cursor) = list(
+        &state,
+        RecordQuery {
+            account_id: &tenant.0,
+            kind: KIND_MESSAGE,
+            conversation_id: Some(&id),
+            cursor: cursor.as_deref(),
+            descending: false,
+            limit,
+        },
+    )
+    .await?;
+    let items = rows.iter().map(MessageView::from).collect();
+    Ok(Json(Page { items, next_cursor }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessageInput {
+    role: String,
+    content: String,
+}
+
+async fn create_message(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MessageInput>,
+) -> ApiResult<(StatusCode, Json<MessageView>)> {
+    check_role(&input.role).map_err(ApiError::Unprocessable)?;
+    check_content(&input.content).map_err(ApiError::Unprocessable)?;
+    conversation(&state, &tenant, &id).await?;
+    let mut record = new_record(&state, KIND_MESSAGE);
+    record.conversation_id = Some(id);
+    record.role = Some(input.role);
+    record.content = Some(input.content);
+    let stored = write(&state, &tenant, record).await?;
+    Ok((StatusCode::CREATED, Json(MessageView::from(&stored))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessagePatch {
+    role: Option<String>,
+    content: Option<String>,
+}
+
+async fn update_message(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path((conv, id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<MessagePatch>,
+) -> ApiResult<Json<MessageView>> {
+    let mut record = message(&state, &tenant, &conv, &id).await?;
+    if let Some(role) = input.role {
+        check_role(&role).map_err(ApiError::Unprocessable)?;
+        record.role = Some(role);
+    }
+    if let Some(content) = input.content {
+        check_content(&content).map_err(ApiError::Unprocessable)?;
+        record.content = Some(content);
+    }
+    let stored = write(&state, &tenant, record).await?;
+    Ok(Json(MessageView::from(&stored)))
+}
+
+async fn delete_message(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path((conv, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let mut record = message(&state, &tenant, &conv, &id).await?;
+    record.deleted = true;
+    record.content = None;
+    write(&state, &tenant, record).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

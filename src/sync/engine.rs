@@ -1,0 +1,413 @@
+//! `POST /sync/{peer_id}`: push and pull in one round trip (the responder), and the caller
+//! side that a local daemon runs against its hosted peers. The wire format is in
+//! docs/sync.md.
+
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::records::check_version;
+use crate::config::Mode;
+use crate::peers::{
+    PeerCall, PeerError, SignedPeerRequest, learn_skew, load_pair_key, peer_now, signed_request,
+};
+use crate::state::AppState;
+use crate::store::{self, LOCAL_ACCOUNT, PEER_ACTIVE, Peer, Record, SyncCursor};
+
+pub const SYNC_VERSION: u32 = 1;
+/// Most versions in one direction of one round trip.
+pub const MAX_PAGE: usize = 500;
+/// A page stops growing past this many bytes of JSON (the body limit is 1 MiB).
+pub const MAX_PAGE_BYTES: usize = 512 * 1024;
+/// Round trips in one sync before it yields (a sync loops while `has_more`).
+const MAX_ROUNDS: usize = 10_000;
+
+/// A feed position in a store of the given epoch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cursor {
+    pub epoch: String,
+    pub seq: i64,
+}
+
+/// Caller → responder.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    pub v: u32,
+    /// The caller's store epoch.
+    pub epoch: String,
+    /// Where the caller's pull stands in the responder's feed; absent for "from the start".
+    pub since: Option<Cursor>,
+    /// The caller's versions after what the responder acknowledged, in the caller's feed
+    /// order.
+    pub changes: Vec<Record>,
+    /// The caller's feed position that `changes` bring the responder up to.
+    pub push_through: i64,
+    /// Most versions the caller wants back (at most [`MAX_PAGE`]).
+    pub limit: Option<usize>,
+}
+
+/// Responder → caller.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SyncResponse {
+    pub v: u32,
+    /// The responder's store epoch: `cursor` and `ack` count in it.
+    pub epoch: String,
+    pub changes: Vec<Record>,
+    /// The responder's feed position `changes` bring the caller up to.
+    pub cursor: i64,
+    /// More of the responder's feed is waiting after `cursor`.
+    pub has_more: bool,
+    /// The caller's `push_through`, now durably applied here.
+    pub ack: i64,
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/sync/{peer_id}", post(respond))
+}
+
+pub fn local_router() -> Router<AppState> {
+    Router::new().route("/peers/{peer_id}/sync", post(sync_now_route))
+}
+
+/// The account a peer's versions belong to on this side.
+fn account_of(state: &AppState, peer: &Peer) -> String {
+    match state.config.mode {
+        Mode::Hosted => peer.account_id.clone(),
+        Mode::Local => LOCAL_ACCOUNT.to_string(),
+    }
+}
+
+fn invalid(message: String) -> PeerError {
+    PeerError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
+}
+
+/// One page of `account`'s feed after `after`, without the versions that came from
+/// `peer_id`: the versions, the position they reach, and whether more is waiting.
+async fn page_for(
+    state: &AppState,
+    account: &str,
+    after: i64,
+    limit: usize,
+    peer_id: &str,
+) -> Result<(Vec<Record>, i64, bool), PeerError> {
+    let scanned = state.store.feed_page(account, after, limit as i64).await?;
+    let full = scanned.len() == limit;
+    let mut position = after;
+    let mut bytes = 0;
+    let mut page = Vec::new();
+    for record in scanned {
+        let seq = record.seq;
+        if record.origin_peer.as_deref() != Some(peer_id) {
+            let size = serde_json::to_vec(&record).map_or(0, |v| v.len());
+            if bytes + size > MAX_PAGE_BYTES && !page.is_empty() {
+                return Ok((page, position, true));
+            }
+            bytes += size;
+            page.push(record);
+        }
+        // Versions held back because they came from the peer move the position too.
+        position = seq;
+    }
+    Ok((page, position, full))
+}
+
+/// `POST /sync/{peer_id}` (both modes).
+async fn respond(
+    State(state): State<AppState>,
+    signed: SignedPeerRequest,
+) -> Result<Json<SyncResponse>, PeerError> {
+    if state.sync.is_paused() {
+        return Err(paused());
+    }
+    let request: SyncRequest = serde_json::from_slice(&signed.body)
+        .map_err(|e| invalid(format!("not a sync request: {e}")))?;
+    if request.v != SYNC_VERSION {
+        return Err(invalid("unsupported sync version".into()));
+    }
+    if request.changes.len() > MAX_PAGE {
+        return Err(PeerError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("at most {MAX_PAGE} versions per request"),
+        ));
+    }
+    for record in &request.changes {
+        check_version(record).map_err(|e| invalid(format!("version {}: {e}", record.id)))?;
+    }
+    let peer = &signed.peer;
+    let account = account_of(&state, peer);
+    for record in &request.changes {
+        state.sync.hlc.observe(&record.version);
+    }
+    state
+        .store
+        .apply_versions(&account, &request.changes, Some(&peer.peer_id), None)
+        .await?;
+    let epoch = store::epoch(state.store.as_ref()).await?;
+    let after = match &request.since {
+        Some(cursor) if cursor.epoch == epoch => cursor.seq.max(0),
+        _ => 0,
+    };
+    let limit = request.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
+    let (changes, cursor, has_more) =
+        page_for(&state, &account, after, limit, &peer.peer_id).await?;
+    Ok(Json(SyncResponse {
+        v: SYNC_VERSION,
+        epoch,
+        changes,
+        cursor,
+        has_more,
+        ack: request.push_through,
+    }))
+}
+
+/// What one sync with a peer did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncSummary {
+    pub peer_id: String,
+    pub round_trips: usize,
+    pub pushed: usize,
+    pub pulled: usize,
+    /// The peer's store had another epoch than last time: cursors were reset and everything
+    /// was sent again.
+    pub epoch_reset: bool,
+}
+
+fn paused() -> PeerError {
+    PeerError::new(
+        StatusCode::CONFLICT,
+        "sync_paused",
+        "sync is paused on this backend",
+    )
+}
+
+fn sync_failed(code: &'static str, message: String) -> PeerError {
+    PeerError::new(StatusCode::BAD_GATEWAY, code, message)
+}
+
+/// Syncs with one hosted peer now, looping while either side has more. At most one sync per
+/// peer runs at a time: a second caller waits, then runs its own round (it may have new
+/// writes to send).
+pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummary, PeerError> {
+    if state.sync.is_paused() {
+        return Err(paused());
+    }
+    let lock = state.sync.peer_lock(peer_id);
+    let _guard = lock.lock().await;
+    let outcome = sync_locked(state, peer_id).await;
+    let now = state.clock.now_ms();
+    let error = outcome
+        .as_ref()
+        .err()
+        .map(|e| format!("{}: {}", e.code, e.message));
+    if let Err(err) = state
+        .store
+        .record_sync_outcome(peer_id, now, error.as_deref())
+        .await
+    {
+        tracing::warn!(error = %err, "cannot record a sync outcome");
+    }
+    outcome
+}
+
+async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, PeerError> {
+    let unknown = || PeerError::new(StatusCode::NOT_FOUND, "unknown_peer", "no such peer");
+    let mut peer = state.store.peer(peer_id).await?.ok_or_else(unknown)?;
+    let mut renewed = false;
+    if peer.status != PEER_ACTIVE {
+        return Err(PeerError::new(
+            StatusCode::CONFLICT,
+            "revoked",
+            "the peer is revoked",
+        ));
+    }
+    let base = peer.remote_url.clone().ok_or_else(unknown)?;
+    let my_epoch = store::epoch(state.store.as_ref()).await?;
+    let mut summary = SyncSummary {
+        peer_id: peer.peer_id.clone(),
+        ..SyncSummary::default()
+    };
+    for _ in 0..MAX_ROUNDS {
+        let mut cursor = state
+            .store
+            .sync_cursor(&peer.peer_id)
+            .await?
+            .unwrap_or_default();
+        cursor.peer_id = peer.peer_id.clone();
+        let (changes, push_through, push_more) = page_for(
+            state,
+            LOCAL_ACCOUNT,
+            cursor.push_seq,
+            MAX_PAGE,
+            &peer.peer_id,
+        )
+        .await?;
+        let request = SyncRequest {
+            v: SYNC_VERSION,
+            epoch: my_epoch.clone(),
+            since: cursor.pull_epoch.clone().map(|epoch| Cursor {
+                epoch,
+                seq: cursor.pull_seq,
+            }),
+            changes,
+            push_through,
+            limit: Some(MAX_PAGE),
+        };
+        let response = match call(state, &peer, &base, &request).await {
+            Ok(response) => response,
+            // The SBT ran out (a laptop that slept) or the key was replaced: renew with the
+            // identity key, then go on with the new pair key.
+            Err(err) if err.code == "peer_refused" && needs_renewal(&err) && !renewed => {
+                crate::peers::renew_peer(state, &peer.peer_id).await?;
+                renewed = true;
+                peer = state.store.peer(peer_id).await?.ok_or_else(unknown)?;
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+        summary.round_trips += 1;
+        if cursor
+            .push_epoch
+            .as_ref()
+            .is_some_and(|e| *e != response.epoch)
+        {
+            // The peer's store is not the one that acknowledged our versions (wiped or
+            // restored): start over in both directions.
+            tracing::warn!(peer_id = %peer.peer_id, "the peer's store has a new epoch; syncing everything again");
+            let reset = SyncCursor {
+                peer_id: peer.peer_id.clone(),
+                ..SyncCursor::default()
+            };
+            state
+                .store
+                .apply_versions(LOCAL_ACCOUNT, &[], None, Some(&reset))
+                .await?;
+            summary.epoch_reset = true;
+            continue;
+        }
+        for record in &response.changes {
+            check_version(record).map_err(|e| {
+                sync_failed(
+                    "sync_invalid",
+                    format!("the peer sent version {}: {e}", record.id),
+                )
+            })?;
+        }
+        for record in &response.changes {
+            state.sync.hlc.observe(&record.version);
+        }
+        let next = SyncCursor {
+            peer_id: peer.peer_id.clone(),
+            pull_epoch: Some(response.epoch.clone()),
+            pull_seq: response.cursor,
+            push_epoch: Some(response.epoch.clone()),
+            push_seq: response.ack.min(push_through).max(cursor.push_seq),
+            ..SyncCursor::default()
+        };
+        state
+            .store
+            .apply_versions(
+                LOCAL_ACCOUNT,
+                &response.changes,
+                Some(&peer.peer_id),
+                Some(&next),
+            )
+            .await?;
+        summary.pushed += request.changes.len();
+        summary.pulled += response.changes.len();
+        if !response.has_more && !push_more {
+            return Ok(summary);
+        }
+    }
+    Ok(summary)
+}
+
+fn needs_renewal(err: &PeerError) -> bool {
+    err.message.ends_with(" sbt_expired") || err.message.ends_with(" unknown_kid")
+}
+
+/// One signed round trip.
+async fn call(
+    state: &AppState,
+    peer: &Peer,
+    base: &str,
+    request: &SyncRequest,
+) -> Result<SyncResponse, PeerError> {
+    let key_row = state
+        .store
+        .peer_key(&peer.peer_id, &peer.kid)
+        .await?
+        .ok_or_else(|| sync_failed("unknown_kid", "no current pair key".into()))?;
+    let pair_key = load_pair_key(state, &key_row).map_err(|err| {
+        tracing::error!(error = %err, "cannot load a pair key");
+        PeerError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "key_store_unavailable",
+            "the pair key cannot be read from the key store",
+        )
+    })?;
+    let body = serde_json::to_vec(request).map_err(|_| PeerError::internal())?;
+    let path = format!("/sync/{}", peer.peer_id);
+    let mut attempts = 0;
+    let response = loop {
+        attempts += 1;
+        let call = PeerCall {
+            method: Method::POST,
+            base_url: base,
+            path_and_query: &path,
+            body: body.clone(),
+            created: peer_now(state),
+        };
+        let response = signed_request(crate::peers::http_client(), call, &key_row, &pair_key)
+            .map_err(|_| PeerError::internal())?
+            .send()
+            .await
+            .map_err(|e| {
+                sync_failed(
+                    "peer_unreachable",
+                    format!("the peer cannot be reached: {e}"),
+                )
+            })?;
+        // A clock that is off shows as `stale`: learn the peer's time and sign again, once.
+        let skewed = learn_skew(state, response.headers());
+        if skewed && response.status() == StatusCode::UNAUTHORIZED && attempts == 1 {
+            continue;
+        }
+        break response;
+    };
+    let status = response.status();
+    let bytes = response.bytes().await.map_err(|e| {
+        sync_failed(
+            "peer_unreachable",
+            format!("the peer's answer broke off: {e}"),
+        )
+    })?;
+    if !status.is_success() {
+        let code = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        return Err(sync_failed(
+            "peer_refused",
+            format!("the peer answered HTTP {} {code}", status.as_u16()),
+        ));
+    }
+    serde_json::from_slice(&bytes).map_err(|_| {
+        sync_failed(
+            "sync_invalid",
+            "the peer's answer is not a sync response".into(),
+        )
+    })
+}
+
+/// `POST /peers/{peer_id}/sync` (local): sync now.
+async fn sync_now_route(
+    State(state): State<AppState>,
+    Path(peer_id): Path<String>,
+) -> Result<Json<SyncSummary>, PeerError> {
+    Ok(Json(sync_peer_now(&state, &peer_id).await?))
+}

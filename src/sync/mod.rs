@@ -1,0 +1,86 @@
+//! Conversation sync (DESIGN §6): the conversation API on both modes, Last-Write-Wins on a
+//! Hybrid Logical Clock, the per-account change feed, `POST /sync/{peer_id}`, and the
+//! scheduler that keeps a local daemon's peers in step.
+
+mod api;
+pub mod engine;
+pub mod hlc;
+pub mod records;
+mod scheduler;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use tokio::sync::Notify;
+
+use crate::config::Mode;
+use crate::state::AppState;
+
+pub use engine::{SyncSummary, sync_peer_now};
+pub use scheduler::spawn_scheduler;
+
+/// What the sync engine keeps in memory: the clock, the wake-up for the scheduler, and one
+/// lock per peer so that at most one sync with a peer is in flight.
+#[derive(Debug)]
+pub struct SyncState {
+    pub hlc: hlc::Hlc,
+    /// Woken after a local write: the scheduler syncs at once (debounced).
+    pub wake: Notify,
+    /// How often the scheduler syncs without a wake-up.
+    pub interval: Duration,
+    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Pause Sync: no sync leaves or is accepted; local writes accumulate and flow on resume.
+    paused: AtomicBool,
+    /// The peer's clock minus this one, in seconds, as last learned (see
+    /// [`crate::peers::peer_now`]).
+    pub peer_skew_secs: AtomicI64,
+    /// Whether the scheduler runs (`sync.automatic`).
+    pub automatic: bool,
+}
+
+impl SyncState {
+    pub fn new(hlc: hlc::Hlc, interval: Duration) -> Self {
+        Self {
+            hlc,
+            wake: Notify::new(),
+            interval,
+            locks: Mutex::new(HashMap::new()),
+            paused: AtomicBool::new(false),
+            peer_skew_secs: AtomicI64::new(0),
+            automatic: true,
+        }
+    }
+
+    pub fn pause(&self) {
+        self.paused.store(true, Ordering::SeqCst);
+    }
+
+    /// Resumes and wakes the scheduler, so what accumulated flows at once.
+    pub fn resume(&self) {
+        self.paused.store(false, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused.load(Ordering::SeqCst)
+    }
+
+    /// The lock that serialises syncs with `peer_id`.
+    pub(crate) fn peer_lock(&self, peer_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
+        locks.entry(peer_id.to_string()).or_default().clone()
+    }
+}
+
+/// The sync routes: the conversation API and `POST /sync/{peer_id}` on both modes, and the
+/// local daemon's `POST /peers/{peer_id}/sync`.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let routes = api::router().merge(engine::router());
+    match state.config.mode {
+        Mode::Local => routes.merge(engine::local_router()),
+        Mode::Hosted => routes,
+    }
+}

@@ -1,0 +1,184 @@
+//! Records as the API shows them, the checks every version passes (written here or received
+//! from a peer), and the writes of the conversation API.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use super::hlc::parse_version;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, Record};
+
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_CONTENT_BYTES: usize = 64 * 1024;
+pub const ROLES: [&str; 3] = ["user", "assistant", "system"];
+
+fn rfc3339(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConversationView {
+    pub id: String,
+    pub title: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub source_backend: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MessageView {
+    pub id: String,
+    pub conversation_id: String,
+    pub role: String,
+    pub content: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub source_backend: String,
+}
+
+impl From<&Record> for ConversationView {
+    fn from(r: &Record) -> Self {
+        Self {
+            id: r.id.clone(),
+            title: r.title.clone().unwrap_or_default(),
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+            source_backend: r.source_backend.clone(),
+        }
+    }
+}
+
+impl From<&Record> for MessageView {
+    fn from(r: &Record) -> Self {
+        Self {
+            id: r.id.clone(),
+            conversation_id: r.conversation_id.clone().unwrap_or_default(),
+            role: r.role.clone().unwrap_or_default(),
+            content: r.content.clone().unwrap_or_default(),
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+            source_backend: r.source_backend.clone(),
+        }
+    }
+}
+
+pub fn check_title(title: &str) -> Result<(), String> {
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(format!("title is longer than {MAX_TITLE_CHARS} characters"));
+    }
+    Ok(())
+}
+
+pub fn check_role(role: &str) -> Result<(), String> {
+    if !ROLES.contains(&role) {
+        return Err("role must be one of user, assistant, system".into());
+    }
+    Ok(())
+}
+
+pub fn check_content(content: &str) -> Result<(), String> {
+    if content.is_empty() {
+        return Err("content is empty".into());
+    }
+    if content.len() > MAX_CONTENT_BYTES {
+        return Err(format!("content is longer than {MAX_CONTENT_BYTES} bytes"));
+    }
+    Ok(())
+}
+
+fn check_uuid(id: &str, what: &str) -> Result<(), String> {
+    match uuid::Uuid::parse_str(id) {
+        Ok(parsed) if parsed.hyphenated().to_string() == id => Ok(()),
+        _ => Err(format!("{what} is not a lowercase hyphenated UUID")),
+    }
+}
+
+/// Checks a version received from a peer: everything a version written here would satisfy.
+pub fn check_version(r: &Record) -> Result<(), String> {
+    check_uuid(&r.id, "id")?;
+    let (_, writer) = parse_version(&r.version).ok_or("version is malformed")?;
+    if writer != r.source_backend {
+        return Err("version was not written by source_backend".into());
+    }
+    if r.created_at < 0 || r.updated_at < 0 {
+        return Err("times must not be negative".into());
+    }
+    match r.kind.as_str() {
+        KIND_CONVERSATION => {
+            if r.conversation_id.is_some() || r.role.is_some() || r.content.is_some() {
+                return Err("a conversation has no conversation_id, role or content".into());
+            }
+            match (&r.title, r.deleted) {
+                (Some(title), false) => check_title(title)?,
+                (None, true) => {}
+                _ => return Err("a conversation has a title, a tombstone none".into()),
+            }
+        }
+        KIND_MESSAGE => {
+            check_uuid(
+                r.conversation_id
+                    .as_deref()
+                    .ok_or("a message needs conversation_id")?,
+                "conversation_id",
+            )?;
+            if r.title.is_some() {
+                return Err("a message has no title".into());
+            }
+            check_role(r.role.as_deref().ok_or("a message needs a role")?)?;
+            match (&r.content, r.deleted) {
+                (Some(content), false) => check_content(content)?,
+                (None, true) => {}
+                _ => return Err("a message has content, a tombstone none".into()),
+            }
+        }
+        _ => return Err("kind must be conversation or message".into()),
+    }
+    Ok(())
+}
+
+/// The account whose records a request reads and writes: the local daemon's own, or the
+/// account of the hosted request.
+#[derive(Clone, Debug)]
+pub struct Tenant(pub String);
+
+/// Writes one version made here: stamps it with the clock and this backend, applies it, and
+/// wakes the scheduler. Returns the stored record.
+pub async fn write(
+    state: &AppState,
+    tenant: &Tenant,
+    mut record: Record,
+) -> Result<Record, ApiError> {
+    record.version = state.sync.hlc.next(state.clock.as_ref());
+    record.source_backend = state.identity.backend_id.to_string();
+    record.updated_at = state.clock.now_ms();
+    state
+        .store
+        .apply_versions(&tenant.0, std::slice::from_ref(&record), None, None)
+        .await?;
+    state.sync.wake.notify_one();
+    let stored = state.store.record(&tenant.0, &record.id).await?;
+    stored.ok_or_else(|| ApiError::internal(anyhow::anyhow!("a written record is missing")))
+}
+
+/// A new record of `kind`, not yet stamped.
+pub fn new_record(state: &AppState, kind: &str) -> Record {
+    let now = state.clock.now_ms();
+    Record {
+        kind: kind.to_string(),
+        id: uuid::Uuid::now_v7().to_string(),
+        conversation_id: None,
+        title: None,
+        role: None,
+        content: None,
+        created_at: now,
+        updated_at: now,
+        deleted: false,
+        version: String::new(),
+        source_backend: String::new(),
+        seq: 0,
+        origin_peer: None,
+    }
+}

@@ -1,0 +1,100 @@
+//! The `SyncScheduler` of a local daemon: syncs every active hosted peer every interval, at
+//! once (debounced) after a local write, and backs off from a peer that fails.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::engine::sync_peer_now;
+use crate::state::AppState;
+use crate::store::PEER_ACTIVE;
+
+/// Writes that come in a burst are sent together.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+const BACKOFF_FIRST: Duration = Duration::from_secs(1);
+const BACKOFF_MAX: Duration = Duration::from_secs(60);
+
+/// Runs until aborted.
+pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut failures: HashMap<String, (u32, Instant)> = HashMap::new();
+        loop {
+            let woken = tokio::select! {
+                () = state.sync.wake.notified() => true,
+                () = tokio::time::sleep(state.sync.interval) => false,
+            };
+            if woken {
+                tokio::time::sleep(DEBOUNCE).await;
+            }
+            if state.sync.is_paused() {
+                continue;
+            }
+            let peers = match state.store.peers(None).await {
+                Ok(peers) => peers,
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot list peers to sync");
+                    continue;
+                }
+            };
+            for peer in peers {
+                if peer.status != PEER_ACTIVE || peer.remote_url.is_none() {
+                    continue;
+                }
+                if failures
+                    .get(&peer.peer_id)
+                    .is_some_and(|(_, retry_at)| Instant::now() < *retry_at)
+                {
+                    continue;
+                }
+                match sync_peer_now(&state, &peer.peer_id).await {
+                    Ok(summary) => {
+                        failures.remove(&peer.peer_id);
+                        if summary.pushed + summary.pulled > 0 {
+                            tracing::info!(peer_id = %peer.peer_id, pushed = summary.pushed,
+                                pulled = summary.pulled, "synced");
+                        }
+                    }
+                    Err(err) => {
+                        let (count, _) = failures
+                            .get(&peer.peer_id)
+                            .copied()
+                            .unwrap_or((0, Instant::now()));
+                        let delay = backoff(count);
+                        tracing::warn!(peer_id = %peer.peer_id, code = err.code, error = %err.message,
+                            retry_in_ms = delay.as_millis() as u64, "sync failed");
+                        failures.insert(peer.peer_id.clone(), (count + 1, Instant::now() + delay));
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Exponential backoff with full jitter: a random delay up to `first * 2^failures`, capped.
+fn backoff(failures: u32) -> Duration {
+    let ceiling = BACKOFF_FIRST
+        .saturating_mul(1u32 << failures.min(16))
+        .min(BACKOFF_MAX);
+    let fraction: f64 = rand::random();
+    ceiling.mul_f64(fraction.max(0.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for failures in 0..40 {
+            let delay = backoff(failures);
+            let ceiling = BACKOFF_FIRST
+                .saturating_mul(1 << failures.min(16))
+                .min(BACKOFF_MAX);
+            assert!(
+                delay <= ceiling && delay >= ceiling.mul_f64(0.1),
+                "{failures}: {delay:?}"
+            );
+        }
+    }
+}
