@@ -76,6 +76,10 @@ pub enum Command {
     /// registers with it, and checks what it grants. Prints the peer and both fingerprints;
     /// compare the hosted one with what the hosted backend shows. See docs/protocol.md.
     Pair(PairArgs),
+    /// Try it all on one machine: start a hosted and a local daemon on free loopback ports
+    /// (data in a temporary directory, deleted on exit), pair them, write a conversation on
+    /// one and read it on the other, and print the UI link. Runs until Ctrl-C.
+    Demo,
     /// Sync the running local daemon with its hosted peers now, instead of waiting for the
     /// next tick. Prints what moved, one line per peer.
     Sync(SyncArgs),
@@ -357,6 +361,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ui(args) => open_ui(args, &env).await?,
         Command::Pair(args) => pair(args, &env).await?,
         Command::Sync(args) => sync_now(args, &env).await?,
+        Command::Demo => {
+            logging::init(crate::config::LogFormat::Pretty, "error");
+            crate::demo::run(&env).await?;
+        }
         Command::Service { action } => run_service(action, &env)?,
     }
     Ok(())

@@ -185,3 +185,57 @@ async fn reqwest_get(url: &str, bearer: Option<&str>) -> serde_json::Value {
     );
     response.json().await.unwrap()
 }
+
+#[test]
+fn the_demo_pairs_two_daemons_shows_a_conversation_and_cleans_up() {
+    let home = tempfile::tempdir().unwrap();
+    let tmp = home.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let mut child = command(home.path())
+        .arg("demo")
+        .env("TMPDIR", &tmp)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for line in std::io::BufRead::lines(stdout).map_while(Result::ok) {
+        let done = line.starts_with("Running until Ctrl-C");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let text = lines.join("\n");
+    assert!(text.contains("1. paired in"), "{text}");
+    assert!(
+        text.contains("[local ] user: Written on the local daemon."),
+        "{text}"
+    );
+    assert!(
+        text.contains("[hosted] assistant: And this reply"),
+        "{text}"
+    );
+    assert!(text.contains("/launch?token="), "{text}");
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        1,
+        "the demo works in TMPDIR"
+    );
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "the demo removes its data"
+    );
+}
