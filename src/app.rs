@@ -169,6 +169,7 @@ pub async fn build_state_with_clock(
         clock,
         bound_addr: Default::default(),
         local_api: Default::default(),
+        telemetry: Default::default(),
         sync,
     }))
 }

@@ -28,6 +28,8 @@ pub struct AppInner {
     pub sync: crate::sync::SyncState,
     /// The local API's secret and UI sessions (unused in hosted mode).
     pub local_api: LocalApiState,
+    /// Telemetry: the hub (hosted), the client's wake-ups and poke subscribers (local).
+    pub telemetry: crate::telemetry::Telemetry,
 }
 
 impl AppState {

@@ -1,16 +1,140 @@
 //! Telemetry: events written to a durable outbox on the local backend and streamed to the
-//! hosted backend over a signed WebSocket (DESIGN §7).
+//! hosted backend over a signed WebSocket (DESIGN §7, docs/telemetry.md).
+//!
+//! - [`emit`] records an event: validated, then written to the outbox (local) or stored
+//!   (hosted), before anything is sent.
+//! - The [`client`] (local) keeps one socket per paired hosted peer, sends batches from the
+//!   outbox and deletes them only when acknowledged.
+//! - The [`Hub`] (hosted) accepts those sockets at `GET /telemetry/{peer_id}`, stores each
+//!   event once, acknowledges, and sends `poke` frames down ([`Hub::poke`]).
+
+pub mod client;
+mod dashboard;
+pub mod event;
+pub mod frames;
+mod hub;
+mod outbox;
+mod routes;
+mod session;
+
+use std::sync::RwLock;
+use std::time::Duration;
 
 use axum::Router;
 
+use crate::config::Mode;
 use crate::state::AppState;
 
-/// The telemetry routes of this daemon's mode.
-pub fn router(_state: &AppState) -> Router<AppState> {
-    Router::new()
+pub use client::{ClientState, PeerLink, PokeNotice};
+pub use dashboard::{Summary, percentile};
+pub use event::{EventError, Level, TelemetryEvent};
+pub use hub::{Hub, HubStats};
+pub use outbox::{EmitError, emit};
+
+/// The limits and timings of telemetry. Defaults suit production; tests shrink them with
+/// [`Telemetry::set_limits`].
+#[derive(Clone, Copy, Debug)]
+pub struct TelemetryLimits {
+    /// Outbox cap in rows (an event once per hosted peer); past it the oldest are dropped.
+    pub outbox_max_items: i64,
+    /// Outbox cap in bytes of serialised events.
+    pub outbox_max_bytes: i64,
+    /// Largest text frame the hub accepts; a larger one closes the socket with 1009.
+    pub max_frame_bytes: usize,
+    /// Frames per second the hub reads from one socket; faster senders are slowed down.
+    pub max_frames_per_second: u32,
+    /// Most events, and bytes of events, the client puts in one batch.
+    pub batch_max_events: i64,
+    pub batch_max_bytes: i64,
+    /// Batches the client sends before it waits for an acknowledgement.
+    pub max_in_flight: usize,
+    /// How often each side pings, and how long a silent socket lives.
+    pub ping_interval: Duration,
+    pub idle_timeout: Duration,
+    /// How often the hub checks that a connected peer is still active and its SBT current.
+    pub check_interval: Duration,
+    /// Reconnection backoff: full jitter over `base * 2^failures`, capped.
+    pub reconnect_base: Duration,
+    pub reconnect_max: Duration,
 }
 
-/// Background tasks (the local daemon's telemetry client). The caller aborts them on stop.
-pub fn spawn_background(_state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
-    Vec::new()
+impl Default for TelemetryLimits {
+    fn default() -> Self {
+        Self {
+            outbox_max_items: 1_000,
+            outbox_max_bytes: 100 * 1024 * 1024,
+            max_frame_bytes: 1024 * 1024,
+            max_frames_per_second: 20,
+            batch_max_events: 200,
+            batch_max_bytes: 512 * 1024,
+            max_in_flight: 4,
+            ping_interval: Duration::from_secs(15),
+            idle_timeout: Duration::from_secs(45),
+            check_interval: Duration::from_secs(5),
+            reconnect_base: Duration::from_millis(200),
+            reconnect_max: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The telemetry part of the daemon's state: the hub (hosted) and the client's wake-ups,
+/// poke subscribers and per-peer status (local).
+#[derive(Default)]
+pub struct Telemetry {
+    limits: RwLock<TelemetryLimits>,
+    pub hub: Hub,
+    pub client: ClientState,
+}
+
+impl Telemetry {
+    pub fn limits(&self) -> TelemetryLimits {
+        *self.limits.read().expect("telemetry limits lock")
+    }
+
+    /// Changes the limits; sockets opened afterwards use them.
+    pub fn set_limits(&self, limits: TelemetryLimits) {
+        *self.limits.write().expect("telemetry limits lock") = limits;
+    }
+
+    /// The hook of the sync scheduler: a receiver that gets every `poke` frame a hosted peer
+    /// sends to this (local) backend.
+    pub fn subscribe_pokes(&self) -> tokio::sync::broadcast::Receiver<PokeNotice> {
+        self.client.subscribe_pokes()
+    }
+}
+
+/// Sends a `poke` frame to every connected peer of `account_id` but `except_peer` (the
+/// peer whose change caused it). Returns how many sockets it went to. This instance's
+/// sockets only: pokes across hosted instances are not built yet.
+pub fn poke_account(
+    state: &AppState,
+    account_id: &str,
+    except_peer: Option<&str>,
+    reason: &str,
+) -> usize {
+    let poke = frames::Poke {
+        reason: reason.to_string(),
+        at: state.clock.now_ms(),
+    };
+    state.telemetry.hub.poke(account_id, except_peer, poke)
+}
+
+/// The telemetry routes of this daemon's mode.
+pub fn router(state: &AppState) -> Router<AppState> {
+    match state.config.mode {
+        Mode::Hosted => routes::hosted(),
+        Mode::Local => routes::local(),
+    }
+}
+
+/// Background tasks: the telemetry client on a local daemon; on a hosted one, a task whose
+/// end (the caller aborts it on stop) closes every telemetry socket with 1001.
+pub fn spawn_background(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    match state.config.mode {
+        Mode::Local => vec![tokio::spawn(client::supervise(state))],
+        Mode::Hosted => vec![tokio::spawn(async move {
+            let _guard = hub::ShutdownOnDrop(state);
+            std::future::pending::<()>().await
+        })],
+    }
 }

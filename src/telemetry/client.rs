@@ -1,0 +1,536 @@
+//! The `TelemetryClient` of a local backend: one socket to each active hosted peer, batches
+//! from the outbox, deletion only on acknowledgement, reconnection with jittered backoff.
+//! After any disconnect or restart it sends again everything still in the outbox; the hosted
+//! side stores each `event_id` once, so a resend is harmless.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
+use tokio::net::TcpStream;
+use tokio::sync::{broadcast, watch};
+use tokio::task::{AbortHandle, JoinSet};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::frames::{Downstream, Poke};
+use crate::handshake::httpsig::{self, DEFAULT_WINDOW_SECS, SignInput};
+use crate::handshake::pair_key::Kid;
+use crate::peers::load_pair_key;
+use crate::state::AppState;
+use crate::store::PEER_ACTIVE;
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A WebSocket client request (the upgrade), as tokio-tungstenite takes it.
+pub type UpgradeRequest = tungstenite::handshake::client::Request;
+
+/// A poke received from a hosted peer: the sync scheduler's cue to sync that peer now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PokeNotice {
+    pub peer_id: String,
+    pub reason: String,
+}
+
+/// One hosted peer's socket as `GET /telemetry/status` shows it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PeerLink {
+    pub peer_id: String,
+    pub connected: bool,
+    /// Sockets opened since this daemon started.
+    pub connects: u64,
+    pub acked_batches: u64,
+    pub pokes: u64,
+    /// Unix ms of the last acknowledgement.
+    pub last_ack_at: Option<i64>,
+    /// Why the last attempt or socket ended (an error code, never a secret).
+    pub last_error: Option<String>,
+    /// Outbox rows waiting for this peer.
+    pub pending: i64,
+}
+
+/// The client's shared state: the wake-up that emit sends, poke subscribers, an on/off
+/// switch, and each peer's link.
+pub struct ClientState {
+    wake: watch::Sender<u64>,
+    enabled: watch::Sender<bool>,
+    pokes: broadcast::Sender<PokeNotice>,
+    links: Mutex<HashMap<String, PeerLink>>,
+}
+
+impl Default for ClientState {
+    fn default() -> Self {
+        Self {
+            wake: watch::Sender::new(0),
+            enabled: watch::Sender::new(true),
+            pokes: broadcast::Sender::new(64),
+            links: Mutex::default(),
+        }
+    }
+}
+
+impl ClientState {
+    /// Tells the sender that the outbox has something new.
+    pub fn wake(&self) {
+        self.wake.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Turns sending on or off. Off closes every socket; events keep going to the outbox.
+    pub fn set_enabled(&self, enabled: bool) {
+        self.enabled.send_replace(enabled);
+    }
+
+    pub fn subscribe_pokes(&self) -> broadcast::Receiver<PokeNotice> {
+        self.pokes.subscribe()
+    }
+
+    /// Each known peer's link, by peer id.
+    pub fn links(&self) -> Vec<PeerLink> {
+        let mut links: Vec<PeerLink> = self
+            .links
+            .lock()
+            .expect("links lock")
+            .values()
+            .cloned()
+            .collect();
+        links.sort_by(|a, b| a.peer_id.cmp(&b.peer_id));
+        links
+    }
+
+    pub fn link(&self, peer_id: &str) -> Option<PeerLink> {
+        self.links.lock().expect("links lock").get(peer_id).cloned()
+    }
+
+    fn update(&self, peer_id: &str, f: impl FnOnce(&mut PeerLink)) {
+        let mut links = self.links.lock().expect("links lock");
+        let link = links
+            .entry(peer_id.to_string())
+            .or_insert_with(|| PeerLink {
+                peer_id: peer_id.to_string(),
+                ..PeerLink::default()
+            });
+        f(link);
+    }
+
+    /// Delivers a poke to the subscribers (the sync scheduler); public so that it can be
+    /// exercised without a hosted backend.
+    pub fn deliver_poke(&self, notice: PokeNotice) {
+        self.update(&notice.peer_id, |l| l.pokes += 1);
+        let _ = self.pokes.send(notice);
+    }
+}
+
+/// Keeps one task per active hosted peer, started and stopped as peers come and go. Aborting
+/// this task aborts them all (they live in its `JoinSet`).
+pub(super) async fn supervise(state: AppState) {
+    let mut tasks = JoinSet::new();
+    let mut running: HashMap<String, AbortHandle> = HashMap::new();
+    let mut wake = state.telemetry.client.wake.subscribe();
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        while tasks.try_join_next().is_some() {}
+        match state.store.peers(None).await {
+            Ok(peers) => {
+                let wanted: Vec<String> = peers
+                    .into_iter()
+                    .filter(|p| p.status == PEER_ACTIVE && p.remote_url.is_some())
+                    .map(|p| p.peer_id)
+                    .collect();
+                running.retain(|peer_id, handle| {
+                    let keep = wanted.contains(peer_id) && !handle.is_finished();
+                    if !keep {
+                        handle.abort();
+                    }
+                    keep
+                });
+                for peer_id in wanted {
+                    if let std::collections::hash_map::Entry::Vacant(slot) =
+                        running.entry(peer_id.clone())
+                    {
+                        slot.insert(tasks.spawn(peer_loop(state.clone(), peer_id)));
+                    }
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "cannot list peers for telemetry"),
+        }
+        tokio::select! {
+            _ = wake.changed() => {}
+            _ = tick.tick() => {}
+        }
+    }
+}
+
+/// Connects, serves the socket, and reconnects after a jittered backoff, for as long as the
+/// supervisor keeps the peer.
+async fn peer_loop(state: AppState, peer_id: String) {
+    let client = &state.telemetry.client;
+    let mut enabled = client.enabled.subscribe();
+    let mut failures: u32 = 0;
+    loop {
+        if !wait_until(&mut enabled, true).await {
+            return;
+        }
+        match connect(&state, &peer_id).await {
+            Ok(socket) => {
+                client.update(&peer_id, |l| {
+                    l.connected = true;
+                    l.connects += 1;
+                    l.last_error = None;
+                });
+                tracing::info!(peer_id, "telemetry socket open");
+                let (acked, why) = Session::new(&state, &peer_id).run(socket).await;
+                tracing::info!(peer_id, reason = %why, "telemetry socket closed");
+                client.update(&peer_id, |l| {
+                    l.connected = false;
+                    l.last_error = Some(why);
+                });
+                if acked {
+                    failures = 0;
+                }
+            }
+            Err(why) => {
+                tracing::debug!(peer_id, reason = %why, "cannot open the telemetry socket");
+                client.update(&peer_id, |l| l.last_error = Some(why));
+            }
+        }
+        failures = failures.saturating_add(1);
+        let limits = state.telemetry.limits();
+        tokio::time::sleep(backoff(
+            limits.reconnect_base,
+            limits.reconnect_max,
+            failures,
+        ))
+        .await;
+    }
+}
+
+/// Waits until the switch is `want`; false if it can no longer change.
+async fn wait_until(switch: &mut watch::Receiver<bool>, want: bool) -> bool {
+    switch.wait_for(|on| *on == want).await.is_ok()
+}
+
+/// Full jitter: a random delay up to `base * 2^(failures - 1)`, capped at `max`.
+pub fn backoff(base: Duration, max: Duration, failures: u32) -> Duration {
+    let exp = failures.saturating_sub(1).min(20);
+    let ceiling = base.saturating_mul(1 << exp).min(max);
+    let ms = ceiling.as_millis() as u64;
+    Duration::from_millis(rand::random_range(0..=ms))
+}
+
+/// The signed upgrade request for `peer_id`'s telemetry socket, exactly as the client sends
+/// it (`GET /telemetry/{peer_id}` at the peer's URL, signed like every peer request). The
+/// error is a short reason for the status page, never a header or a key.
+pub async fn upgrade_request(state: &AppState, peer_id: &str) -> Result<UpgradeRequest, String> {
+    let store = &state.store;
+    let peer = store
+        .peer(peer_id)
+        .await
+        .map_err(|_| "database unavailable".to_string())?
+        .ok_or("no such peer")?;
+    let base = peer.remote_url.as_deref().ok_or("the peer has no URL")?;
+    let key_row = store
+        .peer_key(peer_id, &peer.kid)
+        .await
+        .map_err(|_| "database unavailable".to_string())?
+        .ok_or("no current pair key")?;
+    let pair_key = load_pair_key(state, &key_row).map_err(|e| e.to_string())?;
+    let url = socket_url(base, peer_id)?;
+    let mut request = url
+        .as_str()
+        .into_client_request()
+        .map_err(|_| "the peer URL is not valid")?;
+    // Sign the authority exactly as the WebSocket client will send it in `Host`.
+    let authority = request
+        .headers()
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .ok_or("the peer URL has no host")?
+        .to_string();
+    let path = request.uri().path().to_string();
+    let query = request
+        .uri()
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let sbt = key_row.sbt.as_deref().ok_or("no SBT for the pair key")?;
+    let authorization = format!("SBT {sbt}");
+    let kid: Kid = key_row.kid.parse().map_err(|_| "stored kid is invalid")?;
+    let nonce = httpsig::new_nonce();
+    let now = state.clock.now_ms().div_euclid(1000);
+    let signed = httpsig::sign_request(
+        &SignInput {
+            method: "GET",
+            authority: &authority,
+            path: &path,
+            query: &query,
+            body: b"",
+            authorization: &authorization,
+            peer_id,
+            kid: &kid,
+            nonce: &nonce,
+            created: now,
+            expires: now + DEFAULT_WINDOW_SECS as i64,
+        },
+        &pair_key.request_key(),
+    )
+    .map_err(|e| e.code().to_string())?;
+    let headers = request.headers_mut();
+    for (name, value) in [
+        ("authorization", authorization.as_str()),
+        ("content-digest", signed.content_digest.as_str()),
+        ("signature-input", signed.signature_input.as_str()),
+        ("signature", signed.signature.as_str()),
+    ] {
+        let value = HeaderValue::from_str(value).map_err(|_| "a header is not valid")?;
+        headers.insert(name, value);
+    }
+    Ok(request)
+}
+
+/// Opens the signed upgrade to `peer_id`'s hosted backend.
+async fn connect(state: &AppState, peer_id: &str) -> Result<Socket, String> {
+    let request = upgrade_request(state, peer_id).await?;
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(16 << 20))
+        .max_frame_size(Some(16 << 20));
+    let attempt = tokio_tungstenite::connect_async_with_config(request, Some(config), false);
+    match tokio::time::timeout(Duration::from_secs(10), attempt).await {
+        Err(_) => Err("timed out".into()),
+        Ok(Ok((socket, _))) => Ok(socket),
+        Ok(Err(tungstenite::Error::Http(response))) => {
+            let code = response
+                .body()
+                .as_deref()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+                .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            Err(format!("refused: {} {code}", response.status().as_u16()))
+        }
+        Ok(Err(err)) => Err(format!("cannot connect: {err}")),
+    }
+}
+
+/// `http(s)://host[/prefix]` → `ws(s)://host[/prefix]/telemetry/<peer_id>`.
+fn socket_url(base: &str, peer_id: &str) -> Result<String, String> {
+    let base = base.trim_end_matches('/');
+    let rest = if let Some(rest) = base.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else if let Some(rest) = base.strip_prefix("http://") {
+        format!("ws://{rest}")
+    } else {
+        return Err("the peer URL is not http(s)".into());
+    };
+    Ok(format!("{rest}/telemetry/{peer_id}"))
+}
+
+/// A batch sent and not yet acknowledged: its outbox rows are `first..=last`.
+struct InFlight {
+    batch_id: String,
+    first: i64,
+    last: i64,
+}
+
+struct Session<'a> {
+    state: &'a AppState,
+    peer_id: &'a str,
+    in_flight: VecDeque<InFlight>,
+    /// The last outbox row sent on this socket.
+    cursor: i64,
+    acked: bool,
+}
+
+impl<'a> Session<'a> {
+    fn new(state: &'a AppState, peer_id: &'a str) -> Self {
+        Self {
+            state,
+            peer_id,
+            in_flight: VecDeque::new(),
+            cursor: 0,
+            acked: false,
+        }
+    }
+
+    /// Serves the socket until it ends; returns whether any batch was acknowledged, and why
+    /// it ended.
+    async fn run(mut self, mut socket: Socket) -> (bool, String) {
+        let why = self.serve(&mut socket).await;
+        let _ = socket.close(None).await;
+        (self.acked, why)
+    }
+
+    async fn serve(&mut self, socket: &mut Socket) -> String {
+        let client = &self.state.telemetry.client;
+        let limits = self.state.telemetry.limits();
+        if let Err(err) = self
+            .state
+            .store
+            .telemetry()
+            .outbox_claim(self.peer_id)
+            .await
+        {
+            tracing::warn!(error = %err, "cannot claim unassigned telemetry");
+        }
+        let mut wake = client.wake.subscribe();
+        let mut enabled = client.enabled.subscribe();
+        let mut ping = tokio::time::interval(limits.ping_interval);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // A safety net for rows that arrive without a wake-up (another process, a lost race).
+        let mut poll = tokio::time::interval(Duration::from_secs(1));
+        let mut last_heard = Instant::now();
+        loop {
+            if let Err(why) = self.fill(socket).await {
+                return why;
+            }
+            tokio::select! {
+                _ = wake.changed() => {}
+                _ = poll.tick() => {}
+                _ = wait_until(&mut enabled, false) => return "telemetry sending is off".into(),
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > limits.idle_timeout {
+                        return "no answer to pings".into();
+                    }
+                    if socket.send(Message::Ping(Default::default())).await.is_err() {
+                        return "the socket failed".into();
+                    }
+                }
+                message = socket.next() => {
+                    last_heard = Instant::now();
+                    match message {
+                        None => return "the hosted backend closed the socket".into(),
+                        Some(Err(err)) => return format!("socket error: {err}"),
+                        Some(Ok(Message::Text(text))) => {
+                            if let Err(why) = self.on_frame(text.as_str()).await {
+                                return why;
+                            }
+                        }
+                        Some(Ok(Message::Close(frame))) => {
+                            return match frame {
+                                Some(f) => format!("closed {}: {}", u16::from(f.code), f.reason),
+                                None => "closed".into(),
+                            };
+                        }
+                        Some(Ok(_)) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends batches of unsent outbox rows until the in-flight window is full.
+    async fn fill(&mut self, socket: &mut Socket) -> Result<(), String> {
+        let limits = self.state.telemetry.limits();
+        while self.in_flight.len() < limits.max_in_flight {
+            let rows = self
+                .state
+                .store
+                .telemetry()
+                .outbox_batch(
+                    self.peer_id,
+                    self.cursor,
+                    limits.batch_max_events,
+                    limits.batch_max_bytes,
+                )
+                .await
+                .map_err(|_| "database unavailable".to_string())?;
+            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+                return Ok(());
+            };
+            let (first, last) = (first.seq, last.seq);
+            let batch_id = format!("{first}-{last}");
+            let events: Vec<&str> = rows.iter().map(|r| r.payload.as_str()).collect();
+            // The payloads are events serialised when they were emitted: valid JSON as is.
+            let frame = format!(
+                r#"{{"type":"batch","batch_id":"{batch_id}","events":[{}]}}"#,
+                events.join(",")
+            );
+            socket
+                .send(Message::Text(frame.into()))
+                .await
+                .map_err(|_| "the socket failed".to_string())?;
+            self.cursor = last;
+            self.in_flight.push_back(InFlight {
+                batch_id,
+                first,
+                last,
+            });
+        }
+        Ok(())
+    }
+
+    async fn on_frame(&mut self, text: &str) -> Result<(), String> {
+        let frame: Downstream =
+            serde_json::from_str(text).map_err(|_| "an unreadable frame".to_string())?;
+        match frame {
+            Downstream::Ack {
+                batch_id, rejected, ..
+            } => {
+                // The hub answers batches in order; anything else is a broken socket.
+                let batch = self
+                    .in_flight
+                    .pop_front()
+                    .filter(|b| b.batch_id == batch_id)
+                    .ok_or("an acknowledgement out of order")?;
+                if !rejected.is_empty() {
+                    tracing::warn!(
+                        peer_id = self.peer_id,
+                        rejected = rejected.len(),
+                        "the hosted backend refused some telemetry events"
+                    );
+                }
+                self.state
+                    .store
+                    .telemetry()
+                    .outbox_ack(self.peer_id, batch.first, batch.last)
+                    .await
+                    .map_err(|_| "database unavailable".to_string())?;
+                self.acked = true;
+                let now = self.state.clock.now_ms();
+                self.state.telemetry.client.update(self.peer_id, |l| {
+                    l.acked_batches += 1;
+                    l.last_ack_at = Some(now);
+                });
+            }
+            Downstream::Poke(Poke { reason, .. }) => {
+                self.state.telemetry.client.deliver_poke(PokeNotice {
+                    peer_id: self.peer_id.to_string(),
+                    reason,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_urls_keep_the_prefix_and_switch_the_scheme() {
+        assert_eq!(
+            socket_url("http://127.0.0.1:9/", "p").unwrap(),
+            "ws://127.0.0.1:9/telemetry/p"
+        );
+        assert_eq!(
+            socket_url("https://h.example/api", "p").unwrap(),
+            "wss://h.example/api/telemetry/p"
+        );
+        assert!(socket_url("ftp://h", "p").is_err());
+    }
+
+    #[test]
+    fn backoff_is_jittered_and_capped() {
+        let base = Duration::from_millis(100);
+        let max = Duration::from_secs(1);
+        for failures in 1..40 {
+            let d = backoff(base, max, failures);
+            assert!(d <= max);
+            assert!(d <= base * (1 << failures.saturating_sub(1).min(10)));
+        }
+    }
+}

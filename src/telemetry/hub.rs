@@ -1,0 +1,198 @@
+//! The hosted side's registry of telemetry sockets: one per peer (a new one replaces the
+//! old), and the handle other modules use to poke peers or close their sockets.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use super::frames::{Poke, close};
+use crate::state::AppState;
+
+/// What the hub tells one socket's task.
+#[derive(Debug)]
+pub(super) enum Control {
+    Poke(Poke),
+    Close(u16, String),
+    /// Check now that the peer is active and its SBT current.
+    Recheck,
+}
+
+struct Entry {
+    id: u64,
+    account_id: String,
+    tx: mpsc::UnboundedSender<Control>,
+}
+
+/// Counters of this instance's hub, since it started.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct HubStats {
+    pub connections: u64,
+    pub replaced: u64,
+    pub batches: u64,
+    pub stored: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub throttled: u64,
+    pub closed_too_big: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    connections: AtomicU64,
+    replaced: AtomicU64,
+    batches: AtomicU64,
+    stored: AtomicU64,
+    duplicates: AtomicU64,
+    rejected: AtomicU64,
+    throttled: AtomicU64,
+    closed_too_big: AtomicU64,
+}
+
+#[derive(Default)]
+pub struct Hub {
+    sessions: Mutex<HashMap<String, Entry>>,
+    next_id: AtomicU64,
+    stopping: std::sync::atomic::AtomicBool,
+    counters: Counters,
+}
+
+impl Hub {
+    /// Sends `poke` to every connected peer of `account_id` except `except_peer`; returns
+    /// how many sockets it went to.
+    pub fn poke(&self, account_id: &str, except_peer: Option<&str>, poke: Poke) -> usize {
+        let sessions = self.sessions.lock().expect("hub lock");
+        sessions
+            .iter()
+            .filter(|(peer_id, e)| {
+                e.account_id == account_id && Some(peer_id.as_str()) != except_peer
+            })
+            .filter(|(_, e)| e.tx.send(Control::Poke(poke.clone())).is_ok())
+            .count()
+    }
+
+    /// Sends `poke` to one peer; false if it has no socket here.
+    pub fn poke_peer(&self, peer_id: &str, poke: Poke) -> bool {
+        let sessions = self.sessions.lock().expect("hub lock");
+        sessions
+            .get(peer_id)
+            .is_some_and(|e| e.tx.send(Control::Poke(poke)).is_ok())
+    }
+
+    /// Makes every socket check its peer now (after a revocation, say) instead of at its
+    /// next periodic check.
+    pub fn recheck(&self) {
+        for entry in self.sessions.lock().expect("hub lock").values() {
+            let _ = entry.tx.send(Control::Recheck);
+        }
+    }
+
+    /// Closes a peer's socket with `code`; false if it has none here.
+    pub fn disconnect(&self, peer_id: &str, code: u16, reason: &str) -> bool {
+        let sessions = self.sessions.lock().expect("hub lock");
+        sessions
+            .get(peer_id)
+            .is_some_and(|e| e.tx.send(Control::Close(code, reason.into())).is_ok())
+    }
+
+    /// The peers with a socket on this instance.
+    pub fn connected(&self) -> Vec<String> {
+        let mut peers: Vec<String> = self
+            .sessions
+            .lock()
+            .expect("hub lock")
+            .keys()
+            .cloned()
+            .collect();
+        peers.sort();
+        peers
+    }
+
+    pub fn stats(&self) -> HubStats {
+        let c = &self.counters;
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        HubStats {
+            connections: get(&c.connections),
+            replaced: get(&c.replaced),
+            batches: get(&c.batches),
+            stored: get(&c.stored),
+            duplicates: get(&c.duplicates),
+            rejected: get(&c.rejected),
+            throttled: get(&c.throttled),
+            closed_too_big: get(&c.closed_too_big),
+        }
+    }
+
+    /// Registers a new socket of `peer_id`, closing the one it replaces. `None` once the
+    /// hub is stopping.
+    pub(super) fn register(
+        &self,
+        peer_id: &str,
+        account_id: &str,
+    ) -> Option<(u64, mpsc::UnboundedReceiver<Control>)> {
+        let mut sessions = self.sessions.lock().expect("hub lock");
+        if self.stopping.load(Ordering::SeqCst) {
+            return None;
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = mpsc::unbounded_channel();
+        let entry = Entry {
+            id,
+            account_id: account_id.to_string(),
+            tx,
+        };
+        if let Some(old) = sessions.insert(peer_id.to_string(), entry) {
+            let reason = "replaced by a newer connection".to_string();
+            let _ = old.tx.send(Control::Close(close::REPLACED, reason));
+            self.counters.replaced.fetch_add(1, Ordering::Relaxed);
+        }
+        self.counters.connections.fetch_add(1, Ordering::Relaxed);
+        Some((id, rx))
+    }
+
+    /// Forgets socket `id` of `peer_id`, unless a newer one replaced it already.
+    pub(super) fn unregister(&self, peer_id: &str, id: u64) {
+        let mut sessions = self.sessions.lock().expect("hub lock");
+        if sessions.get(peer_id).is_some_and(|e| e.id == id) {
+            sessions.remove(peer_id);
+        }
+    }
+
+    pub(super) fn count_batch(&self, stored: u64, duplicates: u64, rejected: u64) {
+        let c = &self.counters;
+        c.batches.fetch_add(1, Ordering::Relaxed);
+        c.stored.fetch_add(stored, Ordering::Relaxed);
+        c.duplicates.fetch_add(duplicates, Ordering::Relaxed);
+        c.rejected.fetch_add(rejected, Ordering::Relaxed);
+    }
+
+    pub(super) fn count_throttled(&self) {
+        self.counters.throttled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(super) fn count_too_big(&self) {
+        self.counters.closed_too_big.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Closes every socket with 1001 and refuses new ones.
+    fn shutdown(&self) {
+        let mut sessions = self.sessions.lock().expect("hub lock");
+        self.stopping.store(true, Ordering::SeqCst);
+        for (_, entry) in sessions.drain() {
+            let reason = "the server is stopping".to_string();
+            let _ = entry.tx.send(Control::Close(close::GOING_AWAY, reason));
+        }
+    }
+}
+
+/// Shuts the hub down when dropped: held by a background task the daemon aborts on stop
+/// (upgraded sockets outlive the HTTP server's graceful shutdown otherwise).
+pub(super) struct ShutdownOnDrop(pub AppState);
+
+impl Drop for ShutdownOnDrop {
+    fn drop(&mut self) {
+        self.0.telemetry.hub.shutdown();
+    }
+}

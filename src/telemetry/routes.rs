@@ -1,0 +1,143 @@
+//! Telemetry routes: the hosted backend's socket and dashboard, the local backend's status.
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::client::PeerLink;
+use super::dashboard::{self, Summary};
+use super::session;
+use crate::accounts::AccountAuth;
+use crate::error::{ApiError, ApiResult};
+use crate::peers::{ClientIp, PeerError, SignedPeerRequest, audit};
+use crate::state::AppState;
+use crate::store::telemetry::OutboxStatus;
+
+/// The hard limit of the WebSocket layer: a frame past it is dropped with the connection.
+/// Frames between the configured limit and this one are read, then refused with 1009.
+const HARD_FRAME_LIMIT: usize = 16 * 1024 * 1024;
+
+pub(super) fn hosted() -> Router<AppState> {
+    Router::new()
+        .route("/telemetry/{peer_id}", get(upgrade))
+        .route("/dashboard/telemetry", get(dashboard_route))
+}
+
+pub(super) fn local() -> Router<AppState> {
+    Router::new().route("/telemetry/status", get(status))
+}
+
+/// `GET /telemetry/{peer_id}`: the upgrade is refused before `101` for a browser (any
+/// `Origin`), a request that is not a WebSocket upgrade, and every failure of the signed
+/// request verifier (unsigned, stale, replayed, revoked, ...).
+async fn upgrade(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
+    if parts.headers.contains_key(header::ORIGIN) {
+        audit(
+            &state,
+            "telemetry_upgrade",
+            Err("forbidden_origin"),
+            None,
+            None,
+            Some(&ip),
+        )
+        .await;
+        return PeerError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden_origin",
+            "browsers may not open the telemetry socket",
+        )
+        .into_response();
+    }
+    let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(ws) => ws,
+        Err(rejection) => {
+            return PeerError::new(rejection.status(), "not_websocket", rejection.body_text())
+                .into_response();
+        }
+    };
+    // The WebSocket extractor took only the upgrade handle; the verifier reads the rest.
+    let request = Request::from_parts(parts, body);
+    let signed = match SignedPeerRequest::from_request(request, &state).await {
+        Ok(signed) => signed,
+        Err(refused) => return refused.into_response(),
+    };
+    let peer_id = signed.peer.peer_id.clone();
+    let account_id = signed.peer.account_id.clone();
+    audit(
+        &state,
+        "telemetry_upgrade",
+        Ok(()),
+        Some(&peer_id),
+        Some(&account_id),
+        Some(&ip),
+    )
+    .await;
+    ws.max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .on_upgrade(move |socket| session::run(state, signed, socket))
+}
+
+#[derive(Debug, Serialize)]
+struct StatusResponse {
+    outbox: OutboxView,
+    peers: Vec<PeerLink>,
+}
+
+#[derive(Debug, Serialize)]
+struct OutboxView {
+    #[serde(flatten)]
+    counts: OutboxStatus,
+    max_items: i64,
+    max_bytes: i64,
+}
+
+/// `GET /telemetry/status` (local): the outbox's counts and each hosted peer's socket.
+async fn status(State(state): State<AppState>) -> ApiResult<Json<StatusResponse>> {
+    let store = state.store.telemetry();
+    let counts = store.outbox_status().await?;
+    let pending: std::collections::HashMap<String, i64> =
+        store.outbox_pending_by_peer().await?.into_iter().collect();
+    let limits = state.telemetry.limits();
+    let mut peers = state.telemetry.client.links();
+    for link in &mut peers {
+        link.pending = pending.get(&link.peer_id).copied().unwrap_or(0);
+    }
+    Ok(Json(StatusResponse {
+        outbox: OutboxView {
+            counts,
+            max_items: limits.outbox_max_items,
+            max_bytes: limits.outbox_max_bytes,
+        },
+        peers,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DashboardQuery {
+    window: Option<String>,
+}
+
+/// `GET /dashboard/telemetry[?window=5m|1h|24h]` (hosted, account token).
+async fn dashboard_route(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Summary>> {
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let windows = match query.window.as_deref() {
+        None => dashboard::WINDOWS.to_vec(),
+        Some(name) => vec![
+            dashboard::window(name)
+                .ok_or_else(|| ApiError::BadRequest("window must be one of 5m, 1h, 24h".into()))?,
+        ],
+    };
+    let summary = dashboard::summarise(&state, &account.id, &windows).await?;
+    Ok(Json(summary))
+}

@@ -1,0 +1,250 @@
+//! One telemetry socket on the hosted side: read batches, store them, acknowledge, pass
+//! pokes down, and close with 1008 once the peer is revoked or its SBT has expired.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use serde_json::Value;
+
+use super::TelemetryLimits;
+use super::event::TelemetryEvent;
+use super::frames::{Downstream, Rejected, Upstream, close};
+use super::hub::Control;
+use super::outbox::{payload_attributes, stored_event};
+use crate::peers::SignedPeerRequest;
+use crate::state::AppState;
+use crate::store::{PEER_ACTIVE, Peer};
+
+/// Why a socket ends: the other side left, or we close it with a code.
+enum End {
+    Gone,
+    Close(u16, String),
+}
+
+/// Serves one accepted socket until it ends.
+pub(super) async fn run(state: AppState, signed: SignedPeerRequest, mut socket: WebSocket) {
+    let peer = signed.peer;
+    let sbt_exp = signed.claims.exp;
+    let hub = &state.telemetry.hub;
+    let Some((id, mut control)) = hub.register(&peer.peer_id, &peer.account_id) else {
+        send_close(&mut socket, close::GOING_AWAY, "the server is stopping").await;
+        return;
+    };
+    tracing::info!(peer_id = %peer.peer_id, "telemetry socket open");
+    let limits = state.telemetry.limits();
+    let mut bucket = TokenBucket::new(limits.max_frames_per_second);
+    let mut tick = tokio::time::interval(limits.check_interval.min(limits.ping_interval));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_heard = Instant::now();
+    let end = loop {
+        tokio::select! {
+            message = socket.recv() => {
+                last_heard = Instant::now();
+                let Some(Ok(message)) = message else { break End::Gone };
+                match on_message(&state, &peer, sbt_exp, &limits, &mut bucket, message).await {
+                    Ok(Some(reply)) => {
+                        if socket.send(reply).await.is_err() {
+                            break End::Gone;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(end) => break end,
+                }
+            }
+            command = control.recv() => match command {
+                Some(Control::Poke(poke)) => {
+                    if socket.send(text_message(&Downstream::Poke(poke))).await.is_err() {
+                        break End::Gone;
+                    }
+                }
+                Some(Control::Close(code, reason)) => break End::Close(code, reason),
+                Some(Control::Recheck) => {
+                    if let Err(end) = check_peer(&state, &peer.peer_id, sbt_exp).await {
+                        break end;
+                    }
+                }
+                None => break End::Close(close::GOING_AWAY, "the server is stopping".into()),
+            },
+            _ = tick.tick() => {
+                if let Err(end) = check_peer(&state, &peer.peer_id, sbt_exp).await {
+                    break end;
+                }
+                if last_heard.elapsed() > limits.idle_timeout {
+                    break End::Close(close::IDLE, "no frame within the idle timeout".into());
+                }
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    break End::Gone;
+                }
+            }
+        }
+    };
+    if let End::Close(code, reason) = end {
+        tracing::info!(peer_id = %peer.peer_id, code, reason = %reason, "closing telemetry socket");
+        send_close(&mut socket, code, &reason).await;
+    }
+    hub.unregister(&peer.peer_id, id);
+}
+
+/// Handles one received message; `Ok(Some(_))` is the reply to send.
+async fn on_message(
+    state: &AppState,
+    peer: &Peer,
+    sbt_exp: i64,
+    limits: &TelemetryLimits,
+    bucket: &mut TokenBucket,
+    message: Message,
+) -> Result<Option<Message>, End> {
+    let text = match message {
+        Message::Text(text) => text,
+        Message::Binary(_) => {
+            return Err(End::Close(
+                close::UNSUPPORTED,
+                "only JSON text frames are accepted".into(),
+            ));
+        }
+        Message::Close(_) => return Err(End::Gone),
+        // Pings are answered by the WebSocket layer itself.
+        Message::Ping(_) | Message::Pong(_) => return Ok(None),
+    };
+    if text.len() > limits.max_frame_bytes {
+        state.telemetry.hub.count_too_big();
+        return Err(End::Close(
+            close::TOO_BIG,
+            format!("frames are limited to {} bytes", limits.max_frame_bytes),
+        ));
+    }
+    if bucket.take().await {
+        state.telemetry.hub.count_throttled();
+    }
+    let Upstream::Batch { batch_id, events } =
+        Upstream::parse(text.as_str()).map_err(|reason| End::Close(close::INVALID, reason))?;
+    check_peer(state, &peer.peer_id, sbt_exp).await?;
+    let ack = store_batch(state, peer, batch_id, events).await?;
+    Ok(Some(text_message(&ack)))
+}
+
+/// Validates and stores a batch; the acknowledgement once it is durable.
+async fn store_batch(
+    state: &AppState,
+    peer: &Peer,
+    batch_id: String,
+    events: Vec<Value>,
+) -> Result<Downstream, End> {
+    let mut rows = Vec::with_capacity(events.len());
+    let mut rejected = Vec::new();
+    for value in events {
+        let event_id = value
+            .get("event_id")
+            .and_then(Value::as_str)
+            .filter(|id| id.len() <= 64)
+            .map(str::to_string);
+        match TelemetryEvent::from_json(value) {
+            Ok(event) if event.source_backend == peer.remote_id => {
+                let attributes = payload_attributes(&event);
+                rows.push(stored_event(
+                    &event,
+                    &peer.peer_id,
+                    &peer.account_id,
+                    attributes,
+                    state,
+                ));
+            }
+            Ok(_) => rejected.push(Rejected {
+                event_id,
+                reason: "source_backend is not this peer's backend".into(),
+            }),
+            Err(err) => rejected.push(Rejected {
+                event_id,
+                reason: err.to_string(),
+            }),
+        }
+    }
+    let stored = state
+        .store
+        .telemetry()
+        .store_events(&rows)
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, peer_id = %peer.peer_id, "cannot store telemetry");
+            End::Close(1011, "the events cannot be stored now".into())
+        })?;
+    let duplicates = rows.len() as u64 - stored;
+    state
+        .telemetry
+        .hub
+        .count_batch(stored, duplicates, rejected.len() as u64);
+    Ok(Downstream::Ack {
+        batch_id,
+        stored,
+        duplicates,
+        rejected,
+    })
+}
+
+/// The peer must still be active and the SBT it connected with unexpired.
+async fn check_peer(state: &AppState, peer_id: &str, sbt_exp: i64) -> Result<(), End> {
+    let peer = match state.store.peer(peer_id).await {
+        Ok(peer) => peer,
+        Err(err) => {
+            // A database hiccup does not end the socket: the next check decides.
+            tracing::warn!(error = %err, peer_id, "cannot check a telemetry peer");
+            return Ok(());
+        }
+    };
+    if peer.is_none_or(|p| p.status != PEER_ACTIVE) {
+        return Err(End::Close(close::POLICY, "revoked".into()));
+    }
+    if state.clock.now_ms().div_euclid(1000) >= sbt_exp {
+        return Err(End::Close(close::POLICY, "sbt_expired".into()));
+    }
+    Ok(())
+}
+
+fn text_message(frame: &Downstream) -> Message {
+    let json = serde_json::to_string(frame).expect("frames serialise");
+    Message::Text(Utf8Bytes::from(json))
+}
+
+async fn send_close(socket: &mut WebSocket, code: u16, reason: &str) {
+    let frame = CloseFrame {
+        code,
+        reason: Utf8Bytes::from(reason),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+}
+
+/// Frames per second for one socket: a sender above the rate is read more slowly (TCP pushes
+/// back on it), never disconnected for it.
+struct TokenBucket {
+    rate: f64,
+    tokens: f64,
+    updated: Instant,
+}
+
+impl TokenBucket {
+    fn new(per_second: u32) -> Self {
+        let rate = f64::from(per_second.max(1));
+        Self {
+            rate,
+            tokens: rate,
+            updated: Instant::now(),
+        }
+    }
+
+    /// Takes a token, waiting for one if none is left; true if it had to wait.
+    async fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let elapsed = now.duration_since(self.updated).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.rate);
+        self.updated = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            return false;
+        }
+        let wait = Duration::from_secs_f64((1.0 - self.tokens) / self.rate);
+        tokio::time::sleep(wait).await;
+        self.tokens = 0.0;
+        self.updated = Instant::now();
+        true
+    }
+}

@@ -1,0 +1,17 @@
+//! Telemetry end to end: a local daemon streams events to a hosted daemon (SQLite and
+//! Postgres) over the signed WebSocket, through stops, restarts and a proxy that cuts the
+//! connection. Clocks are injected; waits poll an observable condition with a deadline.
+
+mod common;
+#[path = "telemetry/dashboard.rs"]
+mod dashboard;
+#[path = "telemetry/delivery.rs"]
+mod delivery;
+#[path = "telemetry/harness.rs"]
+mod harness;
+#[path = "telemetry/outbox.rs"]
+mod outbox;
+#[path = "telemetry/proxy.rs"]
+mod proxy;
+#[path = "telemetry/refusals.rs"]
+mod refusals;
