@@ -399,12 +399,8 @@ async fn pair(state: &AppState, request: PairRequest) -> Result<Peer, PeerError>
         nonce: &nonce,
         timestamp,
     }
-    .transcript()
-    .ok_or_else(PeerError::internal)?;
-    let proof = me
-        .key
-        .sign(&request_transcript)
-        .map_err(|_| PeerError::internal())?;
+    .transcript();
+    let (request_transcript, proof) = sign_transcript(state, request_transcript)?;
     let body = RegisterPeerRequest {
         v: HANDSHAKE_VERSION,
         identity: me.document(),
@@ -413,7 +409,7 @@ async fn pair(state: &AppState, request: PairRequest) -> Result<Peer, PeerError>
         pairing_code: request.pairing_code,
         nonce,
         timestamp,
-        proof: URL_SAFE_NO_PAD.encode(proof),
+        proof,
     };
     let grant = post_for_grant(state, &format!("{base}/register-peer"), &body).await?;
     let (pair_key, claims) = accept_grant(
@@ -477,10 +473,17 @@ fn store_key(state: &AppState, peer_id: &str, kid: &str, key: &PairKey) -> Resul
     })
 }
 
-/// Renews a peer's pair key and SBT with its hosted backend (signed with the identity key).
-pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, PeerError> {
-    let unknown = || PeerError::new(StatusCode::NOT_FOUND, "unknown_peer", "no such peer");
-    let peer = state.store.peer(peer_id).await?.ok_or_else(unknown)?;
+fn unknown_peer() -> PeerError {
+    PeerError::new(StatusCode::NOT_FOUND, "unknown_peer", "no such peer")
+}
+
+/// An active peer this daemon calls, and its URL: `404 unknown_peer` if there is no such
+/// peer (or it has no URL), `409 revoked` if it is revoked.
+pub async fn active_remote_peer(
+    state: &AppState,
+    peer_id: &str,
+) -> Result<(Peer, String), PeerError> {
+    let peer = state.store.peer(peer_id).await?.ok_or_else(unknown_peer)?;
     if peer.status != PEER_ACTIVE {
         return Err(PeerError::new(
             StatusCode::CONFLICT,
@@ -488,7 +491,29 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, PeerErr
             "the peer is revoked; pair again",
         ));
     }
-    let base = peer.remote_url.clone().ok_or_else(unknown)?;
+    let base = peer.remote_url.clone().ok_or_else(unknown_peer)?;
+    Ok((peer, base))
+}
+
+/// Signs a transcript with this backend's identity key: the transcript and the base64url
+/// signature.
+fn sign_transcript(
+    state: &AppState,
+    transcript: Option<Vec<u8>>,
+) -> Result<(Vec<u8>, String), PeerError> {
+    let transcript = transcript.ok_or_else(PeerError::internal)?;
+    let proof = state
+        .identity
+        .key
+        .sign(&transcript)
+        .map_err(|_| PeerError::internal())?;
+    Ok((transcript, URL_SAFE_NO_PAD.encode(proof)))
+}
+
+/// Renews a peer's pair key and SBT with its hosted backend (signed with the identity key).
+pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, PeerError> {
+    let unknown = unknown_peer;
+    let (peer, base) = active_remote_peer(state, peer_id).await?;
     let hosted_key =
         PublicIdentityKey::from_pem(&peer.remote_public_key).map_err(|_| PeerError::internal())?;
     let hosted_id: BackendId = peer.remote_id.parse().map_err(|_| PeerError::internal())?;
@@ -504,18 +529,14 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, PeerErr
         nonce: &nonce,
         timestamp,
     }
-    .transcript()
-    .ok_or_else(PeerError::internal)?;
-    let proof = me
-        .key
-        .sign(&request_transcript)
-        .map_err(|_| PeerError::internal())?;
+    .transcript();
+    let (request_transcript, proof) = sign_transcript(state, request_transcript)?;
     let body = RenewRequest {
         v: HANDSHAKE_VERSION,
         local_key_id: me.key_id().clone(),
         nonce,
         timestamp,
-        proof: URL_SAFE_NO_PAD.encode(proof),
+        proof,
     };
     let url = format!("{base}/peers/{}/renew", peer.peer_id);
     let grant = post_for_grant(state, &url, &body).await?;

@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use super::records::check_version;
 use crate::config::Mode;
 use crate::peers::{
-    PeerCall, PeerError, SignedPeerRequest, learn_skew, load_pair_key, peer_now, signed_request,
+    PeerCall, PeerError, SignedPeerRequest, active_remote_peer, learn_skew, load_pair_key,
+    peer_now, signed_request,
 };
 use crate::state::AppState;
-use crate::store::{self, LOCAL_ACCOUNT, PEER_ACTIVE, Peer, Record, SyncCursor};
+use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor};
 
 pub const SYNC_VERSION: u32 = 1;
 /// Most versions in one direction of one round trip.
@@ -215,17 +216,8 @@ pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummar
 }
 
 async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, PeerError> {
-    let unknown = || PeerError::new(StatusCode::NOT_FOUND, "unknown_peer", "no such peer");
-    let mut peer = state.store.peer(peer_id).await?.ok_or_else(unknown)?;
+    let (mut peer, base) = active_remote_peer(state, peer_id).await?;
     let mut renewed = false;
-    if peer.status != PEER_ACTIVE {
-        return Err(PeerError::new(
-            StatusCode::CONFLICT,
-            "revoked",
-            "the peer is revoked",
-        ));
-    }
-    let base = peer.remote_url.clone().ok_or_else(unknown)?;
     let my_epoch = store::epoch(state.store.as_ref()).await?;
     let mut summary = SyncSummary {
         peer_id: peer.peer_id.clone(),
@@ -264,7 +256,7 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Pee
             Err(err) if err.code == "peer_refused" && needs_renewal(&err) && !renewed => {
                 crate::peers::renew_peer(state, &peer.peer_id).await?;
                 renewed = true;
-                peer = state.store.peer(peer_id).await?.ok_or_else(unknown)?;
+                (peer, _) = active_remote_peer(state, peer_id).await?;
                 continue;
             }
             Err(err) => return Err(err),
