@@ -194,7 +194,7 @@ pub async fn run(env: &Env) -> anyhow::Result<()> {
     .await?;
     let took = wait_for_messages(http, &local_messages, &secret, 2).await?;
     println!(
-        "3. replied on hosted; readable on local after {} ms\n",
+        "3. replied on hosted; readable on local after {} ms (a poke over the telemetry socket)\n",
         took.as_millis()
     );
     let page = call(

@@ -144,10 +144,14 @@ async fn respond(
     for record in &request.changes {
         state.sync.hlc.observe(&record.version);
     }
-    state
+    let applied = state
         .store
         .apply_versions(&account, &request.changes, Some(&peer.peer_id), None)
         .await?;
+    if applied > 0 && state.config.mode == Mode::Hosted {
+        // Relay at once: the account's other peers sync now rather than at their next tick.
+        crate::telemetry::poke_account(&state, &account, Some(&peer.peer_id), "data");
+    }
     let epoch = store::epoch(state.store.as_ref()).await?;
     let after = match &request.since {
         Some(cursor) if cursor.epoch == epoch => cursor.seq.max(0),
@@ -199,7 +203,9 @@ pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummar
     }
     let lock = state.sync.peer_lock(peer_id);
     let _guard = lock.lock().await;
+    let started = std::time::Instant::now();
     let outcome = sync_locked(state, peer_id).await;
+    emit_cycle(state, peer_id, &outcome, started.elapsed()).await;
     let now = state.clock.now_ms();
     let error = outcome
         .as_ref()
@@ -316,6 +322,34 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Pee
         }
     }
     Ok(summary)
+}
+
+/// A `sync.cycle` telemetry event: duration, versions each way, the error code if any.
+async fn emit_cycle(
+    state: &AppState,
+    peer_id: &str,
+    outcome: &Result<SyncSummary, PeerError>,
+    took: std::time::Duration,
+) {
+    use crate::telemetry::{Level, TelemetryEvent, emit};
+    let level = if outcome.is_ok() {
+        Level::Info
+    } else {
+        Level::Error
+    };
+    let mut event = TelemetryEvent::new("sync.cycle", level, state.clock.now())
+        .with_duration_ms(took.as_secs_f64() * 1000.0)
+        .with_attribute("peer_id", peer_id);
+    event = match outcome {
+        Ok(summary) => event
+            .with_attribute("pushed", summary.pushed)
+            .with_attribute("pulled", summary.pulled)
+            .with_attribute("round_trips", summary.round_trips),
+        Err(err) => event.with_attribute("error", err.code),
+    };
+    if let Err(err) = emit(state, event).await {
+        tracing::warn!(error = %err, "cannot record a sync telemetry event");
+    }
 }
 
 fn needs_renewal(err: &PeerError) -> bool {

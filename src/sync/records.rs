@@ -159,6 +159,10 @@ pub async fn write(
         .apply_versions(&tenant.0, std::slice::from_ref(&record), None, None)
         .await?;
     state.sync.wake.notify_one();
+    if state.config.mode == crate::config::Mode::Hosted {
+        // The account's local daemons sync at once instead of at their next tick.
+        crate::telemetry::poke_account(state, &tenant.0, None, "data");
+    }
     let stored = state.store.record(&tenant.0, &record.id).await?;
     stored.ok_or_else(|| ApiError::internal(anyhow::anyhow!("a written record is missing")))
 }

@@ -19,9 +19,18 @@ const BACKOFF_MAX: Duration = Duration::from_secs(60);
 pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut failures: HashMap<String, (u32, Instant)> = HashMap::new();
+        // A poke from a hosted peer (another peer of the account changed something) wakes
+        // the scheduler like a local write does.
+        let mut pokes = state.telemetry.subscribe_pokes();
         loop {
             let woken = tokio::select! {
                 () = state.sync.wake.notified() => true,
+                poke = pokes.recv() => {
+                    if let Err(tokio::sync::broadcast::error::RecvError::Closed) = poke {
+                        pokes = state.telemetry.subscribe_pokes();
+                    }
+                    true
+                }
                 () = tokio::time::sleep(state.sync.interval) => false,
             };
             if woken {

@@ -396,3 +396,34 @@ async fn listing_is_ordered_and_paginated() {
     }
     assert_eq!(seen, (0..7).map(|i| i.to_string()).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn a_reply_on_hosted_reaches_local_at_once_through_a_poke() {
+    for db in common::databases().await {
+        // The scheduler's tick is an hour: only the telemetry socket's poke can bring the
+        // reply down in time.
+        let (hosted, local, _peer) = crate::harness::pair_with(&db, true).await;
+        let conv = local.create_conversation("poked").await;
+        let on_hosted = eventually(Duration::from_secs(10), || async {
+            hosted.conversation(&conv).await.0 == 200
+        })
+        .await;
+        assert!(on_hosted, "{}", db.name());
+        // Wait until the local daemon's telemetry socket is up, so the poke has a way down.
+        let connected = eventually(Duration::from_secs(10), || async {
+            !hosted.state.telemetry.hub.connected().is_empty()
+        })
+        .await;
+        assert!(connected, "the telemetry socket did not connect");
+        hosted.post_message(&conv, "assistant", "pushed down").await;
+        let arrived = eventually(Duration::from_secs(10), || async {
+            local.messages(&conv).await.len() == 1
+        })
+        .await;
+        assert!(
+            arrived,
+            "{}: the reply did not reach the local daemon",
+            db.name()
+        );
+    }
+}
