@@ -161,7 +161,7 @@ pub async fn build_state_with_clock(
     let hlc = sync::hlc::Hlc::new(&identity.backend_id, seen.as_deref());
     let mut sync = sync::SyncState::new(hlc, config.sync.interval);
     sync.automatic = config.sync.automatic;
-    Ok(AppState::new(AppInner {
+    let state = AppState::new(AppInner {
         config,
         store,
         identity,
@@ -171,7 +171,14 @@ pub async fn build_state_with_clock(
         local_api: Default::default(),
         telemetry: Default::default(),
         sync,
-    }))
+    });
+    let limits = state.telemetry.limits();
+    state.telemetry.set_limits(telemetry::TelemetryLimits {
+        outbox_max_items: state.config.telemetry.outbox_max_items,
+        outbox_max_bytes: state.config.telemetry.outbox_max_bytes,
+        ..limits
+    });
+    Ok(state)
 }
 
 /// Every route of the daemon, with the edge layers applied.

@@ -53,6 +53,69 @@ pub struct Config {
     pub identity: IdentityConfig,
     pub log: LogConfig,
     pub sync: SyncConfig,
+    pub llm: LlmConfig,
+    pub telemetry: TelemetryConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct TelemetryConfig {
+    /// The local outbox's cap in rows; past it the oldest are dropped and counted.
+    pub outbox_max_items: i64,
+    /// The local outbox's cap in bytes of serialised events.
+    pub outbox_max_bytes: i64,
+}
+
+/// The language-model provider of the advisor endpoint, from the environment or from a
+/// `.env` file in the data dir (the environment wins). Never written to a log.
+#[derive(Clone, Debug, Default)]
+pub struct LlmConfig {
+    /// `echo`, `openai` (any OpenAI-compatible chat-completions endpoint), or unset.
+    pub provider: Option<String>,
+    pub base_url: Option<String>,
+    pub api_key: Option<Secret<String>>,
+    pub model: Option<String>,
+}
+
+/// Reads `KEY=VALUE` lines (blank lines and `#` comments skipped, `export ` and matching
+/// quotes allowed) from a `.env` file; a missing or unreadable file is empty.
+pub fn read_dotenv(path: &std::path::Path) -> Env {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Env::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                return None;
+            }
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let (key, value) = line.split_once('=')?;
+            let value = value.trim();
+            let unquoted = [('"', '"'), ('\'', '\'')]
+                .iter()
+                .find_map(|(a, b)| value.strip_prefix(*a)?.strip_suffix(*b))
+                .unwrap_or(value);
+            Some((key.trim().to_string(), unquoted.to_string()))
+        })
+        .collect()
+}
+
+fn llm_config(env: &Env, data_dir: &std::path::Path) -> LlmConfig {
+    let dotenv = read_dotenv(&data_dir.join(".env"));
+    let get = |name: &str| {
+        env.get(name)
+            .or_else(|| dotenv.get(name))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let base_url = get("LLM_BASE_URL");
+    let provider = get("LLM_PROVIDER").or_else(|| base_url.as_ref().map(|_| "openai".into()));
+    LlmConfig {
+        provider,
+        base_url,
+        api_key: get("LLM_API_KEY").map(Secret::new),
+        model: get("LLM_MODEL"),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -150,6 +213,15 @@ struct Layer {
     log: LogLayer,
     #[serde(default)]
     sync: SyncLayer,
+    #[serde(default)]
+    telemetry: TelemetryLayer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TelemetryLayer {
+    outbox_max_items: Option<i64>,
+    outbox_max_bytes: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -220,6 +292,14 @@ impl Layer {
         set(&mut self.log.filter, top.log.filter);
         set(&mut self.sync.interval_ms, top.sync.interval_ms);
         set(&mut self.sync.automatic, top.sync.automatic);
+        set(
+            &mut self.telemetry.outbox_max_items,
+            top.telemetry.outbox_max_items,
+        );
+        set(
+            &mut self.telemetry.outbox_max_bytes,
+            top.telemetry.outbox_max_bytes,
+        );
     }
 }
 
@@ -342,6 +422,10 @@ fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
             interval_ms: env_parse(env, "BACKEND_8825_SYNC_INTERVAL_MS")?,
             automatic: env_parse(env, "BACKEND_8825_SYNC_AUTOMATIC")?,
         },
+        telemetry: TelemetryLayer {
+            outbox_max_items: env_parse(env, "BACKEND_8825_OUTBOX_MAX_ITEMS")?,
+            outbox_max_bytes: env_parse(env, "BACKEND_8825_OUTBOX_MAX_BYTES")?,
+        },
     })
 }
 
@@ -383,8 +467,10 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
     let key_pem = env
         .get("BACKEND_8825_IDENTITY_KEY")
         .filter(|v| !v.is_empty());
+    let llm = llm_config(env, &data_dir);
     Ok(Config {
         mode,
+        llm,
         http: HttpConfig {
             bind: layer.http.bind.unwrap_or(IpAddr::from([127, 0, 0, 1])),
             port: layer.http.port.unwrap_or(8825),
@@ -411,12 +497,54 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
             ),
             automatic: layer.sync.automatic.unwrap_or(true),
         },
+        telemetry: TelemetryConfig {
+            outbox_max_items: layer.telemetry.outbox_max_items.unwrap_or(1_000).max(1),
+            outbox_max_bytes: layer
+                .telemetry
+                .outbox_max_bytes
+                .unwrap_or(100 * 1024 * 1024)
+                .max(1024),
+        },
         data_dir,
     })
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_llm_provider_comes_from_the_environment_then_the_data_dirs_dotenv() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".env"),
+            "# provider\nexport LLM_BASE_URL=\"http://dotenv.example/v1\"\nLLM_MODEL='m-from-file'\n\nLLM_API_KEY=sk-file\n",
+        )
+        .unwrap();
+        let mut env = super::Env::new();
+        env.insert("LLM_MODEL".into(), "m-from-env".into());
+        let llm = super::llm_config(&env, dir.path());
+        assert_eq!(llm.base_url.as_deref(), Some("http://dotenv.example/v1"));
+        assert_eq!(
+            llm.model.as_deref(),
+            Some("m-from-env"),
+            "the environment wins"
+        );
+        assert_eq!(
+            llm.provider.as_deref(),
+            Some("openai"),
+            "a base URL implies openai"
+        );
+        assert_eq!(
+            llm.api_key.as_ref().map(|k| k.expose().as_str()),
+            Some("sk-file")
+        );
+        assert!(
+            !format!("{llm:?}").contains("sk-file"),
+            "the key stays out of Debug"
+        );
+        let none = super::llm_config(&super::Env::new(), &dir.path().join("missing"));
+        assert!(none.provider.is_none() && none.base_url.is_none());
+    }
+
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Env {

@@ -2,6 +2,7 @@
 //! over one shared [`state::AppState`].
 
 pub mod accounts;
+pub mod advisor;
 pub mod app;
 pub mod cli;
 pub mod clock;

@@ -7,5 +7,7 @@ mod common;
 mod e2e;
 #[path = "sync/harness.rs"]
 mod harness;
+#[path = "sync/advisor.rs"]
+mod advisor;
 #[path = "sync/properties.rs"]
 mod properties;

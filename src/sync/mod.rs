@@ -80,7 +80,9 @@ impl SyncState {
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = api::router().merge(engine::router());
     match state.config.mode {
-        Mode::Local => routes.merge(engine::local_router()),
+        Mode::Local => routes
+            .merge(engine::local_router())
+            .merge(crate::advisor::router()),
         Mode::Hosted => routes,
     }
 }

@@ -40,9 +40,20 @@ impl Daemon {
     }
 
     pub async fn start_with(mode: Mode, db: &Db, automatic: bool) -> Self {
+        Self::start_configured(mode, db, automatic, |_| {}).await
+    }
+
+    /// [`Daemon::start_with`], with a last word on the configuration.
+    pub async fn start_configured(
+        mode: Mode,
+        db: &Db,
+        automatic: bool,
+        edit: impl FnOnce(&mut Config),
+    ) -> Self {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
         let mut config = common::config(mode, &dir, db);
+        edit(&mut config);
         // Syncs happen when a test asks for them (one test turns the scheduler on).
         config.sync.automatic = automatic;
         config.sync.interval = Duration::from_secs(3600);
