@@ -47,3 +47,6 @@ cargo clippy --all-targets --locked -- -D warnings
 
 step "cargo test (SQLite and Postgres)"
 cargo test --locked --all-targets
+
+step "web UI: bundle, unit and browser tests"
+bash scripts/web-test.sh

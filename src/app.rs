@@ -23,7 +23,7 @@ use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
 use crate::local_api::address::AddressRecord;
 use crate::state::{AppInner, AppState};
-use crate::{accounts, health, identity, local_api, peers, store, sync, telemetry};
+use crate::{accounts, health, identity, local_api, peers, store, sync, telemetry, ui};
 
 /// A daemon that is bound and ready to serve.
 pub struct Application {
@@ -188,7 +188,8 @@ pub fn router(state: AppState) -> Router {
         .merge(identity::router())
         .merge(peers::router(&state))
         .merge(telemetry::router(&state))
-        .merge(sync::router(&state));
+        .merge(sync::router(&state))
+        .merge(ui::router());
     let routes = match state.config.mode {
         // The guard goes on after the fallbacks, so unknown routes and wrong methods pass
         // through it too.

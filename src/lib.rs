@@ -22,3 +22,4 @@ pub mod state;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
+pub mod ui;

@@ -405,11 +405,19 @@ async fn the_secret_is_required_except_on_public_reads() {
         answer.assert_hardened();
         assert_eq!(local.req("HEAD", public).send(addr).await.status, 200);
     }
-    // The UI's page and files are public too (nothing is served there yet).
-    for public in ["/", "/ui/app.js"] {
+    // The UI's page and files are public too, with the UI's stricter policy (which keeps
+    // `frame-ancestors 'none'`); a file that is not there is a 404.
+    for public in ["/", "/ui/main.js", "/ui/style.css"] {
         let answer = local.req("GET", public).send(addr).await;
-        assert_eq!(answer.error(), (404, "not_found".into()), "{public}");
+        assert_eq!(answer.status, 200, "{public}");
+        let csp = answer.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(answer.header("x-frame-options"), Some("DENY"));
+        assert_eq!(answer.header("cache-control"), Some("no-store"));
     }
+    let answer = local.req("GET", "/ui/app.js").send(addr).await;
+    assert_eq!(answer.error(), (404, "not_found".into()));
     // Only their reads: anything else, and any other path, needs the secret.
     let answer = local.req("DELETE", "/health").json().send(addr).await;
     assert_eq!(answer.error(), (401, "unauthorized".into()));

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The web UI's checks: a fresh build of web/ reproduces the committed web/dist byte for byte
+# (the daemon embeds web/dist, so `cargo build` needs no Node), the unit tests of
+# webAdapter.ts, and the browser tests: Debian's Chromium, headless, driven by playwright-core
+# against a real hosted and a real local daemon (the debug binary).
+#
+# Installs what it needs when missing: Debian's chromium (as root, with apt-get) and web/'s
+# npm packages (`npm ci`, from package-lock.json). Nothing here downloads a browser build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/backend-8825/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+# playwright-core never downloads browsers; say so anyway, for any tool that looks.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+step() { printf '\n==> %s\n' "$*"; }
+
+apt_install() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing $*: install it with 'sudo apt-get install -y $*'" >&2
+    exit 1
+  fi
+  step "apt-get install $*"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt_install nodejs npm
+fi
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  echo "web/ needs Node 20 or newer (found $(node --version))" >&2
+  exit 1
+fi
+if [ ! -x "$CHROMIUM_PATH" ]; then
+  apt_install chromium
+fi
+
+step "npm ci (web/)"
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
+
+step "web/dist is what a fresh build makes"
+(cd web && npm run --silent build)
+if ! git diff --exit-code --stat -- web/dist || [ -n "$(git status --porcelain -- web/dist)" ]; then
+  echo "web/dist differs from a fresh build: run 'cd web && npm run build' and commit web/dist" >&2
+  git status --short -- web/dist >&2
+  exit 1
+fi
+
+step "webAdapter unit tests"
+(cd web && npm run --silent test)
+
+step "cargo build (the daemon the browser tests run)"
+cargo build --locked --bin backend-8825
+
+step "browser tests (Chromium, headless)"
+(cd web && BACKEND_8825_BIN="$CARGO_TARGET_DIR/debug/backend-8825" npm run --silent test:browser)

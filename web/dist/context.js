@@ -1,0 +1,2 @@
+// What every page is given, and what a page is.
+export {};

@@ -1,0 +1,15 @@
+// Builds web/dist: the compiled TypeScript plus the static files, nothing else. The daemon
+// embeds dist/ as it is committed, so the output must depend only on the sources and the
+// locked compiler: no timestamps, no source maps, no absolute paths.
+import { execFileSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
+  stdio: 'inherit',
+});
+cpSync(join(root, 'static'), dist, { recursive: true });

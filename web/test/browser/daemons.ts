@@ -1,0 +1,107 @@
+// Real daemons for the browser tests: the debug binary, each daemon its own process with its
+// own data dir, bound to 127.0.0.1:0; the address is read from the line it logs once bound.
+
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The binary under test: BACKEND_8825_BIN, else the debug build in the cargo target dir. */
+export function binary(): string {
+  if (process.env.BACKEND_8825_BIN) return process.env.BACKEND_8825_BIN;
+  const target = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/backend-8825/target');
+  return join(target, 'debug/backend-8825');
+}
+
+export class Workspace {
+  readonly root = mkdtempSync(join(tmpdir(), 'b8825-web-'));
+  readonly hostedDir = join(this.root, 'hosted');
+  readonly localDir = join(this.root, 'local');
+  readonly hostedDb = `sqlite://${join(this.root, 'hosted', 'hosted.db')}`;
+  private readonly children: ChildProcess[] = [];
+
+  /** A clean environment: PATH and a temporary HOME, as tests/common/binary.rs does. */
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.root, BACKEND_8825_LOG: 'info', ...extra };
+  }
+
+  /** Runs a one-shot command and returns its stdout, trimmed. */
+  async cli(args: string[], extra: Record<string, string> = {}): Promise<string> {
+    try {
+      const { stdout } = await run(binary(), args, { env: this.env(extra), timeout: 60_000 });
+      return stdout.trim();
+    } catch (e) {
+      const err = e as { stderr?: string; message: string };
+      throw new Error(`backend-8825 ${args[0]} failed: ${err.stderr ?? err.message}`);
+    }
+  }
+
+  /** Starts `serve` and resolves with its base URL once it logs `listening on http://...`. */
+  serve(args: string[], extra: Record<string, string> = {}): Promise<string> {
+    const child = spawn(binary(), ['serve', ...args], { env: this.env(extra), stdio: ['ignore', 'ignore', 'pipe'] });
+    this.children.push(child);
+    const log: string[] = [];
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve did not log its address within 60 s:\n${log.join('\n')}`)), 60_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`serve exited (${code}) before listening:\n${log.join('\n')}`));
+      });
+      createInterface({ input: child.stderr! }).on('line', (line) => {
+        if (log.length < 200) log.push(line);
+        const at = line.indexOf('listening on http://');
+        if (at >= 0) {
+          clearTimeout(timer);
+          const url = line.slice(at + 'listening on '.length).split(/[\s"]/)[0] ?? '';
+          resolve(url);
+        }
+      });
+    });
+  }
+
+  async startHosted(): Promise<string> {
+    return this.serve(['--mode', 'hosted', '--bind', '127.0.0.1', '--port', '0', '--data-dir', this.hostedDir], {
+      DATABASE_URL: this.hostedDb,
+    });
+  }
+
+  async startLocal(): Promise<string> {
+    return this.serve(['--port', '0', '--data-dir', this.localDir]);
+  }
+
+  createAccount(name: string): Promise<string> {
+    return this.cli(['account', 'create', name, '--data-dir', this.hostedDir], { DATABASE_URL: this.hostedDb });
+  }
+
+  pairingCode(account: string): Promise<string> {
+    return this.cli(['pairing-code', '--account', account, '--data-dir', this.hostedDir], { DATABASE_URL: this.hostedDb });
+  }
+
+  /** A one-time launch URL for the local daemon's UI. */
+  launchUrl(): Promise<string> {
+    return this.cli(['ui', '--data-dir', this.localDir]);
+  }
+
+  localSecret(): Promise<string> {
+    return this.cli(['token', '--data-dir', this.localDir]);
+  }
+
+  /** Stops every daemon it started (by its own pid) and removes the data. */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
