@@ -197,6 +197,31 @@ pub async fn run(env: &Env) -> anyhow::Result<()> {
         "3. replied on hosted; readable on local after {} ms (a poke over the telemetry socket)\n",
         took.as_millis()
     );
+    let event = crate::telemetry::TelemetryEvent::new(
+        "demo.hello",
+        crate::telemetry::Level::Info,
+        local.clock.now(),
+    )
+    .with_attribute("step", 4);
+    let event_id = event.event_id.to_string();
+    let started = Instant::now();
+    crate::telemetry::emit(&local, event).await?;
+    loop {
+        let stored = hosted.store.telemetry().events(None, 1_000).await?;
+        if stored.iter().any(|e| e.event_id == event_id) {
+            println!(
+                "4. a telemetry event emitted on local was stored on hosted after {} ms \
+                 ({} events there so far, sync cycles included)\n",
+                started.elapsed().as_millis(),
+                stored.len()
+            );
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            bail!("the telemetry event did not arrive within 10 s");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let page = call(
         http,
         reqwest::Method::GET,
@@ -236,6 +261,10 @@ pub async fn run(env: &Env) -> anyhow::Result<()> {
     println!("  local API           curl -H 'Authorization: Bearer {secret}' {local_url}/peers");
     println!(
         "  hosted API          curl -H 'Authorization: Bearer {}' {hosted_url}/api/conversations",
+        token.expose()
+    );
+    println!(
+        "  telemetry           curl -H 'Authorization: Bearer {}' {hosted_url}/dashboard/telemetry",
         token.expose()
     );
     println!("\nRunning until Ctrl-C; everything is deleted on exit.");

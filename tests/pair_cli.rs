@@ -218,6 +218,10 @@ fn the_demo_pairs_two_daemons_shows_a_conversation_and_cleans_up() {
         "{text}"
     );
     assert!(text.contains("/launch?token="), "{text}");
+    assert!(
+        text.contains("4. a telemetry event emitted on local was stored on hosted"),
+        "{text}"
+    );
     assert_eq!(
         std::fs::read_dir(&tmp).unwrap().count(),
         1,
