@@ -25,7 +25,7 @@ export function renderSignIn(main, api, done) {
         signedIn
             .listConversations({ limit: 1 })
             .then(() => {
-            sessionStorage.setItem('b8825_account_token', value);
+            sessionStorage.setItem(TOKEN_KEY, value);
             token.input.value = '';
             done(signedIn);
         })
