@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use backend_8825::clock::Clock;
 use backend_8825::config::Mode;
 use serde_json::json;
 
@@ -425,5 +426,117 @@ async fn a_reply_on_hosted_reaches_local_at_once_through_a_poke() {
             "{}: the reply did not reach the local daemon",
             db.name()
         );
+    }
+}
+
+/// `n` messages of one conversation, as versions written by `backend` (for the store).
+fn versions(conv: &str, backend: &str, n: usize) -> Vec<backend_8825::store::Record> {
+    use backend_8825::sync::hlc::{Stamp, format_version};
+    (0..n)
+        .map(|i| backend_8825::store::Record {
+            kind: "message".into(),
+            id: uuid::Uuid::now_v7().to_string(),
+            conversation_id: Some(conv.to_string()),
+            title: None,
+            role: Some("user".into()),
+            content: Some(format!("bulk {i}")),
+            created_at: 1,
+            updated_at: 1,
+            deleted: false,
+            version: format_version(
+                Stamp {
+                    ms: 1_800_000_000_000,
+                    counter: i as u32,
+                },
+                backend,
+            ),
+            source_backend: backend.to_string(),
+            seq: 0,
+            origin_peer: None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn large_feeds_move_in_bounded_pages_and_oversized_pushes_are_refused() {
+    for db in common::databases().await {
+        let (hosted, local, peer) = pair_of(&db).await;
+        let conv = hosted.create_conversation("bulk").await;
+        let account = hosted.state.store.peers(None).await.unwrap()[0]
+            .account_id
+            .clone();
+        let bulk = versions(&conv, &hosted.id(), 1_200);
+        hosted
+            .state
+            .store
+            .apply_versions(&account, &bulk, None, None)
+            .await
+            .unwrap();
+        let summary = sync(&local, &peer).await;
+        assert_eq!(summary.pulled, 1_201, "{}", db.name());
+        assert!(
+            summary.round_trips >= 3,
+            "pages of at most 500: {summary:?}"
+        );
+        let path = format!("/api/conversations/{conv}/messages?limit=200");
+        let (_, page) = local.call("GET", &path, None).await;
+        assert_eq!(page["items"].as_array().unwrap().len(), 200);
+
+        // A push of more than 500 versions in one request is refused whole.
+        use backend_8825::peers::{PeerCall, load_pair_key, signed_request};
+        let store = &local.state.store;
+        let current = store.peer(&peer).await.unwrap().unwrap();
+        let row = store.peer_key(&peer, &current.kid).await.unwrap().unwrap();
+        let key = load_pair_key(&local.state, &row).unwrap();
+        let body = json!({
+            "v": 1, "epoch": "x", "since": null, "push_through": 501,
+            "changes": versions(&conv, &local.id(), 501),
+        });
+        let call = PeerCall {
+            method: reqwest::Method::POST,
+            base_url: &hosted.base(),
+            path_and_query: &format!("/sync/{peer}"),
+            body: serde_json::to_vec(&body).unwrap(),
+            created: hosted.clock.now().timestamp(),
+        };
+        let response = signed_request(&local.http, call, &row, &key)
+            .unwrap()
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 413, "{}", db.name());
+        let head = hosted.state.store.feed_head(&account).await.unwrap();
+        assert_eq!(head, 1_201, "nothing was applied");
+
+        // The local daemon serves /sync too, to its peer's signature (the same pair key).
+        let call = PeerCall {
+            method: reqwest::Method::POST,
+            base_url: &local.base(),
+            path_and_query: &format!("/sync/{peer}"),
+            body: serde_json::to_vec(&json!({
+                "v": 1, "epoch": "x", "since": null, "push_through": 0, "changes": [],
+                "limit": 10
+            }))
+            .unwrap(),
+            created: local.clock.now().timestamp(),
+        };
+        let response = signed_request(&local.http, call, &row, &key)
+            .unwrap()
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let answer: serde_json::Value = response.json().await.unwrap();
+        // Everything the local daemon holds came from this very peer: no echo.
+        assert_eq!(answer["changes"].as_array().unwrap().len(), 0, "{answer}");
+        assert_eq!(
+            answer["has_more"], true,
+            "1,201 versions were scanned 10 at a time"
+        );
+        // Unsigned, the local /sync is refused like any peer route.
+        let (status, _) = local
+            .call("POST", &format!("/sync/{peer}"), Some(json!({})))
+            .await;
+        assert_eq!(status, 401);
     }
 }
