@@ -258,6 +258,7 @@ pub async fn run(env: &Env) -> anyhow::Result<()> {
         "  UI (one-time link)  {}",
         launch["url"].as_str().unwrap_or("?")
     );
+    println!("  hosted UI           {hosted_url}/  (sign in with the account token below)");
     println!("  local API           curl -H 'Authorization: Bearer {secret}' {local_url}/peers");
     println!(
         "  hosted API          curl -H 'Authorization: Bearer {}' {hosted_url}/api/conversations",
