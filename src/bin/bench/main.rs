@@ -1,0 +1,180 @@
+//! The end-to-end load tool: `cargo run --release --bin bench -- <scenario> [--db ...]`.
+//! Starts real daemons on loopback (see BENCHMARKS.md for the scenarios and the figures).
+
+mod daemons;
+mod footprint;
+mod proc;
+mod report;
+mod scale;
+mod sim;
+mod sync;
+mod telemetry;
+
+use std::time::{Duration, Instant};
+
+use clap::{Parser, ValueEnum};
+
+use crate::daemons::{DbKind, PgSchema};
+use crate::report::Row;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Scenario {
+    SyncLatency,
+    SyncThroughput,
+    Telemetry,
+    Handshake,
+    HostedScale,
+    Footprint,
+    /// Every scenario (the sync ones on SQLite and on Postgres), then one Markdown table.
+    All,
+}
+
+/// Benchmarks of backend-8825 against real daemons on loopback. Postgres is reached at
+/// `DATABASE_URL` (default postgres://postgres@127.0.0.1:5432/postgres); each run works in a
+/// schema of its own and drops it.
+#[derive(Debug, Parser)]
+struct Args {
+    scenario: Scenario,
+    /// The hosted daemon's database [default: postgres; `all` runs the sync scenarios on both].
+    #[arg(long, value_enum)]
+    db: Option<DbKind>,
+    /// sync-latency: writes timed in each direction.
+    #[arg(long, default_value_t = 1000)]
+    writes: usize,
+    /// sync-throughput: messages of the initial sync, in each direction.
+    #[arg(long, default_value_t = 100_000)]
+    messages: usize,
+    /// telemetry: events emitted in each run.
+    #[arg(long, default_value_t = 40_000)]
+    events: usize,
+    /// handshake: pairings.
+    #[arg(long, default_value_t = 1000)]
+    pairings: usize,
+    /// hosted-scale: numbers of simulated peers, one run each.
+    #[arg(long, value_delimiter = ',', default_values_t = [100, 1000])]
+    peers: Vec<usize>,
+    /// hosted-scale: seconds measured once every peer is up.
+    #[arg(long, default_value_t = 30)]
+    window: u64,
+    /// footprint: seconds the local daemon idles before its RSS is read.
+    #[arg(long, default_value_t = 10)]
+    idle: u64,
+}
+
+async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<Row>> {
+    match scenario {
+        Scenario::SyncLatency => sync::latency(db, args.writes).await,
+        Scenario::SyncThroughput => sync::throughput(db, args.messages).await,
+        Scenario::Telemetry => telemetry::run(db, args.events).await,
+        Scenario::Handshake => scale::handshake(db, args.pairings).await,
+        Scenario::HostedScale => {
+            for n in &args.peers {
+                scale::check_size(*n)?;
+            }
+            scale::hosted_scale(&args.peers, Duration::from_secs(args.window)).await
+        }
+        Scenario::Footprint => footprint::run(Duration::from_secs(args.idle)).await,
+        Scenario::All => unreachable!("expanded by main"),
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into());
+    let ram = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<f64>().ok())
+        })
+        .map_or("?".into(), |kib| {
+            format!("{:.1} GiB", kib / 1024.0 / 1024.0)
+        });
+    let os = std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|o| {
+            o.lines()
+                .find(|l| l.starts_with("PRETTY_NAME="))
+                .map(|l| l[12..].trim_matches('"').to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::OS.into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cores} cores, {cpu}, {ram} RAM, {os}")
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let args = Args::parse();
+    let plan: Vec<(Scenario, DbKind)> = match args.scenario {
+        Scenario::All => {
+            let sync_dbs = args
+                .db
+                .map_or(vec![DbKind::Sqlite, DbKind::Postgres], |d| vec![d]);
+            let mut plan = Vec::new();
+            for s in [Scenario::SyncLatency, Scenario::SyncThroughput] {
+                plan.extend(sync_dbs.iter().map(|d| (s, *d)));
+            }
+            let db = args.db.unwrap_or(DbKind::Postgres);
+            plan.extend(
+                [
+                    Scenario::Telemetry,
+                    Scenario::Handshake,
+                    Scenario::HostedScale,
+                    Scenario::Footprint,
+                ]
+                .map(|s| (s, db)),
+            );
+            plan
+        }
+        s => vec![(s, args.db.unwrap_or(DbKind::Postgres))],
+    };
+    eprintln!(
+        "machine: {}; PostgreSQL {}",
+        machine(),
+        PgSchema::server_version().await
+    );
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    for (scenario, db) in plan {
+        let load = report::load_average();
+        let t = Instant::now();
+        eprintln!("== {scenario:?} on {db:?} (load average {load})");
+        let result = run(&args, scenario, db).await;
+        match result {
+            Ok(r) => {
+                report::print_rows(&r);
+                rows.extend(r);
+            }
+            Err(e) => {
+                eprintln!("  failed: {e:#}");
+                rows.push(Row::new(
+                    "error",
+                    format!("{scenario:?} on {db:?}"),
+                    format!("{e:#}"),
+                ));
+            }
+        }
+        eprintln!(
+            "   took {:.0} s, load average after: {}",
+            t.elapsed().as_secs_f64(),
+            report::load_average()
+        );
+    }
+    println!("{}", report::markdown(&rows));
+    println!(
+        "machine: {}; PostgreSQL {}; total {:.0} s",
+        machine(),
+        PgSchema::server_version().await,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! The release daemon as a separate process, so that its CPU and memory can be read from
+//! `/proc`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+/// The `backend-8825` binary next to this one, built first if it is missing.
+pub fn daemon_binary() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let path = exe.with_file_name("backend-8825");
+    if !path.exists() {
+        let release = exe
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "release");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut build = Command::new(cargo);
+        build.args(["build", "--bin", "backend-8825"]);
+        if release {
+            build.arg("--release");
+        }
+        if !build.status()?.success() || !path.exists() {
+            bail!("cannot build {}", path.display());
+        }
+    }
+    Ok(path)
+}
+
+pub struct Process {
+    child: Child,
+    pub url: String,
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+impl Process {
+    /// Starts `backend-8825 serve` in `mode` on a free loopback port with its data in `dir`,
+    /// and waits until `GET /health` answers; the time that took.
+    pub async fn start(
+        mode: &str,
+        dir: &Path,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<(Self, Duration)> {
+        let port = free_port()?;
+        let mut command = Command::new(daemon_binary()?);
+        command
+            .args([
+                "serve",
+                "--mode",
+                mode,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+            ])
+            .arg("--data-dir")
+            .arg(dir)
+            .env("HOME", dir)
+            .env("BACKEND_8825_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let started = Instant::now();
+        let child = command.spawn().context("cannot start backend-8825")?;
+        let process = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let http = reqwest::Client::builder().no_proxy().build()?;
+        loop {
+            if http
+                .get(format!("{}/health", process.url))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return Ok((process, started.elapsed()));
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                bail!("backend-8825 serve --mode {mode} did not answer within 60 s");
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+
+    pub async fn start_hosted(
+        dir: &Path,
+        database_url: &str,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
+        let mut all = vec![("DATABASE_URL", database_url)];
+        all.extend_from_slice(env);
+        Ok(Self::start("hosted", dir, &all).await?.0)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        // SIGTERM, so the daemon closes its store; SIGKILL if it does not stop in 5 s.
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        for _ in 0..100 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// User plus system CPU time of `pid`, in seconds.
+pub fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let rest = stat.rsplit_once(')').context("stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>()? + fields[12].parse::<f64>()?;
+    Ok(ticks / clock_ticks())
+}
+
+fn clock_ticks() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// A memory line of `/proc/<pid>/status` (`VmRSS`, `VmHWM`), in KiB.
+pub fn rss_kib(pid: u32, field: &str) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .context("no such field")?;
+    Ok(line.split_whitespace().nth(1).context("value")?.parse()?)
+}

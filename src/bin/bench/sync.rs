@@ -1,0 +1,277 @@
+//! `sync-latency` and `sync-throughput`: a local daemon paired with a hosted one.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use backend_8825::state::AppState;
+use backend_8825::store::{KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, Record, Store};
+use backend_8825::sync::sync_peer_now;
+use serde_json::json;
+
+use crate::daemons::{DbKind, Pair, PgSchema, call};
+use crate::report::{Row, percentiles, rate};
+
+/// The batch size of one sync round trip (docs/sync.md): the raw insert uses the same.
+const BATCH: usize = 500;
+
+/// Polls `store` every millisecond until the record `id` of `account` is there.
+async fn wait_for(
+    store: &dyn Store,
+    account: &str,
+    id: &str,
+    limit: Duration,
+) -> anyhow::Result<()> {
+    let deadline = Instant::now() + limit;
+    while store.record(account, id).await?.is_none() {
+        if Instant::now() > deadline {
+            bail!("record {id} did not arrive within {limit:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    Ok(())
+}
+
+pub async fn latency(db: DbKind, writes: usize) -> anyhow::Result<Vec<Row>> {
+    let pg = if db == DbKind::Postgres {
+        Some(PgSchema::create().await?)
+    } else {
+        None
+    };
+    let rows = latency_on(db, pg.as_ref(), writes).await;
+    if let Some(pg) = pg {
+        pg.drop_now().await;
+    }
+    rows
+}
+
+async fn latency_on(db: DbKind, pg: Option<&PgSchema>, writes: usize) -> anyhow::Result<Vec<Row>> {
+    let pair = Pair::start(db, pg, true, |_| {}).await?;
+    let (hosted, local) = (&pair.hosted, &pair.local);
+    let conv = call(
+        &pair.http,
+        "POST",
+        &format!("{}/api/conversations", local.url),
+        &pair.secret,
+        Some(json!({"title": "latency"})),
+    )
+    .await?;
+    let conv = conv["id"]
+        .as_str()
+        .context("no conversation id")?
+        .to_string();
+    let store = hosted.state.store.as_ref();
+    wait_for(store, &pair.account.id, &conv, Duration::from_secs(10)).await?;
+    // The poke socket must be up before hosted → local writes are timed.
+    let down_warm = post(&pair, &hosted.url, &pair.token, &conv, "warm-up").await?;
+    wait_for(
+        local.state.store.as_ref(),
+        LOCAL_ACCOUNT,
+        &down_warm,
+        Duration::from_secs(30),
+    )
+    .await?;
+
+    let mut up = Vec::with_capacity(writes);
+    for i in 0..writes {
+        let started = Instant::now();
+        let id = post(&pair, &local.url, &pair.secret, &conv, &format!("up {i}")).await?;
+        wait_for(store, &pair.account.id, &id, Duration::from_secs(10)).await?;
+        up.push(started.elapsed());
+    }
+    let mut down = Vec::with_capacity(writes);
+    for i in 0..writes {
+        let started = Instant::now();
+        let id = post(&pair, &hosted.url, &pair.token, &conv, &format!("down {i}")).await?;
+        wait_for(
+            local.state.store.as_ref(),
+            LOCAL_ACCOUNT,
+            &id,
+            Duration::from_secs(10),
+        )
+        .await?;
+        down.push(started.elapsed());
+    }
+    let db_name = db_label(db);
+    Ok(vec![
+        Row::new(
+            "sync-latency",
+            format!("local → hosted ({db_name}), p50/p95/p99, {writes} writes"),
+            percentiles(&mut up),
+        )
+        .target("p99 < 100 ms"),
+        Row::new(
+            "sync-latency",
+            format!("hosted ({db_name}) → local via poke, p50/p95/p99, {writes} writes"),
+            percentiles(&mut down),
+        )
+        .target("p99 < 100 ms"),
+    ])
+}
+
+pub fn db_label(db: DbKind) -> &'static str {
+    match db {
+        DbKind::Sqlite => "SQLite",
+        DbKind::Postgres => "Postgres",
+    }
+}
+
+/// Writes a message through the API of the daemon at `base`; returns its id.
+async fn post(
+    pair: &Pair,
+    base: &str,
+    bearer: &str,
+    conv: &str,
+    text: &str,
+) -> anyhow::Result<String> {
+    let url = format!("{base}/api/conversations/{conv}/messages");
+    let body = call(
+        &pair.http,
+        "POST",
+        &url,
+        bearer,
+        Some(json!({"role": "user", "content": text})),
+    )
+    .await?;
+    Ok(body["id"].as_str().context("no message id")?.to_string())
+}
+
+/// `count` versions written by the daemon of `state`: one conversation and its messages,
+/// each about 200 bytes of content.
+fn records(state: &AppState, count: usize) -> Vec<Record> {
+    let source = state.identity.backend_id.to_string();
+    let now = state.clock.now_ms();
+    let conv = uuid::Uuid::now_v7().to_string();
+    let content = "x".repeat(200);
+    (0..count)
+        .map(|i| {
+            let is_conv = i == 0;
+            Record {
+                kind: if is_conv {
+                    KIND_CONVERSATION
+                } else {
+                    KIND_MESSAGE
+                }
+                .to_string(),
+                id: if is_conv {
+                    conv.clone()
+                } else {
+                    uuid::Uuid::now_v7().to_string()
+                },
+                conversation_id: (!is_conv).then(|| conv.clone()),
+                title: is_conv.then(|| "throughput".to_string()),
+                role: (!is_conv).then(|| "user".to_string()),
+                content: (!is_conv).then(|| content.clone()),
+                created_at: now,
+                updated_at: now,
+                deleted: false,
+                version: state.sync.hlc.next(state.clock.as_ref()),
+                source_backend: source.clone(),
+                seq: 0,
+                origin_peer: None,
+            }
+        })
+        .collect()
+}
+
+/// Applies `rows` to `store` under `account` in batches of [`BATCH`]; the time it took.
+async fn raw_insert(store: &dyn Store, account: &str, rows: &[Record]) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    for batch in rows.chunks(BATCH) {
+        store.apply_versions(account, batch, None, None).await?;
+    }
+    Ok(started.elapsed())
+}
+
+pub async fn throughput(db: DbKind, count: usize) -> anyhow::Result<Vec<Row>> {
+    let pg = if db == DbKind::Postgres {
+        Some(PgSchema::create().await?)
+    } else {
+        None
+    };
+    let rows = throughput_on(db, pg.as_ref(), count).await;
+    if let Some(pg) = pg {
+        pg.drop_now().await;
+    }
+    rows
+}
+
+async fn throughput_on(
+    db: DbKind,
+    pg: Option<&PgSchema>,
+    count: usize,
+) -> anyhow::Result<Vec<Row>> {
+    // The scheduler stays off: the timed syncs are the only ones.
+    let pair = Pair::start(db, pg, false, |_| {}).await?;
+    let (hosted, local) = (&pair.hosted.state, &pair.local.state);
+    let db_name = db_label(db);
+    let mut rows = Vec::new();
+
+    // local → hosted: the rows are in the local feed, then one sync sends them all.
+    let up = records(local, count);
+    raw_insert(local.store.as_ref(), LOCAL_ACCOUNT, &up).await?;
+    let started = Instant::now();
+    let summary = sync_peer_now(local, &pair.peer_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
+    let took = started.elapsed();
+    if summary.pushed != count {
+        bail!("pushed {} of {count}", summary.pushed);
+    }
+    let raw = raw_insert(hosted.store.as_ref(), "bench-raw", &up).await?;
+    rows.extend(throughput_rows(
+        &format!("local → hosted ({db_name})"),
+        count,
+        took,
+        raw,
+        summary.round_trips,
+    ));
+
+    // hosted → local: the rows are in the account's feed on the hosted side.
+    let down = records(hosted, count);
+    raw_insert(hosted.store.as_ref(), &pair.account.id, &down).await?;
+    let started = Instant::now();
+    let summary = sync_peer_now(local, &pair.peer_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
+    let took = started.elapsed();
+    if summary.pulled != count {
+        bail!("pulled {} of {count}", summary.pulled);
+    }
+    let raw = raw_insert(local.store.as_ref(), "bench-raw", &down).await?;
+    rows.extend(throughput_rows(
+        &format!("hosted ({db_name}) → local (SQLite)"),
+        count,
+        took,
+        raw,
+        summary.round_trips,
+    ));
+    Ok(rows)
+}
+
+fn throughput_rows(
+    what: &str,
+    count: usize,
+    took: Duration,
+    raw: Duration,
+    trips: usize,
+) -> Vec<Row> {
+    let (sync, raw) = (rate(count, took), rate(count, raw));
+    vec![
+        Row::new(
+            "sync-throughput",
+            format!("{what}: initial sync of {count} messages ({trips} round trips)"),
+            format!("{sync:.0} msg/s"),
+        ),
+        Row::new(
+            "sync-throughput",
+            format!("{what}: raw apply_versions, batches of {BATCH}"),
+            format!("{raw:.0} msg/s"),
+        ),
+        Row::new(
+            "sync-throughput",
+            format!("{what}: sync ÷ raw insert"),
+            format!("{:.0} %", 100.0 * sync / raw),
+        )
+        .target("≥ 50 %"),
+    ]
+}
