@@ -495,6 +495,27 @@ pub async fn active_remote_peer(
     Ok((peer, base))
 }
 
+/// The current pair key of a peer this daemon calls: its row (which holds the SBT) and the
+/// key itself, from the key store.
+pub async fn current_key(state: &AppState, peer: &Peer) -> Result<(PeerKey, PairKey), PeerError> {
+    let key_row = state
+        .store
+        .peer_key(&peer.peer_id, &peer.kid)
+        .await?
+        .ok_or_else(|| {
+            PeerError::new(StatusCode::CONFLICT, "unknown_kid", "no current pair key")
+        })?;
+    let pair_key = keys::load_pair_key(state, &key_row).map_err(|err| {
+        tracing::error!(error = %err, "cannot load a pair key");
+        PeerError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "key_store_unavailable",
+            "the pair key cannot be read from the key store",
+        )
+    })?;
+    Ok((key_row, pair_key))
+}
+
 /// Signs a transcript with this backend's identity key: the transcript and the base64url
 /// signature.
 fn sign_transcript(
@@ -692,22 +713,9 @@ async fn remote_binding(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,
 ) -> Result<Json<RemoteBinding>, PeerError> {
-    let unknown = || PeerError::new(StatusCode::NOT_FOUND, "unknown_peer", "no such peer");
-    let peer = state.store.peer(&peer_id).await?.ok_or_else(unknown)?;
-    let key_row = state
-        .store
-        .peer_key(&peer.peer_id, &peer.kid)
-        .await?
-        .ok_or_else(unknown)?;
-    let pair_key = keys::load_pair_key(&state, &key_row).map_err(|err| {
-        tracing::error!(error = %err, "cannot load a pair key");
-        PeerError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "key_store_unavailable",
-            "the pair key cannot be read from the key store",
-        )
-    })?;
-    let base = peer.remote_url.clone().ok_or_else(unknown)?;
+    let peer = state.store.peer(&peer_id).await?.ok_or_else(unknown_peer)?;
+    let (key_row, pair_key) = current_key(&state, &peer).await?;
+    let base = peer.remote_url.clone().ok_or_else(unknown_peer)?;
     let path = format!("/peers/{}/binding", peer.peer_id);
     let call = PeerCall {
         method: Method::GET,

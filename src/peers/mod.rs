@@ -31,8 +31,8 @@ use crate::store::{AuditEntry, Peer};
 
 pub use keys::{load_pair_key, pair_key_secret_name};
 pub use local::{
-    RENEW_BEFORE_SECS, active_remote_peer, client as http_client, renew_due_peers, renew_peer,
-    spawn_renewal,
+    RENEW_BEFORE_SECS, active_remote_peer, client as http_client, current_key, renew_due_peers,
+    renew_peer, spawn_renewal,
 };
 pub use signed::{PeerCall, SignedPeerRequest, signed_request};
 

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::records::check_version;
 use crate::config::Mode;
 use crate::peers::{
-    PeerCall, PeerError, SignedPeerRequest, active_remote_peer, learn_skew, load_pair_key,
-    peer_now, signed_request,
+    PeerCall, PeerError, SignedPeerRequest, active_remote_peer, current_key, learn_skew, peer_now,
+    signed_request,
 };
 use crate::state::AppState;
 use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor};
@@ -363,19 +363,7 @@ async fn call(
     base: &str,
     request: &SyncRequest,
 ) -> Result<SyncResponse, PeerError> {
-    let key_row = state
-        .store
-        .peer_key(&peer.peer_id, &peer.kid)
-        .await?
-        .ok_or_else(|| sync_failed("unknown_kid", "no current pair key".into()))?;
-    let pair_key = load_pair_key(state, &key_row).map_err(|err| {
-        tracing::error!(error = %err, "cannot load a pair key");
-        PeerError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "key_store_unavailable",
-            "the pair key cannot be read from the key store",
-        )
-    })?;
+    let (key_row, pair_key) = current_key(state, peer).await?;
     let body = serde_json::to_vec(request).map_err(|_| PeerError::internal())?;
     let path = format!("/sync/{}", peer.peer_id);
     let mut attempts = 0;
