@@ -475,7 +475,7 @@ async fn list(
     AccountAuth(account): AccountAuth,
 ) -> Result<Json<Vec<PeerView>>, ApiError> {
     let peers = state.store.peers(Some(&account.id)).await?;
-    Ok(Json(peers.iter().map(PeerView::from).collect()))
+    Ok(Json(super::views_with_sync(&state, &peers).await?))
 }
 
 /// `GET /peers/{peer_id}/binding` (hosted, signed): the binding as this side holds it.

@@ -667,29 +667,7 @@ pub fn spawn_renewal(state: AppState) -> tokio::task::JoinHandle<()> {
 /// `GET /peers` (local): every peer of this daemon, with how sync with it stands.
 async fn list(State(state): State<AppState>) -> Result<Json<Vec<PeerView>>, ApiError> {
     let peers = state.store.peers(None).await?;
-    let now = state.clock.now_ms();
-    let mut views = Vec::with_capacity(peers.len());
-    for peer in &peers {
-        let cursor = state
-            .store
-            .sync_cursor(&peer.peer_id)
-            .await?
-            .unwrap_or_default();
-        let pending = state
-            .store
-            .count_pending(crate::store::LOCAL_ACCOUNT, cursor.push_seq, &peer.peer_id)
-            .await?;
-        let mut view = PeerView::from(peer);
-        view.sync = Some(super::SyncStatusView {
-            last_success_at: cursor.last_success_at.map(super::rfc3339_ms),
-            lag_ms: cursor.last_success_at.map(|at| (now - at).max(0)),
-            pending_outbound: pending,
-            last_error: cursor.last_error.clone(),
-            last_error_at: cursor.last_error_at.map(super::rfc3339_ms),
-        });
-        views.push(view);
-    }
-    Ok(Json(views))
+    Ok(Json(super::views_with_sync(&state, &peers).await?))
 }
 
 /// `POST /peers/{peer_id}/renew` (local): renew now rather than wait for the task.

@@ -104,6 +104,42 @@ pub struct SyncStatusView {
     pub last_error_at: Option<String>,
 }
 
+/// `GET /peers`: each peer with how sync with it stands, from the cursor this side keeps
+/// for it (the local side, which initiates, records its own syncs; the hosted side records
+/// each `/sync` a peer makes, and where that peer's pull stands in its feed).
+pub async fn views_with_sync(
+    state: &AppState,
+    peers: &[Peer],
+) -> Result<Vec<PeerView>, crate::store::StoreError> {
+    let now = state.clock.now_ms();
+    let mut views = Vec::with_capacity(peers.len());
+    for peer in peers {
+        let cursor = state
+            .store
+            .sync_cursor(&peer.peer_id)
+            .await?
+            .unwrap_or_default();
+        let account = match state.config.mode {
+            Mode::Local => crate::store::LOCAL_ACCOUNT,
+            Mode::Hosted => peer.account_id.as_str(),
+        };
+        let pending = state
+            .store
+            .count_pending(account, cursor.push_seq, &peer.peer_id)
+            .await?;
+        let mut view = PeerView::from(peer);
+        view.sync = Some(SyncStatusView {
+            last_success_at: cursor.last_success_at.map(rfc3339_ms),
+            lag_ms: cursor.last_success_at.map(|at| (now - at).max(0)),
+            pending_outbound: pending,
+            last_error: cursor.last_error.clone(),
+            last_error_at: cursor.last_error_at.map(rfc3339_ms),
+        });
+        views.push(view);
+    }
+    Ok(views)
+}
+
 /// The other backend of a pairing.
 #[derive(Debug, Serialize)]
 pub struct RemoteView {

@@ -144,19 +144,44 @@ async fn respond(
     for record in &request.changes {
         state.sync.hlc.observe(&record.version);
     }
-    let applied = state
-        .store
-        .apply_versions(&account, &request.changes, Some(&peer.peer_id), None)
-        .await?;
-    if applied > 0 && state.config.mode == Mode::Hosted {
-        // Relay at once: the account's other peers sync now rather than at their next tick.
-        crate::telemetry::poke_account(&state, &account, Some(&peer.peer_id), "data");
-    }
     let epoch = store::epoch(state.store.as_ref()).await?;
     let after = match &request.since {
         Some(cursor) if cursor.epoch == epoch => cursor.seq.max(0),
         _ => 0,
     };
+    // On the hosted side, which never initiates, what it knows of the caller is written with
+    // the versions the caller pushed: how far the caller has pulled this feed, so GET /peers
+    // can say what it still lacks. (A local daemon keeps its own cursors for the peer.)
+    let hosted = state.config.mode == Mode::Hosted;
+    let seen = hosted.then(|| SyncCursor {
+        peer_id: peer.peer_id.clone(),
+        pull_epoch: Some(request.epoch.clone()),
+        pull_seq: request.push_through,
+        push_epoch: Some(epoch.clone()),
+        push_seq: after,
+        ..SyncCursor::default()
+    });
+    let applied = state
+        .store
+        .apply_versions(
+            &account,
+            &request.changes,
+            Some(&peer.peer_id),
+            seen.as_ref(),
+        )
+        .await?;
+    if applied > 0 && hosted {
+        // Relay at once: the account's other peers sync now rather than at their next tick.
+        crate::telemetry::poke_account(&state, &account, Some(&peer.peer_id), "data");
+    }
+    let now = state.clock.now_ms();
+    if let Err(err) = state
+        .store
+        .record_sync_outcome(&peer.peer_id, now, None)
+        .await
+    {
+        tracing::warn!(error = %err, "cannot record a sync");
+    }
     let limit = request.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let (changes, cursor, has_more) =
         page_for(&state, &account, after, limit, &peer.peer_id).await?;

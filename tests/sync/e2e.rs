@@ -45,6 +45,21 @@ async fn a_conversation_started_on_local_continues_on_hosted_and_back() {
         assert_eq!(status["pending_outbound"], 0, "{peers}");
         assert!(status["last_success_at"].is_string(), "{peers}");
         assert!(status["last_error"].is_null());
+        // And so does the hosted side's, for the account: the peer has pulled everything.
+        let (_, peers) = hosted.call("GET", "/peers", None).await;
+        let status = &peers[0]["sync"];
+        assert_eq!(status["pending_outbound"], 0, "{peers}");
+        assert!(status["last_success_at"].is_string(), "{peers}");
+        // A write on hosted is pending for the peer until it syncs.
+        hosted.post_message(&conv, "assistant", "one more").await;
+        let (_, peers) = hosted.call("GET", "/peers", None).await;
+        assert_eq!(peers[0]["sync"]["pending_outbound"], 1, "{peers}");
+        // The hosted side counts what the peer confirmed: a sync delivers it, the next one
+        // (its `since`) confirms it.
+        sync(&local, &peer).await;
+        sync(&local, &peer).await;
+        let (_, peers) = hosted.call("GET", "/peers", None).await;
+        assert_eq!(peers[0]["sync"]["pending_outbound"], 0, "{peers}");
     }
 }
 
