@@ -41,11 +41,14 @@ struct Args {
     /// sync-latency: writes timed in each direction.
     #[arg(long, default_value_t = 1000)]
     writes: usize,
+    /// sync-latency: milliseconds between one write being readable and the next write.
+    #[arg(long, default_value_t = 0)]
+    pause_ms: u64,
     /// sync-throughput: messages of the initial sync, in each direction.
     #[arg(long, default_value_t = 100_000)]
     messages: usize,
     /// telemetry: events emitted in each run.
-    #[arg(long, default_value_t = 40_000)]
+    #[arg(long, default_value_t = 20_000)]
     events: usize,
     /// handshake: pairings.
     #[arg(long, default_value_t = 1000)]
@@ -63,7 +66,9 @@ struct Args {
 
 async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<Row>> {
     match scenario {
-        Scenario::SyncLatency => sync::latency(db, args.writes).await,
+        Scenario::SyncLatency => {
+            sync::latency(db, args.writes, Duration::from_millis(args.pause_ms)).await
+        }
         Scenario::SyncThroughput => sync::throughput(db, args.messages).await,
         Scenario::Telemetry => telemetry::run(db, args.events).await,
         Scenario::Handshake => scale::handshake(db, args.pairings).await,

@@ -31,20 +31,25 @@ async fn wait_for(
     Ok(())
 }
 
-pub async fn latency(db: DbKind, writes: usize) -> anyhow::Result<Vec<Row>> {
+pub async fn latency(db: DbKind, writes: usize, pause: Duration) -> anyhow::Result<Vec<Row>> {
     let pg = if db == DbKind::Postgres {
         Some(PgSchema::create().await?)
     } else {
         None
     };
-    let rows = latency_on(db, pg.as_ref(), writes).await;
+    let rows = latency_on(db, pg.as_ref(), writes, pause).await;
     if let Some(pg) = pg {
         pg.drop_now().await;
     }
     rows
 }
 
-async fn latency_on(db: DbKind, pg: Option<&PgSchema>, writes: usize) -> anyhow::Result<Vec<Row>> {
+async fn latency_on(
+    db: DbKind,
+    pg: Option<&PgSchema>,
+    writes: usize,
+    pause: Duration,
+) -> anyhow::Result<Vec<Row>> {
     let pair = Pair::start(db, pg, true, |_| {}).await?;
     let (hosted, local) = (&pair.hosted, &pair.local);
     let conv = call(
@@ -73,22 +78,34 @@ async fn latency_on(db: DbKind, pg: Option<&PgSchema>, writes: usize) -> anyhow:
 
     let mut up = Vec::with_capacity(writes);
     for i in 0..writes {
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
         let started = Instant::now();
         let id = post(&pair, &local.url, &pair.secret, &conv, &format!("up {i}")).await?;
         wait_for(store, &pair.account.id, &id, Duration::from_secs(10)).await?;
         up.push(started.elapsed());
     }
-    let mut down = Vec::with_capacity(writes);
+    // Hosted → local, with where the time goes: the write, the poke's arrival at the local
+    // daemon, and the sync it sets off (a 20 ms debounce, then one round trip).
+    let mut pokes = local.state.telemetry.subscribe_pokes();
+    let (mut down, mut written, mut poked) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..writes {
+        while pokes.try_recv().is_ok() {}
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
         let started = Instant::now();
         let id = post(&pair, &hosted.url, &pair.token, &conv, &format!("down {i}")).await?;
-        wait_for(
-            local.state.store.as_ref(),
-            LOCAL_ACCOUNT,
-            &id,
-            Duration::from_secs(10),
-        )
-        .await?;
+        written.push(started.elapsed());
+        if tokio::time::timeout(Duration::from_secs(10), pokes.recv())
+            .await
+            .is_ok()
+        {
+            poked.push(started.elapsed());
+        }
+        let store = local.state.store.as_ref();
+        wait_for(store, LOCAL_ACCOUNT, &id, Duration::from_secs(10)).await?;
         down.push(started.elapsed());
     }
     let db_name = db_label(db);
@@ -105,6 +122,19 @@ async fn latency_on(db: DbKind, pg: Option<&PgSchema>, writes: usize) -> anyhow:
             percentiles(&mut down),
         )
         .target("p99 < 100 ms"),
+        Row::new(
+            "sync-latency",
+            "  of which: hosted API write answered, p50/p95/p99",
+            percentiles(&mut written),
+        ),
+        Row::new(
+            "sync-latency",
+            format!(
+                "  of which: poke received by local, p50/p95/p99 ({} of {writes})",
+                poked.len()
+            ),
+            percentiles(&mut poked),
+        ),
     ])
 }
 
@@ -182,6 +212,27 @@ async fn raw_insert(store: &dyn Store, account: &str, rows: &[Record]) -> anyhow
     Ok(started.elapsed())
 }
 
+async fn analyze(pg: Option<&PgSchema>) -> anyhow::Result<()> {
+    match pg {
+        Some(pg) => pg.analyze().await,
+        None => Ok(()),
+    }
+}
+
+/// [`raw_insert`] for setting up, with the statistics refreshed every 10 000 rows.
+async fn raw_insert_analyzed(
+    store: &dyn Store,
+    account: &str,
+    rows: &[Record],
+    pg: Option<&PgSchema>,
+) -> anyhow::Result<()> {
+    for chunk in rows.chunks(10_000) {
+        analyze(pg).await?;
+        raw_insert(store, account, chunk).await?;
+    }
+    Ok(())
+}
+
 pub async fn throughput(db: DbKind, count: usize) -> anyhow::Result<Vec<Row>> {
     let pg = if db == DbKind::Postgres {
         Some(PgSchema::create().await?)
@@ -217,6 +268,7 @@ async fn throughput_on(
     if summary.pushed != count {
         bail!("pushed {} of {count}", summary.pushed);
     }
+    analyze(pg).await?;
     let raw = raw_insert(hosted.store.as_ref(), "bench-raw", &up).await?;
     rows.extend(throughput_rows(
         &format!("local → hosted ({db_name})"),
@@ -228,7 +280,8 @@ async fn throughput_on(
 
     // hosted → local: the rows are in the account's feed on the hosted side.
     let down = records(hosted, count);
-    raw_insert(hosted.store.as_ref(), &pair.account.id, &down).await?;
+    raw_insert_analyzed(hosted.store.as_ref(), &pair.account.id, &down, pg).await?;
+    analyze(pg).await?;
     let started = Instant::now();
     let summary = sync_peer_now(local, &pair.peer_id)
         .await
