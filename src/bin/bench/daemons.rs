@@ -85,6 +85,15 @@ impl PgSchema {
         Ok(())
     }
 
+    /// A copy that does not drop the schema (for a background task).
+    pub fn handle(&self) -> Self {
+        Self {
+            base: self.base.clone(),
+            name: self.name.clone(),
+            url: self.url.clone(),
+        }
+    }
+
     pub async fn server_version() -> String {
         let Ok(mut conn) = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url()).await
         else {

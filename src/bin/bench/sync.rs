@@ -219,6 +219,19 @@ async fn analyze(pg: Option<&PgSchema>) -> anyhow::Result<()> {
     }
 }
 
+/// Stands in for autovacuum (on by default, off on the test server) while a timed sync
+/// grows the tables: `ANALYZE` every `period`, so that the daemons' cached plans are remade.
+fn analyze_every(pg: Option<&PgSchema>, period: Duration) -> tokio::task::JoinHandle<()> {
+    let pg = pg.map(PgSchema::handle);
+    tokio::spawn(async move {
+        let Some(pg) = pg else { return };
+        loop {
+            tokio::time::sleep(period).await;
+            let _ = pg.analyze().await;
+        }
+    })
+}
+
 /// [`raw_insert`] for setting up, with the statistics refreshed every 10 000 rows.
 async fn raw_insert_analyzed(
     store: &dyn Store,
@@ -260,11 +273,13 @@ async fn throughput_on(
     // local → hosted: the rows are in the local feed, then one sync sends them all.
     let up = records(local, count);
     raw_insert(local.store.as_ref(), LOCAL_ACCOUNT, &up).await?;
+    let analyzer = analyze_every(pg, Duration::from_secs(5));
     let started = Instant::now();
     let summary = sync_peer_now(local, &pair.peer_id)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
     let took = started.elapsed();
+    analyzer.abort();
     if summary.pushed != count {
         bail!("pushed {} of {count}", summary.pushed);
     }
@@ -282,11 +297,13 @@ async fn throughput_on(
     let down = records(hosted, count);
     raw_insert_analyzed(hosted.store.as_ref(), &pair.account.id, &down, pg).await?;
     analyze(pg).await?;
+    let analyzer = analyze_every(pg, Duration::from_secs(5));
     let started = Instant::now();
     let summary = sync_peer_now(local, &pair.peer_id)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
     let took = started.elapsed();
+    analyzer.abort();
     if summary.pulled != count {
         bail!("pulled {} of {count}", summary.pulled);
     }
