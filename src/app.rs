@@ -109,7 +109,12 @@ impl Application {
             background.push(sync::spawn_scheduler(self.state.clone()));
         }
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, app)
+        // Small frames (pokes, acks, sync answers) go out at once instead of waiting on the
+        // peer's delayed ACK (Nagle): about 20-40 ms off every poke on loopback.
+        let listener = axum::serve::ListenerExt::tap_io(self.listener, |stream| {
+            let _ = stream.set_nodelay(true);
+        });
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         for task in background {
