@@ -27,7 +27,7 @@ async fn events_emitted_on_local_arrive_on_hosted_while_connected() {
         let ids = emit_many(&local, 25).await;
         let started = std::time::Instant::now();
         eventually("delivery", WAIT, || delivered(&hosted, &peer_id, 25)).await;
-        // The issue asks for "within a second" while connected.
+        // Events arrive "within a second" while connected.
         assert!(started.elapsed() < Duration::from_secs(1), "{}", db.name());
         let (stored, rows) = hosted.stored_ids(&peer_id).await;
         assert_eq!(stored, ids, "{}", db.name());
@@ -138,7 +138,7 @@ async fn a_local_crash_between_send_and_ack_loses_nothing_and_stores_nothing_twi
     }
 }
 
-/// The issue's 10,000 events, through a proxy that cuts every connection after a random
+/// 10,000 events, through a proxy that cuts every connection after a random
 /// 2 KiB to 160 KiB.
 #[tokio::test]
 async fn a_proxy_cutting_connections_at_random_loses_and_duplicates_nothing() {

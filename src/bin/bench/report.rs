@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// One line of the results table: what was measured, the figure, and the target it is held
-/// to (empty when the issue sets none).
+/// to (empty when none is set).
 #[derive(Clone, Debug)]
 pub struct Row {
     pub scenario: &'static str,
