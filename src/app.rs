@@ -176,6 +176,7 @@ pub async fn build_state_with_clock(
         local_api: Default::default(),
         telemetry: Default::default(),
         sync,
+        pair_keys: Default::default(),
     });
     let limits = state.telemetry.limits();
     state.telemetry.set_limits(telemetry::TelemetryLimits {

@@ -26,6 +26,8 @@ pub struct AppInner {
     pub bound_addr: OnceLock<SocketAddr>,
     /// The sync engine's clock, scheduler wake-up and per-peer locks.
     pub sync: crate::sync::SyncState,
+    /// Pair keys read from the local key store, kept for the next signed call.
+    pub pair_keys: crate::peers::PairKeyCache,
     /// The local API's secret and UI sessions (unused in hosted mode).
     pub local_api: LocalApiState,
     /// Telemetry: the hub (hosted), the client's wake-ups and poke subscribers (local).

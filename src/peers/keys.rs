@@ -2,6 +2,9 @@
 //! it); the local side keeps them where it keeps its identity key (the OS keychain, or a
 //! 0600 file when there is none), never in its database.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -26,12 +29,44 @@ pub enum PairKeyStoreError {
     Keychain(#[from] crate::keychain::KeychainError),
 }
 
+/// The local side's pair keys once read from the key store: every signed call needs one,
+/// and a keychain read is a round trip to another process.
+#[derive(Default)]
+pub struct PairKeyCache(Mutex<HashMap<String, PairKey>>);
+
+impl PairKeyCache {
+    fn get(&self, name: &str) -> Option<PairKey> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .cloned()
+    }
+
+    fn put(&self, name: String, key: PairKey) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name, key);
+    }
+
+    fn forget(&self, name: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(name);
+    }
+}
+
 /// The pair key of `row`: its bytes if the row holds them, else the local key store's.
 pub fn load_pair_key(state: &AppState, row: &PeerKey) -> Result<PairKey, PairKeyStoreError> {
     if let Some(bytes) = &row.key {
         return PairKey::from_bytes(bytes).map_err(|_| PairKeyStoreError::Corrupt);
     }
     let name = pair_key_secret_name(&row.peer_id, &row.kid);
+    if let Some(key) = state.pair_keys.get(&name) {
+        return Ok(key);
+    }
     let encoded = state
         .keychain
         .get(&name)?
@@ -39,7 +74,9 @@ pub fn load_pair_key(state: &AppState, row: &PeerKey) -> Result<PairKey, PairKey
     let bytes = URL_SAFE_NO_PAD
         .decode(encoded.expose().trim())
         .map_err(|_| PairKeyStoreError::Corrupt)?;
-    PairKey::from_bytes(&bytes).map_err(|_| PairKeyStoreError::Corrupt)
+    let key = PairKey::from_bytes(&bytes).map_err(|_| PairKeyStoreError::Corrupt)?;
+    state.pair_keys.put(name, key.clone());
+    Ok(key)
 }
 
 /// Stores a pair key in the local key store.
@@ -50,15 +87,17 @@ pub(super) fn save_local(
     key: &PairKey,
 ) -> Result<(), PairKeyStoreError> {
     let encoded = Secret::new(URL_SAFE_NO_PAD.encode(key.as_bytes()));
-    state
-        .keychain
-        .set(&pair_key_secret_name(peer_id, kid), &encoded)?;
+    let name = pair_key_secret_name(peer_id, kid);
+    state.keychain.set(&name, &encoded)?;
+    state.pair_keys.put(name, key.clone());
     Ok(())
 }
 
 /// Removes a pair key from the local key store; a missing one is not an error.
 pub(super) fn delete_local(state: &AppState, peer_id: &str, kid: &str) {
-    if let Err(err) = state.keychain.delete(&pair_key_secret_name(peer_id, kid)) {
+    let name = pair_key_secret_name(peer_id, kid);
+    state.pair_keys.forget(&name);
+    if let Err(err) = state.keychain.delete(&name) {
         tracing::warn!(error = %err, peer_id, "cannot delete a replaced pair key");
     }
 }

@@ -29,12 +29,12 @@ use crate::error::error_response;
 use crate::state::AppState;
 use crate::store::{AuditEntry, Peer};
 
-pub use keys::{load_pair_key, pair_key_secret_name};
+pub use keys::{PairKeyCache, load_pair_key, pair_key_secret_name};
 pub use local::{
     RENEW_BEFORE_SECS, active_remote_peer, client as http_client, current_key, renew_due_peers,
     renew_peer, spawn_renewal,
 };
-pub use signed::{PeerCall, SignedPeerRequest, signed_request};
+pub use signed::{PeerCall, RequestTarget, SignedPeerRequest, signature_headers, signed_request};
 
 /// How long a replaced pair key keeps verifying, so requests in flight drain.
 pub const KEY_OVERLAP_MS: i64 = 5 * 60 * 1000;

@@ -195,31 +195,28 @@ pub struct PeerCall<'a> {
     pub created: i64,
 }
 
-/// Builds the signed request of `call`, with the SBT and pair key of `key_row`.
-pub fn signed_request(
-    client: &reqwest::Client,
-    call: PeerCall<'_>,
+/// What a signature covers of a request besides its body.
+#[derive(Debug)]
+pub struct RequestTarget<'a> {
+    pub method: &'a str,
+    /// As the client sends it in `Host`.
+    pub authority: &'a str,
+    pub path: &'a str,
+    /// Empty, or starting with `?`.
+    pub query: &'a str,
+}
+
+/// The headers that sign one request to a peer with the pair key of `key_row`:
+/// `Authorization: SBT <token>`, `Content-Digest`, `Signature-Input` and `Signature`
+/// (created at `created`, expiring 300 s later). Every client of a peer route uses this:
+/// HTTP calls through [`signed_request`], and the telemetry socket's upgrade.
+pub fn signature_headers(
+    target: &RequestTarget<'_>,
+    body: &[u8],
     key_row: &PeerKey,
     pair_key: &PairKey,
-) -> Result<reqwest::RequestBuilder, SigError> {
-    let PeerCall {
-        method,
-        base_url,
-        path_and_query,
-        body,
-        created: now,
-    } = call;
-    let url = reqwest::Url::parse(&format!(
-        "{}{path_and_query}",
-        base_url.trim_end_matches('/')
-    ))
-    .map_err(|_| SigError::Malformed("the peer URL is not valid"))?;
-    let authority = match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_string(),
-        (None, _) => return Err(SigError::Malformed("the peer URL has no host")),
-    };
-    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+    created: i64,
+) -> Result<HeaderMap, SigError> {
     let sbt = key_row
         .sbt
         .as_deref()
@@ -232,17 +229,17 @@ pub fn signed_request(
     let nonce = httpsig::new_nonce();
     let signed = httpsig::sign_request(
         &SignInput {
-            method: method.as_str(),
-            authority: &authority,
-            path: url.path(),
-            query: &query,
-            body: &body,
+            method: target.method,
+            authority: target.authority,
+            path: target.path,
+            query: target.query,
+            body,
             authorization: &authorization,
             peer_id: &key_row.peer_id,
             kid: &kid,
             nonce: &nonce,
-            created: now,
-            expires: now + DEFAULT_WINDOW_SECS as i64,
+            created,
+            expires: created + DEFAULT_WINDOW_SECS as i64,
         },
         &pair_key.request_key(),
     )?;
@@ -252,11 +249,43 @@ pub fn signed_request(
     headers.insert("content-digest", value(&signed.content_digest)?);
     headers.insert("signature-input", value(&signed.signature_input)?);
     headers.insert("signature", value(&signed.signature)?);
-    if !body.is_empty() {
+    Ok(headers)
+}
+
+/// Builds the signed request of `call`, with the SBT and pair key of `key_row`.
+pub fn signed_request(
+    client: &reqwest::Client,
+    call: PeerCall<'_>,
+    key_row: &PeerKey,
+    pair_key: &PairKey,
+) -> Result<reqwest::RequestBuilder, SigError> {
+    let url = reqwest::Url::parse(&format!(
+        "{}{}",
+        call.base_url.trim_end_matches('/'),
+        call.path_and_query
+    ))
+    .map_err(|_| SigError::Malformed("the peer URL is not valid"))?;
+    let authority = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        (None, _) => return Err(SigError::Malformed("the peer URL has no host")),
+    };
+    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+    let target = RequestTarget {
+        method: call.method.as_str(),
+        authority: &authority,
+        path: url.path(),
+        query: &query,
+    };
+    let mut headers = signature_headers(&target, &call.body, key_row, pair_key, call.created)?;
+    if !call.body.is_empty() {
         headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
     }
-    Ok(client.request(method, url).headers(headers).body(body))
+    Ok(client
+        .request(call.method, url)
+        .headers(headers)
+        .body(call.body))
 }

@@ -239,7 +239,13 @@ pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Arc<dyn Sto
 }
 
 /// The store's epoch (see [`META_EPOCH`]), drawn the first time it is asked for.
+///
+/// Every sync reads it, so the usual case is a plain read; only a store without one yet
+/// takes the write (and its row lock) of [`Store::meta_init`].
 pub async fn epoch(store: &dyn Store) -> StoreResult<String> {
+    if let Some(epoch) = store.meta_get(META_EPOCH).await? {
+        return Ok(epoch);
+    }
     store
         .meta_init(META_EPOCH, &uuid::Uuid::new_v4().to_string())
         .await

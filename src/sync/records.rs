@@ -145,7 +145,8 @@ pub fn check_version(r: &Record) -> Result<(), String> {
 pub struct Tenant(pub String);
 
 /// Writes one version made here: stamps it with the clock and this backend, applies it, and
-/// wakes the scheduler. Returns the stored record.
+/// wakes the scheduler (and, on the hosted side, pokes the account's peers). Returns the
+/// record as stored.
 pub async fn write(
     state: &AppState,
     tenant: &Tenant,
@@ -154,17 +155,22 @@ pub async fn write(
     record.version = state.sync.hlc.next(state.clock.as_ref());
     record.source_backend = state.identity.backend_id.to_string();
     record.updated_at = state.clock.now_ms();
-    state
+    let applied = state
         .store
         .apply_versions(&tenant.0, std::slice::from_ref(&record), None, None)
         .await?;
+    if applied != 1 {
+        // The clock is past every stored version, so a write made here always wins.
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "a version written here did not apply"
+        )));
+    }
     state.sync.wake.notify_one();
     if state.config.mode == crate::config::Mode::Hosted {
         // The account's local daemons sync at once instead of at their next tick.
         crate::telemetry::poke_account(state, &tenant.0, None, "data");
     }
-    let stored = state.store.record(&tenant.0, &record.id).await?;
-    stored.ok_or_else(|| ApiError::internal(anyhow::anyhow!("a written record is missing")))
+    Ok(record)
 }
 
 /// A new record of `kind`, not yet stamped.

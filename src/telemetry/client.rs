@@ -13,15 +13,12 @@ use tokio::net::TcpStream;
 use tokio::sync::{broadcast, watch};
 use tokio::task::{AbortHandle, JoinSet};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::frames::{Downstream, Poke};
-use crate::handshake::httpsig::{self, DEFAULT_WINDOW_SECS, SignInput};
-use crate::handshake::pair_key::Kid;
-use crate::peers::load_pair_key;
+use crate::peers::{RequestTarget, current_key, peer_now, signature_headers};
 use crate::state::AppState;
 use crate::store::PEER_ACTIVE;
 
@@ -226,19 +223,14 @@ pub fn backoff(base: Duration, max: Duration, failures: u32) -> Duration {
 /// it (`GET /telemetry/{peer_id}` at the peer's URL, signed like every peer request). The
 /// error is a short reason for the status page, never a header or a key.
 pub async fn upgrade_request(state: &AppState, peer_id: &str) -> Result<UpgradeRequest, String> {
-    let store = &state.store;
-    let peer = store
+    let peer = state
+        .store
         .peer(peer_id)
         .await
         .map_err(|_| "database unavailable".to_string())?
         .ok_or("no such peer")?;
     let base = peer.remote_url.as_deref().ok_or("the peer has no URL")?;
-    let key_row = store
-        .peer_key(peer_id, &peer.kid)
-        .await
-        .map_err(|_| "database unavailable".to_string())?
-        .ok_or("no current pair key")?;
-    let pair_key = load_pair_key(state, &key_row).map_err(|e| e.to_string())?;
+    let (key_row, pair_key) = current_key(state, &peer).await.map_err(|e| e.message)?;
     let url = socket_url(base, peer_id)?;
     let mut request = url
         .as_str()
@@ -257,38 +249,15 @@ pub async fn upgrade_request(state: &AppState, peer_id: &str) -> Result<UpgradeR
         .query()
         .map(|q| format!("?{q}"))
         .unwrap_or_default();
-    let sbt = key_row.sbt.as_deref().ok_or("no SBT for the pair key")?;
-    let authorization = format!("SBT {sbt}");
-    let kid: Kid = key_row.kid.parse().map_err(|_| "stored kid is invalid")?;
-    let nonce = httpsig::new_nonce();
-    let now = state.clock.now_ms().div_euclid(1000);
-    let signed = httpsig::sign_request(
-        &SignInput {
-            method: "GET",
-            authority: &authority,
-            path: &path,
-            query: &query,
-            body: b"",
-            authorization: &authorization,
-            peer_id,
-            kid: &kid,
-            nonce: &nonce,
-            created: now,
-            expires: now + DEFAULT_WINDOW_SECS as i64,
-        },
-        &pair_key.request_key(),
-    )
-    .map_err(|e| e.code().to_string())?;
-    let headers = request.headers_mut();
-    for (name, value) in [
-        ("authorization", authorization.as_str()),
-        ("content-digest", signed.content_digest.as_str()),
-        ("signature-input", signed.signature_input.as_str()),
-        ("signature", signed.signature.as_str()),
-    ] {
-        let value = HeaderValue::from_str(value).map_err(|_| "a header is not valid")?;
-        headers.insert(name, value);
-    }
+    let target = RequestTarget {
+        method: "GET",
+        authority: &authority,
+        path: &path,
+        query: &query,
+    };
+    let signed = signature_headers(&target, b"", &key_row, &pair_key, peer_now(state))
+        .map_err(|e| e.code().to_string())?;
+    request.headers_mut().extend(signed);
     Ok(request)
 }
 

@@ -10,8 +10,8 @@ use anyhow::{Context, bail};
 use backend_8825::accounts::secrets::hash_code;
 use backend_8825::clock::SystemClock;
 use backend_8825::config::Mode;
-use backend_8825::handshake::httpsig::{self, DEFAULT_WINDOW_SECS, SignInput};
-use backend_8825::handshake::pair_key::{Kid, PairKey};
+use backend_8825::handshake::httpsig;
+use backend_8825::handshake::pair_key::PairKey;
 use backend_8825::handshake::sbt::{ExpectedBinding, SessionBindingToken};
 use backend_8825::identity::{
     BackendId, IDENTITY_VERSION, IdentityDocument, IdentityKey, LOCAL_CAPABILITIES,
@@ -19,7 +19,7 @@ use backend_8825::identity::{
 };
 use backend_8825::peers::transcript::{self, RegisterRequest};
 use backend_8825::peers::wire::{Grant, HANDSHAKE_VERSION, RegisterPeerRequest};
-use backend_8825::peers::{PeerCall, signed_request};
+use backend_8825::peers::{PeerCall, RequestTarget, signature_headers, signed_request};
 use backend_8825::store::{KIND_CONVERSATION, KIND_MESSAGE, PeerKey, Record};
 use backend_8825::sync::hlc::Hlc;
 use backend_8825::telemetry::{Level, TelemetryEvent};
@@ -281,41 +281,17 @@ impl SimPeer {
             .context("host")?
             .to_string();
         let path = request.uri().path().to_string();
-        let authorization = format!("SBT {}", self.key_row.sbt.as_deref().unwrap_or_default());
-        let kid: Kid = self
-            .key_row
-            .kid
-            .parse()
-            .map_err(|_| anyhow::anyhow!("kid"))?;
-        let nonce = httpsig::new_nonce();
-        let now = now_secs();
-        let signed = httpsig::sign_request(
-            &SignInput {
-                method: "GET",
-                authority: &authority,
-                path: &path,
-                query: "",
-                body: b"",
-                authorization: &authorization,
-                peer_id: &self.peer_id,
-                kid: &kid,
-                nonce: &nonce,
-                created: now,
-                expires: now + DEFAULT_WINDOW_SECS as i64,
-            },
-            &self.pair_key.request_key(),
-        )
-        .map_err(|e| anyhow::anyhow!("sign: {}", e.code()))?;
+        let target = RequestTarget {
+            method: "GET",
+            authority: &authority,
+            path: &path,
+            query: "",
+        };
+        let signed = signature_headers(&target, b"", &self.key_row, &self.pair_key, now_secs())
+            .map_err(|e| anyhow::anyhow!("sign: {}", e.code()))?;
         let headers = request.headers_mut();
-        for (name, value) in [
-            ("authorization", authorization.as_str()),
-            ("content-digest", signed.content_digest.as_str()),
-            ("signature-input", signed.signature_input.as_str()),
-            ("signature", signed.signature.as_str()),
-            (CLIENT_IP_HEADER, self.ip.as_str()),
-        ] {
-            headers.insert(name, HeaderValue::from_str(value)?);
-        }
+        headers.extend(signed);
+        headers.insert(CLIENT_IP_HEADER, HeaderValue::from_str(&self.ip)?);
         Ok(request)
     }
 
