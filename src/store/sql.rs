@@ -87,13 +87,25 @@ macro_rules! sql_store {
 
             /// Applies versions Last-Write-Wins. Takes the account's feed counter first (an
             /// upsert, which locks its row until commit), so versions get their `seq` in
-            /// commit order and a reader paging the feed never skips one committed late.
+            /// commit order and a reader paging the feed never skips one committed late. The
+            /// same lock makes the read-decide-write below safe: every write to an account's
+            /// records goes through here.
+            ///
+            /// Set-based: one read of the stored versions and one multi-row upsert per chunk
+            /// of [`APPLY_CHUNK`] versions, however many there are, so the cost per version
+            /// does not depend on round trips or on the table's planner statistics.
+            ///
+            /// [`APPLY_CHUNK`]: $crate::store::sql::APPLY_CHUNK
             async fn apply_in(
                 conn: &mut $conn,
                 account_id: &str,
                 versions: &[$crate::store::Record],
                 origin_peer: Option<&str>,
             ) -> $crate::store::StoreResult<usize> {
+                type Db = <$conn as sqlx::Connection>::Database;
+                if versions.is_empty() {
+                    return Ok(0);
+                }
                 let (mut seq,): (i64,) = sqlx::query_as(
                     "INSERT INTO feed_counters (account_id, seq) VALUES ($1, 0) \
                      ON CONFLICT (account_id) DO UPDATE SET seq = feed_counters.seq \
@@ -103,59 +115,63 @@ macro_rules! sql_store {
                 .fetch_one(&mut *conn)
                 .await?;
                 let mut applied = 0;
-                for v in versions {
-                    let existing: Option<(String, String)> = sqlx::query_as(
-                        "SELECT version, kind FROM records WHERE account_id = $1 AND id = $2",
-                    )
-                    .bind(account_id)
-                    .bind(&v.id)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                    // A losing or identical version is a no-op; so is one that would turn a
-                    // record into another kind.
-                    if existing
-                        .as_ref()
-                        .is_some_and(|(version, kind)| *version >= v.version || *kind != v.kind)
-                    {
+                for chunk in versions.chunks($crate::store::sql::APPLY_CHUNK) {
+                    let mut read = sqlx::QueryBuilder::<Db>::new(
+                        "SELECT id, version, kind FROM records WHERE account_id = ",
+                    );
+                    read.push_bind(account_id).push(" AND id IN (");
+                    let mut ids = read.separated(", ");
+                    for v in chunk {
+                        ids.push_bind(&v.id);
+                    }
+                    read.push(")");
+                    let stored: Vec<(String, String, String)> =
+                        read.build_query_as().fetch_all(&mut *conn).await?;
+                    let winners = $crate::store::sql::lww_winners(stored, chunk);
+                    if winners.is_empty() {
                         continue;
                     }
-                    seq += 1;
-                    sqlx::query(
+                    let mut write = sqlx::QueryBuilder::<Db>::new(
                         "INSERT INTO records (account_id, id, kind, conversation_id, title, \
                          role, content, created_at, updated_at, deleted, version, \
-                         source_backend, seq, origin_peer) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                         ON CONFLICT (account_id, id) DO UPDATE SET \
+                         source_backend, seq, origin_peer) ",
+                    );
+                    write.push_values(winners.iter().copied(), |mut row, v| {
+                        seq += 1;
+                        row.push_bind(account_id)
+                            .push_bind(&v.id)
+                            .push_bind(&v.kind)
+                            .push_bind(&v.conversation_id)
+                            .push_bind(&v.title)
+                            .push_bind(&v.role)
+                            .push_bind(&v.content)
+                            .push_bind(v.created_at)
+                            .push_bind(v.updated_at)
+                            .push_bind(v.deleted)
+                            .push_bind(&v.version)
+                            .push_bind(&v.source_backend)
+                            .push_bind(seq)
+                            .push_bind(origin_peer);
+                    });
+                    write.push(
+                        " ON CONFLICT (account_id, id) DO UPDATE SET \
                          conversation_id = excluded.conversation_id, title = excluded.title, \
                          role = excluded.role, content = excluded.content, \
                          created_at = excluded.created_at, updated_at = excluded.updated_at, \
                          deleted = excluded.deleted, version = excluded.version, \
                          source_backend = excluded.source_backend, seq = excluded.seq, \
                          origin_peer = excluded.origin_peer",
-                    )
-                    .bind(account_id)
-                    .bind(&v.id)
-                    .bind(&v.kind)
-                    .bind(&v.conversation_id)
-                    .bind(&v.title)
-                    .bind(&v.role)
-                    .bind(&v.content)
-                    .bind(v.created_at)
-                    .bind(v.updated_at)
-                    .bind(v.deleted)
-                    .bind(&v.version)
-                    .bind(&v.source_backend)
-                    .bind(seq)
-                    .bind(origin_peer)
-                    .execute(&mut *conn)
-                    .await?;
-                    applied += 1;
+                    );
+                    write.build().execute(&mut *conn).await?;
+                    applied += winners.len();
                 }
-                sqlx::query("UPDATE feed_counters SET seq = $2 WHERE account_id = $1")
-                    .bind(account_id)
-                    .bind(seq)
-                    .execute(&mut *conn)
-                    .await?;
+                if applied > 0 {
+                    sqlx::query("UPDATE feed_counters SET seq = $2 WHERE account_id = $1")
+                        .bind(account_id)
+                        .bind(seq)
+                        .execute(&mut *conn)
+                        .await?;
+                }
                 Ok(applied)
             }
         }
@@ -623,6 +639,50 @@ macro_rules! sql_store {
 }
 
 pub(crate) use sql_store;
+
+/// Versions applied per statement: 14 parameters each keeps a statement under SQLite's
+/// 32 766 and Postgres' 65 535 bound parameters.
+pub(crate) const APPLY_CHUNK: usize = 500;
+
+/// Which of `incoming` replace what is stored (`stored`: id, version, kind), in order: a
+/// version wins over the stored one, or over an earlier one of the same id in `incoming`, if
+/// it is greater and of the same kind; an id not stored takes its first version's kind. One
+/// row per id, so a multi-row upsert never touches a row twice.
+pub(crate) fn lww_winners<'a>(
+    stored: Vec<(String, String, String)>,
+    incoming: &'a [super::Record],
+) -> Vec<&'a super::Record> {
+    use std::collections::HashMap;
+    use std::collections::hash_map::Entry;
+    let mut current: HashMap<String, (String, String)> = stored
+        .into_iter()
+        .map(|(id, version, kind)| (id, (version, kind)))
+        .collect();
+    let mut winners: Vec<&super::Record> = Vec::new();
+    let mut slot: HashMap<&str, usize> = HashMap::new();
+    for v in incoming {
+        match current.entry(v.id.clone()) {
+            Entry::Occupied(mut e) => {
+                let (version, kind) = e.get();
+                if *version >= v.version || *kind != v.kind {
+                    continue;
+                }
+                e.insert((v.version.clone(), v.kind.clone()));
+            }
+            Entry::Vacant(e) => {
+                e.insert((v.version.clone(), v.kind.clone()));
+            }
+        }
+        match slot.entry(v.id.as_str()) {
+            Entry::Occupied(e) => winners[*e.get()] = v,
+            Entry::Vacant(e) => {
+                e.insert(winners.len());
+                winners.push(v);
+            }
+        }
+    }
+    winners
+}
 
 macro_rules! peer_select {
     () => {
