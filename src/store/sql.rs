@@ -648,10 +648,10 @@ pub(crate) const APPLY_CHUNK: usize = 500;
 /// version wins over the stored one, or over an earlier one of the same id in `incoming`, if
 /// it is greater and of the same kind; an id not stored takes its first version's kind. One
 /// row per id, so a multi-row upsert never touches a row twice.
-pub(crate) fn lww_winners<'a>(
+pub(crate) fn lww_winners(
     stored: Vec<(String, String, String)>,
-    incoming: &'a [super::Record],
-) -> Vec<&'a super::Record> {
+    incoming: &[super::Record],
+) -> Vec<&super::Record> {
     use std::collections::HashMap;
     use std::collections::hash_map::Entry;
     let mut current: HashMap<String, (String, String)> = stored
