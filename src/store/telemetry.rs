@@ -20,6 +20,12 @@ pub struct OutboxItem<'a> {
     pub created_at: i64,
 }
 
+/// Outbox rows written per statement: 5 parameters each.
+pub(crate) const PUSH_CHUNK: usize = 200;
+
+/// Events stored per statement: 10 parameters each.
+pub(crate) const STORE_CHUNK: usize = 200;
+
 /// The outbox's caps: past either, the oldest rows are dropped (and counted).
 #[derive(Clone, Copy, Debug)]
 pub struct OutboxCaps {
@@ -83,12 +89,14 @@ pub struct EventSample {
 /// Telemetry persistence. Both implementations pass the same contract tests.
 #[async_trait]
 pub trait TelemetryStore: Send + Sync + 'static {
-    /// Writes `item` to the outbox, one row per peer of `peers` ([`UNASSIGNED_PEER`] when
-    /// empty), then drops the oldest rows until both caps hold, in one transaction.
+    /// Writes `items` to the outbox, one row per item and peer of `peers`
+    /// ([`UNASSIGNED_PEER`] when empty; an event already there for a peer is skipped), then
+    /// drops the oldest rows until both caps hold, in one transaction. The outbox's size is
+    /// a running count, so the caps cost nothing until one is exceeded.
     async fn outbox_push(
         &self,
         peers: &[String],
-        item: &OutboxItem<'_>,
+        items: &[OutboxItem<'_>],
         caps: OutboxCaps,
     ) -> StoreResult<PushOutcome>;
 
@@ -137,49 +145,71 @@ macro_rules! telemetry_store {
             async fn outbox_push(
                 &self,
                 peers: &[String],
-                item: &$crate::store::telemetry::OutboxItem<'_>,
+                items: &[$crate::store::telemetry::OutboxItem<'_>],
                 caps: $crate::store::telemetry::OutboxCaps,
             ) -> $crate::store::StoreResult<$crate::store::telemetry::PushOutcome> {
+                type Db = <$conn as sqlx::Connection>::Database;
                 let unassigned = [$crate::store::telemetry::UNASSIGNED_PEER.to_string()];
                 let peers = if peers.is_empty() { &unassigned[..] } else { peers };
+                let rows: Vec<(&String, &$crate::store::telemetry::OutboxItem<'_>)> = items
+                    .iter()
+                    .flat_map(|item| peers.iter().map(move |peer| (peer, item)))
+                    .collect();
                 let mut tx = self.pool.begin().await?;
-                let mut inserted = 0;
-                for peer_id in peers {
-                    inserted += sqlx::query(
+                let (mut inserted, mut inserted_bytes) = (0u64, 0i64);
+                for chunk in rows.chunks($crate::store::telemetry::PUSH_CHUNK) {
+                    let mut insert = sqlx::QueryBuilder::<Db>::new(
                         "INSERT INTO telemetry_outbox \
-                         (peer_id, event_id, payload, bytes, created_at) \
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (peer_id, event_id) DO NOTHING",
+                         (peer_id, event_id, payload, bytes, created_at) ",
+                    );
+                    insert.push_values(chunk, |mut row, (peer_id, item)| {
+                        row.push_bind(peer_id.as_str())
+                            .push_bind(item.event_id)
+                            .push_bind(item.payload)
+                            .push_bind(item.payload.len() as i64)
+                            .push_bind(item.created_at);
+                    });
+                    insert.push(" ON CONFLICT (peer_id, event_id) DO NOTHING RETURNING bytes");
+                    let written: Vec<(i64,)> =
+                        insert.build_query_as().fetch_all(&mut *tx).await?;
+                    inserted += written.len() as u64;
+                    inserted_bytes += written.iter().map(|(b,)| b).sum::<i64>();
+                }
+                let (items_now, bytes_now): (i64, i64) = sqlx::query_as(
+                    "UPDATE telemetry_outbox_stats SET accepted = accepted + $1, \
+                     pending_items = pending_items + $1, pending_bytes = pending_bytes + $2 \
+                     WHERE id = 1 RETURNING pending_items, pending_bytes",
+                )
+                .bind(inserted as i64)
+                .bind(inserted_bytes)
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut dropped = 0;
+                if items_now > caps.max_items || bytes_now > caps.max_bytes {
+                    // Newest first: a row goes when more than `max_items` rows, or more than
+                    // `max_bytes` of payload, are newer than it or it.
+                    dropped = sqlx::query(
+                        "DELETE FROM telemetry_outbox WHERE seq IN (SELECT seq FROM (SELECT seq, \
+                         ROW_NUMBER() OVER (ORDER BY seq DESC) AS rn, \
+                         SUM(bytes) OVER (ORDER BY seq DESC) AS running \
+                         FROM telemetry_outbox) ranked WHERE rn > $1 OR running > $2)",
                     )
-                    .bind(peer_id)
-                    .bind(item.event_id)
-                    .bind(item.payload)
-                    .bind(item.payload.len() as i64)
-                    .bind(item.created_at)
+                    .bind(caps.max_items)
+                    .bind(caps.max_bytes)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                    // Counted again from the rows, which also corrects any drift.
+                    sqlx::query(
+                        "UPDATE telemetry_outbox_stats SET dropped = dropped + $1, \
+                         pending_items = (SELECT COUNT(*) FROM telemetry_outbox), \
+                         pending_bytes = (SELECT COALESCE(SUM(bytes), 0) FROM telemetry_outbox) \
+                         WHERE id = 1",
+                    )
+                    .bind(dropped as i64)
+                    .execute(&mut *tx)
+                    .await?;
                 }
-                // Newest first: a row goes when more than `max_items` rows, or more than
-                // `max_bytes` of payload, are newer than it or it.
-                let dropped = sqlx::query(
-                    "DELETE FROM telemetry_outbox WHERE seq IN (SELECT seq FROM (SELECT seq, \
-                     ROW_NUMBER() OVER (ORDER BY seq DESC) AS rn, \
-                     SUM(bytes) OVER (ORDER BY seq DESC) AS running \
-                     FROM telemetry_outbox) ranked WHERE rn > $1 OR running > $2)",
-                )
-                .bind(caps.max_items)
-                .bind(caps.max_bytes)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                sqlx::query(
-                    "UPDATE telemetry_outbox_stats SET accepted = accepted + $1, \
-                     dropped = dropped + $2 WHERE id = 1",
-                )
-                .bind(inserted as i64)
-                .bind(dropped as i64)
-                .execute(&mut *tx)
-                .await?;
                 tx.commit().await?;
                 Ok($crate::store::telemetry::PushOutcome { inserted, dropped })
             }
@@ -232,23 +262,27 @@ macro_rules! telemetry_store {
                 last_seq: i64,
             ) -> $crate::store::StoreResult<u64> {
                 let mut tx = self.pool.begin().await?;
-                let deleted = sqlx::query(
-                    "DELETE FROM telemetry_outbox WHERE peer_id = $1 AND seq >= $2 AND seq <= $3",
+                let deleted: Vec<(i64,)> = sqlx::query_as(
+                    "DELETE FROM telemetry_outbox WHERE peer_id = $1 AND seq >= $2 AND seq <= $3 \
+                     RETURNING bytes",
                 )
                 .bind(peer_id)
                 .bind(first_seq)
                 .bind(last_seq)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                .fetch_all(&mut *tx)
+                .await?;
+                let bytes: i64 = deleted.iter().map(|(b,)| b).sum();
                 sqlx::query(
-                    "UPDATE telemetry_outbox_stats SET delivered = delivered + $1 WHERE id = 1",
+                    "UPDATE telemetry_outbox_stats SET delivered = delivered + $1, \
+                     pending_items = pending_items - $1, pending_bytes = pending_bytes - $2 \
+                     WHERE id = 1",
                 )
-                .bind(deleted as i64)
+                .bind(deleted.len() as i64)
+                .bind(bytes)
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
-                Ok(deleted)
+                Ok(deleted.len() as u64)
             }
 
             async fn outbox_status(
@@ -274,28 +308,28 @@ macro_rules! telemetry_store {
                 &self,
                 events: &[$crate::store::telemetry::StoredEvent],
             ) -> $crate::store::StoreResult<u64> {
+                type Db = <$conn as sqlx::Connection>::Database;
                 let mut tx = self.pool.begin().await?;
                 let mut inserted = 0;
-                for e in events {
-                    inserted += sqlx::query(
+                for chunk in events.chunks($crate::store::telemetry::STORE_CHUNK) {
+                    let mut insert = sqlx::QueryBuilder::<Db>::new(
                         "INSERT INTO telemetry_events (event_id, peer_id, account_id, \
-                         source_backend, name, level, ts, duration_ms, attributes, received_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                         ON CONFLICT (event_id) DO NOTHING",
-                    )
-                    .bind(&e.event_id)
-                    .bind(&e.peer_id)
-                    .bind(&e.account_id)
-                    .bind(&e.source_backend)
-                    .bind(&e.name)
-                    .bind(&e.level)
-                    .bind(e.ts)
-                    .bind(e.duration_ms)
-                    .bind(&e.attributes)
-                    .bind(e.received_at)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                         source_backend, name, level, ts, duration_ms, attributes, received_at) ",
+                    );
+                    insert.push_values(chunk, |mut row, e| {
+                        row.push_bind(&e.event_id)
+                            .push_bind(&e.peer_id)
+                            .push_bind(&e.account_id)
+                            .push_bind(&e.source_backend)
+                            .push_bind(&e.name)
+                            .push_bind(&e.level)
+                            .push_bind(e.ts)
+                            .push_bind(e.duration_ms)
+                            .push_bind(&e.attributes)
+                            .push_bind(e.received_at);
+                    });
+                    insert.push(" ON CONFLICT (event_id) DO NOTHING");
+                    inserted += insert.build().execute(&mut *tx).await?.rows_affected();
                 }
                 tx.commit().await?;
                 Ok(inserted)

@@ -29,7 +29,7 @@ pub use client::{ClientState, PeerLink, PokeNotice};
 pub use dashboard::{Summary, percentile};
 pub use event::{EventError, Level, TelemetryEvent};
 pub use hub::{Hub, HubStats};
-pub use outbox::{EmitError, emit};
+pub use outbox::{EmitError, OutboxWriter, emit};
 
 /// The limits and timings of telemetry. Defaults suit production; tests shrink them with
 /// [`Telemetry::set_limits`].
@@ -84,6 +84,8 @@ pub struct Telemetry {
     limits: RwLock<TelemetryLimits>,
     pub hub: Hub,
     pub client: ClientState,
+    /// The outbox's group commit (local).
+    pub outbox: OutboxWriter,
 }
 
 impl Telemetry {

@@ -36,7 +36,7 @@ async fn the_outbox_batches_acks_claims_and_caps_on_both_databases() {
         for i in 0..5 {
             let id = format!("e{i}");
             let outcome = store
-                .outbox_push(&peers, &item(&id, "{}"), WIDE)
+                .outbox_push(&peers, &[item(&id, "{}")], WIDE)
                 .await
                 .unwrap();
             assert_eq!((outcome.inserted, outcome.dropped), (1, 0), "{name}");
@@ -44,7 +44,7 @@ async fn the_outbox_batches_acks_claims_and_caps_on_both_databases() {
         // The same event again is one row still.
         assert_eq!(
             store
-                .outbox_push(&peers, &item("e0", "{}"), WIDE)
+                .outbox_push(&peers, &[item("e0", "{}")], WIDE)
                 .await
                 .unwrap()
                 .inserted,
@@ -101,7 +101,7 @@ async fn the_outbox_batches_acks_claims_and_caps_on_both_databases() {
 
         // Unassigned rows wait for the first peer that connects.
         store
-            .outbox_push(&[], &item("u1", "{}"), WIDE)
+            .outbox_push(&[], &[item("u1", "{}")], WIDE)
             .await
             .unwrap();
         assert_eq!(store.outbox_claim("p2").await.unwrap(), 1);
@@ -115,12 +115,12 @@ async fn the_outbox_batches_acks_claims_and_caps_on_both_databases() {
             max_bytes: 1 << 20,
         };
         let outcome = store
-            .outbox_push(&peers, &item("n1", "{}"), items)
+            .outbox_push(&peers, &[item("n1", "{}")], items)
             .await
             .unwrap();
         assert_eq!(outcome.dropped, 0);
         let outcome = store
-            .outbox_push(&peers, &item("n2", "{}"), items)
+            .outbox_push(&peers, &[item("n2", "{}")], items)
             .await
             .unwrap();
         assert_eq!(outcome.dropped, 1, "{name}");
@@ -129,7 +129,7 @@ async fn the_outbox_batches_acks_claims_and_caps_on_both_databases() {
             max_bytes: 10,
         };
         let outcome = store
-            .outbox_push(&peers, &item("big", "0123456789"), bytes)
+            .outbox_push(&peers, &[item("big", "0123456789")], bytes)
             .await
             .unwrap();
         assert_eq!(outcome.dropped, 4, "{name}: only the new 10-byte row fits");
@@ -138,6 +138,151 @@ async fn the_outbox_batches_acks_claims_and_caps_on_both_databases() {
         assert_eq!(left[0].event_id, "big");
         assert_eq!(store.outbox_status().await.unwrap().dropped, 5);
     }
+}
+
+#[tokio::test]
+async fn one_push_writes_many_events_for_every_peer_and_the_caps_follow_acks_and_drops() {
+    for db in common::databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let state = common::state(Mode::Hosted, dir.path(), &db).await;
+        let store = state.store.telemetry();
+        let name = db.name();
+        let peers = vec!["p1".to_string(), "p2".to_string()];
+        // 450 events for two peers: 900 rows, more than one statement's worth.
+        let ids: Vec<String> = (0..450).map(|i| format!("m{i:03}")).collect();
+        let items: Vec<OutboxItem<'_>> = ids.iter().map(|id| item(id, "{}")).collect();
+        let outcome = store.outbox_push(&peers, &items, WIDE).await.unwrap();
+        assert_eq!((outcome.inserted, outcome.dropped), (900, 0), "{name}");
+        // Again, with one new event: only its two rows are new.
+        let mut again = items.clone();
+        again.push(item("m450", "{}"));
+        let outcome = store.outbox_push(&peers, &again, WIDE).await.unwrap();
+        assert_eq!(outcome.inserted, 2, "{name}");
+        let p1 = store.outbox_batch("p1", 0, 1_000, 1 << 20).await.unwrap();
+        assert_eq!(p1.len(), 451, "{name}");
+        assert!(
+            p1.windows(2).all(|w| w[0].event_id < w[1].event_id),
+            "in order"
+        );
+        for peer in ["p1", "p2"] {
+            let batch = store.outbox_batch(peer, 0, 1_000, 1 << 20).await.unwrap();
+            let (first, last) = (batch[0].seq, batch[batch.len() - 1].seq);
+            assert_eq!(store.outbox_ack(peer, first, last).await.unwrap(), 451);
+        }
+
+        // The caps count what is in the outbox now: acknowledged rows make room.
+        let caps = OutboxCaps {
+            max_items: 4,
+            max_bytes: 40,
+        };
+        let four: Vec<String> = (0..4).map(|i| format!("c{i}")).collect();
+        let items: Vec<OutboxItem<'_>> = four.iter().map(|id| item(id, "0123456789")).collect();
+        let outcome = store.outbox_push(&peers[..1], &items, caps).await.unwrap();
+        assert_eq!(outcome.dropped, 0, "{name}: exactly at both caps");
+        let batch = store.outbox_batch("p1", 0, 2, 1 << 20).await.unwrap();
+        assert_eq!(
+            store
+                .outbox_ack("p1", batch[0].seq, batch[1].seq)
+                .await
+                .unwrap(),
+            2
+        );
+        let two = [item("c4", "0123456789"), item("c5", "0123456789")];
+        let outcome = store.outbox_push(&peers[..1], &two, caps).await.unwrap();
+        assert_eq!(outcome.dropped, 0, "{name}: the acked rows made room");
+        // Past the caps within one push: the oldest go, the newest stay.
+        let three = [
+            item("c6", "0123456789"),
+            item("c7", "0123456789"),
+            item("c8", "0123"),
+        ];
+        let outcome = store.outbox_push(&peers[..1], &three, caps).await.unwrap();
+        assert_eq!(outcome.dropped, 3, "{name}");
+        let left: Vec<String> = store
+            .outbox_batch("p1", 0, 10, 1 << 20)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.event_id)
+            .collect();
+        // c8 (4 bytes), c7, c6, c5 (34 bytes, 4 rows) stay; c2, c3, c4 go.
+        assert_eq!(left, ["c5", "c6", "c7", "c8"], "{name}");
+        let status = store.outbox_status().await.unwrap();
+        assert_eq!((status.pending, status.pending_bytes), (4, 34), "{name}");
+        assert_eq!(status.accepted, 900 + 2 + 4 + 2 + 3, "{name}");
+        assert_eq!(status.delivered, 902 + 2, "{name}");
+        assert_eq!(status.dropped, 3, "{name}");
+        // The running size follows the drop too: one ack makes room for one more.
+        let first = store.outbox_batch("p1", 0, 1, 1 << 20).await.unwrap();
+        store
+            .outbox_ack("p1", first[0].seq, first[0].seq)
+            .await
+            .unwrap();
+        let outcome = store
+            .outbox_push(&peers[..1], &[item("c9", "0")], caps)
+            .await
+            .unwrap();
+        assert_eq!(outcome.dropped, 0, "{name}");
+        let outcome = store
+            .outbox_push(&peers[..1], &[item("c10", "0")], caps)
+            .await
+            .unwrap();
+        assert_eq!(outcome.dropped, 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_emits_are_each_written_once_and_a_failed_write_fails_them_all() {
+    let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
+        s.telemetry.set_limits(TelemetryLimits {
+            outbox_max_items: 10_000,
+            ..TelemetryLimits::default()
+        })
+    })
+    .await;
+    let mut tasks = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for i in 0..600 {
+        let event = TelemetryEvent::new("group.test", Level::Info, local.clock_now())
+            .with_attribute("i", i);
+        ids.insert(event.event_id.to_string());
+        let state = local.state.clone();
+        tasks.push(tokio::spawn(async move { emit(&state, event).await }));
+    }
+    for task in tasks {
+        task.await.unwrap().expect("each emit returns once written");
+    }
+    let rows = local
+        .state
+        .store
+        .telemetry()
+        .outbox_batch("", 0, 10_000, 1 << 30)
+        .await
+        .unwrap();
+    let written: std::collections::BTreeSet<String> =
+        rows.iter().map(|r| r.event_id.clone()).collect();
+    assert_eq!(rows.len(), 600, "each event once");
+    assert_eq!(written, ids);
+
+    // A closed database: every waiting emit gets the error, none hangs, and the next emit
+    // starts a new write (which fails the same way) rather than waiting on a dead one.
+    local.state.store.close().await;
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let state = local.state.clone();
+        let event = TelemetryEvent::new("group.test", Level::Info, local.clock_now());
+        tasks.push(tokio::spawn(async move { emit(&state, event).await }));
+    }
+    for task in tasks {
+        let err = task.await.unwrap().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("cannot write the telemetry outbox"),
+            "{err}"
+        );
+    }
+    let event = TelemetryEvent::new("group.test", Level::Info, local.clock_now());
+    assert!(emit(&local.state, event).await.is_err());
 }
 
 fn stored(id: &str, peer: &str, account: &str) -> StoredEvent {

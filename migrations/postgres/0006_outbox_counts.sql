@@ -1,0 +1,8 @@
+-- The outbox's running size, kept with every insert, acknowledgement and drop, so that the
+-- caps are checked without reading the outbox.
+ALTER TABLE telemetry_outbox_stats ADD COLUMN pending_items BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE telemetry_outbox_stats ADD COLUMN pending_bytes BIGINT NOT NULL DEFAULT 0;
+
+UPDATE telemetry_outbox_stats SET
+    pending_items = (SELECT COUNT(*) FROM telemetry_outbox),
+    pending_bytes = (SELECT COALESCE(SUM(bytes), 0) FROM telemetry_outbox);
