@@ -9,6 +9,8 @@ use super::{MIN_POSTGRES_VERSION_NUM, StoreError, StoreResult};
 
 pub struct PostgresStore {
     pool: PgPool,
+    /// The same pool: Postgres locks rows, not the database, so writers need no queue.
+    writer: PgPool,
 }
 
 impl PostgresStore {
@@ -25,7 +27,10 @@ impl PostgresStore {
             return Err(StoreError::PostgresTooOld { found });
         }
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            writer: pool.clone(),
+            pool,
+        })
     }
 
     pub fn pool(&self) -> &PgPool {

@@ -2,6 +2,12 @@
 //! daemon does (`$N` parameters, `RETURNING`, `ON CONFLICT`), so the [`Store`] methods are
 //! written once, here, and instantiated for each pool type by [`sql_store!`].
 //!
+//! Each store has two handles: `pool` for reads and `writer` for every statement that
+//! writes. On Postgres they are the same pool. On SQLite `writer` is a pool of one
+//! connection: SQLite allows one writer at a time, and writers queued in the process wait
+//! their turn in order, where writers on separate connections would collide on the file
+//! lock and sleep in SQLite's busy handler (1, 2, 5, 10 ms ... steps).
+//!
 //! [`Store`]: super::Store
 
 macro_rules! sql_store {
@@ -205,7 +211,7 @@ macro_rules! sql_store {
                 )
                 .bind(key)
                 .bind(value)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.writer)
                 .await?;
                 Ok(stored)
             }
@@ -223,7 +229,7 @@ macro_rules! sql_store {
                 .bind(&account.name)
                 .bind(token_hash)
                 .bind(account.created_at)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await
                 .map_err(|e| $crate::store::StoreError::unique(e, "account"))?;
                 Ok(())
@@ -259,7 +265,7 @@ macro_rules! sql_store {
                 .bind(&code.bound_key_id)
                 .bind(code.created_at)
                 .bind(code.expires_at)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
                 Ok(())
             }
@@ -269,7 +275,7 @@ macro_rules! sql_store {
                 code_hash: &str,
                 now_ms: i64,
             ) -> $crate::store::StoreResult<$crate::store::Redemption> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.writer.begin().await?;
                 let redemption = Self::redeem_in(&mut tx, code_hash, now_ms).await?;
                 tx.commit().await?;
                 Ok(redemption)
@@ -283,7 +289,7 @@ macro_rules! sql_store {
                 key: &$crate::store::PeerKey,
             ) -> $crate::store::StoreResult<$crate::store::Registration> {
                 use $crate::store::{Redemption, Registration};
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.writer.begin().await?;
                 let code = match Self::redeem_in(&mut tx, code_hash, now_ms).await? {
                     Redemption::Redeemed(code) => code,
                     refused => return Ok(Registration::Refused(refused)),
@@ -313,7 +319,7 @@ macro_rules! sql_store {
                 peer: &$crate::store::Peer,
                 key: &$crate::store::PeerKey,
             ) -> $crate::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.writer.begin().await?;
                 Self::insert_peer_in(&mut tx, peer, key).await?;
                 tx.commit().await?;
                 Ok(())
@@ -369,7 +375,7 @@ macro_rules! sql_store {
                 retire_old_at: i64,
                 now_ms: i64,
             ) -> $crate::store::StoreResult<bool> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.writer.begin().await?;
                 let updated = sqlx::query(
                     "UPDATE peers SET kid = $2, sbt_expires_at = $3, updated_at = $4 \
                      WHERE peer_id = $1 AND status = 'active'",
@@ -406,7 +412,7 @@ macro_rules! sql_store {
                 )
                 .bind(peer_id)
                 .bind(now_ms)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
                 Ok(updated.rows_affected() == 1)
             }
@@ -424,7 +430,7 @@ macro_rules! sql_store {
                 .bind(peer_id)
                 .bind(nonce)
                 .bind(seen_at)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
                 Ok(inserted.rows_affected() == 1)
             }
@@ -432,7 +438,7 @@ macro_rules! sql_store {
             async fn prune_nonces(&self, before: i64) -> $crate::store::StoreResult<u64> {
                 let deleted = sqlx::query("DELETE FROM peer_nonces WHERE seen_at < $1")
                     .bind(before)
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await?;
                 Ok(deleted.rows_affected())
             }
@@ -453,7 +459,7 @@ macro_rules! sql_store {
                 .bind(&entry.account_id)
                 .bind(&entry.ip)
                 .bind(&entry.detail)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
                 Ok(())
             }
@@ -482,7 +488,7 @@ macro_rules! sql_store {
                 origin_peer: Option<&str>,
                 cursor: Option<&$crate::store::SyncCursor>,
             ) -> $crate::store::StoreResult<usize> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.writer.begin().await?;
                 let applied = Self::apply_in(&mut tx, account_id, versions, origin_peer).await?;
                 if let Some(c) = cursor {
                     sqlx::query(
@@ -623,7 +629,7 @@ macro_rules! sql_store {
                 if let Some(error) = error {
                     query = query.bind(error);
                 }
-                query.execute(&self.pool).await?;
+                query.execute(&self.writer).await?;
                 Ok(())
             }
 
@@ -632,6 +638,7 @@ macro_rules! sql_store {
             }
 
             async fn close(&self) {
+                self.writer.close().await;
                 self.pool.close().await;
             }
         }

@@ -1,4 +1,5 @@
-//! The SQLite store: one file in the data dir, WAL mode, foreign keys on.
+//! The SQLite store: one file in the data dir, WAL mode, foreign keys on, one writing
+//! connection and a pool of reading ones.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -9,7 +10,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use super::{StoreError, StoreResult};
 
 pub struct SqliteStore {
+    /// Reads: several connections (WAL lets them read while a write runs).
     pool: SqlitePool,
+    /// Writes: one connection, so that the process's writers queue instead of colliding on
+    /// the database lock.
+    writer: SqlitePool,
 }
 
 impl SqliteStore {
@@ -27,12 +32,16 @@ impl SqliteStore {
         {
             create_private_dir(dir)?;
         }
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, writer })
     }
 
     pub fn pool(&self) -> &SqlitePool {

@@ -155,7 +155,7 @@ macro_rules! telemetry_store {
                     .iter()
                     .flat_map(|item| peers.iter().map(move |peer| (peer, item)))
                     .collect();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.writer.begin().await?;
                 let (mut inserted, mut inserted_bytes) = (0u64, 0i64);
                 for chunk in rows.chunks($crate::store::telemetry::PUSH_CHUNK) {
                     let mut insert = sqlx::QueryBuilder::<Db>::new(
@@ -222,7 +222,7 @@ macro_rules! telemetry_store {
                 )
                 .bind(peer_id)
                 .bind($crate::store::telemetry::UNASSIGNED_PEER)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
                 Ok(claimed.rows_affected())
             }
@@ -261,7 +261,7 @@ macro_rules! telemetry_store {
                 first_seq: i64,
                 last_seq: i64,
             ) -> $crate::store::StoreResult<u64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.writer.begin().await?;
                 let deleted: Vec<(i64,)> = sqlx::query_as(
                     "DELETE FROM telemetry_outbox WHERE peer_id = $1 AND seq >= $2 AND seq <= $3 \
                      RETURNING bytes",
@@ -309,7 +309,7 @@ macro_rules! telemetry_store {
                 events: &[$crate::store::telemetry::StoredEvent],
             ) -> $crate::store::StoreResult<u64> {
                 type Db = <$conn as sqlx::Connection>::Database;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.writer.begin().await?;
                 let mut inserted = 0;
                 for chunk in events.chunks($crate::store::telemetry::STORE_CHUNK) {
                     let mut insert = sqlx::QueryBuilder::<Db>::new(
