@@ -118,3 +118,34 @@ async fn an_unreachable_postgres_is_a_clear_error() {
         .unwrap();
     assert!(err.to_string().contains("database error"), "{err}");
 }
+
+/// sqlx 0.9.0 connects without TCP_NODELAY; the Postgres store sets it on every connection
+/// it opens (see `store::nodelay`), read back here with `getsockopt` on the socket found
+/// through the ports the server reports.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn postgres_connections_are_opened_with_tcp_nodelay() {
+    for db in common::databases().await {
+        let Db::Postgres(url) = &db else { continue };
+        let store = store::PostgresStore::connect(url, 3).await.unwrap();
+        // Three connections at once, so the pool opens more than the first.
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            held.push(store.pool().acquire().await.unwrap());
+        }
+        for conn in &mut held {
+            let (client, server): (i32, i32) =
+                sqlx::query_as("SELECT inet_client_port(), inet_server_port()")
+                    .fetch_one(&mut **conn)
+                    .await
+                    .unwrap();
+            let fd = store::nodelay::socket_fd(client as u16, server as u16)
+                .unwrap()
+                .expect("the connection's socket is found in /proc");
+            // SAFETY: the connection is held above, so its socket stays open.
+            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+            let nodelay = socket2::SockRef::from(&fd).tcp_nodelay().unwrap();
+            assert!(nodelay, "connection from port {client}");
+        }
+    }
+}

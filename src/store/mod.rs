@@ -2,6 +2,7 @@
 //! on connect. Queries are checked at run time, so building never needs a database.
 
 mod models;
+pub mod nodelay;
 mod postgres;
 #[macro_use]
 mod sql;

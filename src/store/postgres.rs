@@ -18,6 +18,7 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            .after_connect(|conn, _| Box::pin(super::nodelay::set_on(conn)))
             .connect(url)
             .await?;
         let (found,): (i32,) = sqlx::query_as("SELECT current_setting('server_version_num')::int")
