@@ -6,3 +6,7 @@ ALTER TABLE telemetry_outbox_stats ADD COLUMN pending_bytes BIGINT NOT NULL DEFA
 UPDATE telemetry_outbox_stats SET
     pending_items = (SELECT COUNT(*) FROM telemetry_outbox),
     pending_bytes = (SELECT COALESCE(SUM(bytes), 0) FROM telemetry_outbox);
+
+-- The client reads and acknowledges a peer's rows in seq order: without this index each
+-- batch read all of the peer's rows and sorted them.
+CREATE INDEX telemetry_outbox_peer_seq ON telemetry_outbox (peer_id, seq);

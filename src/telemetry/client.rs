@@ -390,7 +390,8 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Sends batches of unsent outbox rows until the in-flight window is full.
+    /// Sends batches of unsent outbox rows until the in-flight window is full. Only the
+    /// first batch in flight may be partial.
     async fn fill(&mut self, socket: &mut Socket) -> Result<(), String> {
         let limits = self.state.telemetry.limits();
         while self.in_flight.len() < limits.max_in_flight {
@@ -409,6 +410,14 @@ impl<'a> Session<'a> {
             let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
                 return Ok(());
             };
+            // A partial batch waits while others are in flight: under load the rows that
+            // arrive meanwhile join it (fewer, fuller batches); when idle it goes at once.
+            let bytes: i64 = rows.iter().map(|r| r.bytes).sum();
+            let full =
+                rows.len() as i64 >= limits.batch_max_events || bytes * 2 >= limits.batch_max_bytes;
+            if !full && !self.in_flight.is_empty() {
+                return Ok(());
+            }
             let (first, last) = (first.seq, last.seq);
             let batch_id = format!("{first}-{last}");
             let events: Vec<&str> = rows.iter().map(|r| r.payload.as_str()).collect();

@@ -99,10 +99,12 @@ async fn a_local_crash_between_send_and_ack_loses_nothing_and_stores_nothing_twi
     for db in common::databases().await {
         let (hosted, token) = hosted(&db).await;
         let proxy = Proxy::start(hosted.addr).await;
-        // A window wide enough that all 30 events go out unacknowledged.
+        // A window wide enough that all 30 events go out unacknowledged, one per batch (a
+        // full batch goes even while others wait for their acks; a partial one would wait).
         let wide = |s: &backend_8825::state::AppState| {
             s.telemetry.set_limits(TelemetryLimits {
                 max_in_flight: 64,
+                batch_max_events: 1,
                 ..TelemetryLimits::default()
             })
         };
