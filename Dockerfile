@@ -16,14 +16,18 @@
 FROM rust:1.95-bookworm AS builder
 WORKDIR /src
 
-# The code embeds config/*.toml (include_str!) and migrations/ (sqlx::migrate!) at compile
-# time, so both folders must be present for the build.
-COPY Cargo.toml Cargo.lock ./
+# The binary embeds config/*.toml (include_str!), migrations/ (sqlx::migrate!) and the
+# built web UI, web/dist (include_bytes!), at compile time; the manifest declares the
+# benches/ target and build.rs. All must be present for the build (Node is not needed:
+# web/dist is committed).
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY migrations ./migrations
 COPY config ./config
+COPY benches ./benches
+COPY web/dist ./web/dist
 
-RUN cargo build --release --locked \
+RUN cargo build --release --locked --bin backend-8825 \
     && cp target/release/backend-8825 /usr/local/bin/backend-8825
 
 # --- run -------------------------------------------------------------------------------

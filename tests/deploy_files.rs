@@ -42,6 +42,106 @@ fn fly_toml_runs_hosted_on_8080_with_health_check_and_release_migration() {
     assert!(!read("fly.toml").contains("PRIVATE KEY"));
 }
 
+/// Every path the build reads, as paths relative to the repository: the manifest, the
+/// sources, the build script, each file `include_str!`/`include_bytes!` embeds, the
+/// migrations `sqlx::migrate!` embeds and the bench targets the manifest declares.
+fn build_inputs() -> Vec<String> {
+    let mut inputs: Vec<String> = ["Cargo.toml", "Cargo.lock", "src/main.rs", "src/lib.rs"]
+        .map(String::from)
+        .to_vec();
+    inputs.push("migrations/sqlite".into());
+    inputs.push("migrations/postgres".into());
+    if repo("build.rs").exists() {
+        inputs.push("build.rs".into());
+    }
+    let manifest: toml::Table = toml::from_str(&read("Cargo.toml")).unwrap();
+    for bench in manifest
+        .get("bench")
+        .and_then(|b| b.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let name = bench["name"].as_str().unwrap();
+        inputs.push(format!("benches/{name}.rs"));
+    }
+    let mut dirs = vec![repo("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for chunk in text.split("include_").skip(1) {
+                let Some(rest) = chunk
+                    .strip_prefix("str!(")
+                    .or_else(|| chunk.strip_prefix("bytes!("))
+                else {
+                    continue;
+                };
+                // The first string literal: a path relative to the file.
+                let Some(literal) = rest.split('"').nth(1) else {
+                    continue;
+                };
+                let joined = path.parent().unwrap().join(literal);
+                let mut parts: Vec<&str> = Vec::new();
+                for part in joined
+                    .strip_prefix(repo(""))
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .split('/')
+                {
+                    match part {
+                        ".." => {
+                            parts.pop();
+                        }
+                        "" | "." => {}
+                        p => parts.push(p),
+                    }
+                }
+                inputs.push(parts.join("/"));
+            }
+        }
+    }
+    inputs.sort();
+    inputs.dedup();
+    inputs
+}
+
+#[test]
+fn the_docker_build_copies_every_file_the_build_reads() {
+    let text = read("Dockerfile");
+    let builder = text.split("\nFROM ").nth(1).expect("a builder stage");
+    let copied: Vec<String> = builder
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("COPY ") && !l.contains("--from"))
+        .flat_map(|l| {
+            let words: Vec<&str> = l.split_whitespace().skip(1).collect();
+            // Every word but the destination.
+            words[..words.len().saturating_sub(1)]
+                .iter()
+                .map(|w| w.trim_end_matches('/').to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let inputs = build_inputs();
+    assert!(
+        inputs.iter().any(|i| i.starts_with("web/dist")),
+        "the scan finds the embedded UI: {inputs:?}"
+    );
+    for input in &inputs {
+        assert!(
+            copied
+                .iter()
+                .any(|c| input == c || input.starts_with(&format!("{c}/"))),
+            "the Docker build reads {input} but no COPY brings it: {copied:?}"
+        );
+    }
+}
+
 #[test]
 fn dockerfile_is_multi_stage_release_non_root_and_serves_hosted() {
     let text = read("Dockerfile");
@@ -53,14 +153,6 @@ fn dockerfile_is_multi_stage_release_non_root_and_serves_hosted() {
             .iter()
             .any(|l| l.contains("cargo build --release --locked"))
     );
-    for folder in ["src", "migrations", "config"] {
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.starts_with("COPY ") && l.contains(folder)),
-            "the build copies {folder}/ (the binary embeds it)"
-        );
-    }
     let user = lines
         .iter()
         .rev()
