@@ -50,6 +50,10 @@ struct Args {
     /// telemetry: events emitted in each run.
     #[arg(long, default_value_t = 20_000)]
     events: usize,
+    /// telemetry: tasks emitting at once, one run each with the limits lifted (concurrent
+    /// emits share outbox transactions); the default-limits run uses the most.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 32, 256])]
+    emitters: Vec<usize>,
     /// handshake: pairings.
     #[arg(long, default_value_t = 1000)]
     pairings: usize,
@@ -70,7 +74,7 @@ async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<
             sync::latency(db, args.writes, Duration::from_millis(args.pause_ms)).await
         }
         Scenario::SyncThroughput => sync::throughput(db, args.messages).await,
-        Scenario::Telemetry => telemetry::run(db, args.events).await,
+        Scenario::Telemetry => telemetry::run(db, args.events, &args.emitters).await,
         Scenario::Handshake => scale::handshake(db, args.pairings).await,
         Scenario::HostedScale => {
             for n in &args.peers {
