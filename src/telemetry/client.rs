@@ -267,7 +267,9 @@ async fn connect(state: &AppState, peer_id: &str) -> Result<Socket, String> {
     let config = WebSocketConfig::default()
         .max_message_size(Some(16 << 20))
         .max_frame_size(Some(16 << 20));
-    let attempt = tokio_tungstenite::connect_async_with_config(request, Some(config), false);
+    // TCP_NODELAY: a batch frame larger than one segment would otherwise hold its last
+    // segment until the hosted side acknowledges the others (a delayed ACK, up to 40 ms).
+    let attempt = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
     match tokio::time::timeout(Duration::from_secs(10), attempt).await {
         Err(_) => Err("timed out".into()),
         Ok(Ok((socket, _))) => Ok(socket),

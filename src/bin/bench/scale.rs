@@ -302,7 +302,8 @@ async fn run_peer(
 ) {
     tokio::time::sleep(offset).await;
     let socket = match peer.socket_request(base) {
-        Ok(request) => tokio_tungstenite::connect_async(request)
+        // With TCP_NODELAY, as the daemon's own telemetry client connects.
+        Ok(request) => tokio_tungstenite::connect_async_with_config(request, None, true)
             .await
             .map_err(anyhow::Error::from),
         Err(e) => Err(e),
