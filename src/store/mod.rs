@@ -99,6 +99,17 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the daemon keeps. Both implementations pass the same contract tests
 /// (`tests/store_contract.rs`).
+/// What [`Store::feed_window`] read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeedWindow {
+    /// The versions in the window that did not come from the excluded peer.
+    pub records: Vec<Record>,
+    /// The window's last position (`after_seq` when the window is empty).
+    pub last: i64,
+    /// The window held `limit` positions: more of the feed may follow.
+    pub full: bool,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     fn kind(&self) -> DatabaseKind;
@@ -191,6 +202,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// A page of live (not deleted) records.
     async fn list_records(&self, query: &RecordQuery<'_>) -> StoreResult<Vec<Record>>;
+
+    /// The next `limit` positions of the account's feed after `after_seq`, and the versions
+    /// among them that did not come from `exclude_origin` (in `seq` order, tombstones
+    /// included). The versions a peer sent are skipped without being read, but they move
+    /// the position: the window's `last` seq and whether it was `full` are returned too.
+    async fn feed_window(
+        &self,
+        account_id: &str,
+        after_seq: i64,
+        limit: i64,
+        exclude_origin: &str,
+    ) -> StoreResult<FeedWindow>;
 
     /// The account's feed after `after_seq`, in `seq` order, tombstones included.
     async fn feed_page(

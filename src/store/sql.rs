@@ -572,6 +572,52 @@ macro_rules! sql_store {
                     .await?)
             }
 
+            async fn feed_window(
+                &self,
+                account_id: &str,
+                after_seq: i64,
+                limit: i64,
+                exclude_origin: &str,
+            ) -> $crate::store::StoreResult<$crate::store::FeedWindow> {
+                // The window's extent from the feed index alone. Every seq up to `last` is
+                // committed (seqs are taken under the account's counter lock, in commit
+                // order), and a version replaced meanwhile moves past `last`, to be read in
+                // a later window: reading the rows in a second statement loses nothing.
+                let (count, last): (i64, Option<i64>) = sqlx::query_as(
+                    "SELECT COUNT(*), MAX(seq) FROM (SELECT seq FROM records \
+                     WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) w",
+                )
+                .bind(account_id)
+                .bind(after_seq)
+                .bind(limit)
+                .fetch_one(&self.pool)
+                .await?;
+                let Some(last) = last else {
+                    return Ok($crate::store::FeedWindow {
+                        records: Vec::new(),
+                        last: after_seq,
+                        full: false,
+                    });
+                };
+                let sql = concat!(
+                    $crate::store::sql::record_select!(),
+                    " WHERE account_id = $1 AND seq > $2 AND seq <= $3 \
+                     AND (origin_peer IS NULL OR origin_peer <> $4) ORDER BY seq"
+                );
+                let records = sqlx::query_as(sql)
+                    .bind(account_id)
+                    .bind(after_seq)
+                    .bind(last)
+                    .bind(exclude_origin)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok($crate::store::FeedWindow {
+                    records,
+                    last,
+                    full: count >= limit,
+                })
+            }
+
             async fn feed_head(&self, account_id: &str) -> $crate::store::StoreResult<i64> {
                 let row: Option<(i64,)> =
                     sqlx::query_as("SELECT seq FROM feed_counters WHERE account_id = $1")

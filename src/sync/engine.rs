@@ -87,7 +87,8 @@ fn invalid(message: String) -> PeerError {
 }
 
 /// One page of `account`'s feed after `after`, without the versions that came from
-/// `peer_id`: the versions, the position they reach, and whether more is waiting.
+/// `peer_id` (skipped unread, but they move the position): the versions, the position they
+/// reach, and whether more is waiting.
 async fn page_for(
     state: &AppState,
     account: &str,
@@ -95,25 +96,22 @@ async fn page_for(
     limit: usize,
     peer_id: &str,
 ) -> Result<(Vec<Record>, i64, bool), PeerError> {
-    let scanned = state.store.feed_page(account, after, limit as i64).await?;
-    let full = scanned.len() == limit;
-    let mut position = after;
+    let window = state
+        .store
+        .feed_window(account, after, limit as i64, peer_id)
+        .await?;
     let mut bytes = 0;
     let mut page = Vec::new();
-    for record in scanned {
-        let seq = record.seq;
-        if record.origin_peer.as_deref() != Some(peer_id) {
-            let size = serde_json::to_vec(&record).map_or(0, |v| v.len());
-            if bytes + size > MAX_PAGE_BYTES && !page.is_empty() {
-                return Ok((page, position, true));
-            }
-            bytes += size;
-            page.push(record);
+    for record in window.records {
+        let size = serde_json::to_vec(&record).map_or(0, |v| v.len());
+        if bytes + size > MAX_PAGE_BYTES && !page.is_empty() {
+            // Every position before this version is in the page or is the peer's own.
+            return Ok((page, record.seq - 1, true));
         }
-        // Versions held back because they came from the peer move the position too.
-        position = seq;
+        bytes += size;
+        page.push(record);
     }
-    Ok((page, position, full))
+    Ok((page, window.last, window.full))
 }
 
 /// `POST /sync/{peer_id}` (both modes).

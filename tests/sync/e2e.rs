@@ -472,6 +472,60 @@ fn versions(conv: &str, backend: &str, n: usize) -> Vec<backend_8825::store::Rec
         .collect()
 }
 
+/// Pages are cut at 512 KiB too, and a cut between versions the peer sent itself (skipped,
+/// unread) loses none and repeats none.
+#[tokio::test]
+async fn pages_cut_by_size_around_the_peers_own_versions_lose_and_repeat_nothing() {
+    for db in common::databases().await {
+        let (hosted, local, peer) = pair_of(&db).await;
+        let conv = hosted.create_conversation("big").await;
+        let account = hosted.state.store.peers(None).await.unwrap()[0]
+            .account_id
+            .clone();
+        // 300 messages of 6 KiB (1.8 MiB), every third one recorded as sent by the local
+        // peer itself: 1.2 MiB to send, so pages are cut by size with skipped positions
+        // around the cuts.
+        let mut big = versions(&conv, &hosted.id(), 300);
+        for v in &mut big {
+            v.content = Some(format!("{}{}", v.id, "x".repeat(6 * 1024)));
+        }
+        for (i, v) in big.iter().enumerate() {
+            let origin = (i % 3 == 2).then_some(peer.as_str());
+            hosted
+                .state
+                .store
+                .apply_versions(&account, std::slice::from_ref(v), origin, None)
+                .await
+                .unwrap();
+        }
+        let summary = sync(&local, &peer).await;
+        // The conversation and the 200 messages not marked as the peer's own.
+        assert_eq!(summary.pulled, 201, "{}: {summary:?}", db.name());
+        assert!(summary.round_trips >= 3, "cut by size: {summary:?}");
+        let feed = local
+            .state
+            .store
+            .feed_page("local", 0, 1_000)
+            .await
+            .unwrap();
+        let mut ids: Vec<&str> = feed.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 201, "{}: each once", db.name());
+        for (i, v) in big.iter().enumerate() {
+            let there = feed.iter().find(|r| r.id == v.id);
+            if i % 3 == 2 {
+                assert!(there.is_none(), "the peer's own version is not sent back");
+            } else {
+                assert_eq!(there.unwrap().content, v.content, "{}", db.name());
+            }
+        }
+        // Nothing is left: the next sync moves nothing.
+        let again = sync(&local, &peer).await;
+        assert_eq!((again.pulled, again.pushed), (0, 0), "{}", db.name());
+    }
+}
+
 #[tokio::test]
 async fn large_feeds_move_in_bounded_pages_and_oversized_pushes_are_refused() {
     for db in common::databases().await {

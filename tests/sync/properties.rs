@@ -114,7 +114,7 @@ async fn replicas_fed_the_same_versions_in_any_order_end_identical() {
 }
 
 #[tokio::test]
-async fn a_feed_read_during_concurrent_writes_sees_every_version_once() {
+async fn a_feed_read_during_concurrent_writes_sees_every_version_once_and_skips_the_peers() {
     for db in common::databases().await {
         let dir = tempfile::tempdir().unwrap();
         let store = open(&db, dir.path()).await;
@@ -146,25 +146,31 @@ async fn a_feed_read_during_concurrent_writes_sees_every_version_once() {
                         seq: 0,
                         origin_peer: None,
                     };
+                    // Half the writers stand for a peer whose versions the reader skips.
+                    let origin = (w % 2 == 1).then_some("peer-b");
                     store
-                        .apply_versions("acct", &[record], None, None)
+                        .apply_versions("acct", &[record], origin, None)
                         .await
                         .unwrap();
                 }
             }));
         }
-        // The reader pages the feed while the writers run, as a syncing peer would.
+        // The reader pages the feed while the writers run, as a syncing peer would: the
+        // windows skip peer-b's versions (unread) but move past them.
         let mut seen = Vec::new();
         let mut after = 0;
-        let total = (writers * per_writer) as usize;
+        let total = (writers / 2 * per_writer) as usize;
         let mut writers_done = false;
         loop {
-            let page = store.feed_page("acct", after, 17).await.unwrap();
-            if let Some(last) = page.last() {
-                after = last.seq;
-            }
-            let empty = page.is_empty();
-            seen.extend(page.into_iter().map(|r| r.id));
+            let window = store
+                .feed_window("acct", after, 17, "peer-b")
+                .await
+                .unwrap();
+            assert!(window.last >= after);
+            assert!(window.records.iter().all(|r| r.origin_peer.is_none()));
+            let empty = window.last == after;
+            after = window.last;
+            seen.extend(window.records.into_iter().map(|r| r.id));
             if writers_done && empty {
                 break;
             }
