@@ -47,6 +47,10 @@ struct Args {
     /// sync-throughput: messages of the initial sync, in each direction.
     #[arg(long, default_value_t = 100_000)]
     messages: usize,
+    /// sync-throughput on Postgres: no `ANALYZE` during the run (by default the bench stands
+    /// in for autovacuum, which is off on some servers, with one every 5 s).
+    #[arg(long)]
+    no_analyze: bool,
     /// telemetry: events emitted in each run.
     #[arg(long, default_value_t = 20_000)]
     events: usize,
@@ -73,7 +77,7 @@ async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<
         Scenario::SyncLatency => {
             sync::latency(db, args.writes, Duration::from_millis(args.pause_ms)).await
         }
-        Scenario::SyncThroughput => sync::throughput(db, args.messages).await,
+        Scenario::SyncThroughput => sync::throughput(db, args.messages, !args.no_analyze).await,
         Scenario::Telemetry => telemetry::run(db, args.events, &args.emitters).await,
         Scenario::Handshake => scale::handshake(db, args.pairings).await,
         Scenario::HostedScale => {

@@ -246,13 +246,14 @@ async fn raw_insert_analyzed(
     Ok(())
 }
 
-pub async fn throughput(db: DbKind, count: usize) -> anyhow::Result<Vec<Row>> {
+/// With `refresh_stats` false, no `ANALYZE` runs on Postgres (as with autovacuum off).
+pub async fn throughput(db: DbKind, count: usize, refresh_stats: bool) -> anyhow::Result<Vec<Row>> {
     let pg = if db == DbKind::Postgres {
         Some(PgSchema::create().await?)
     } else {
         None
     };
-    let rows = throughput_on(db, pg.as_ref(), count).await;
+    let rows = throughput_on(db, pg.as_ref(), count, refresh_stats).await;
     if let Some(pg) = pg {
         pg.drop_now().await;
     }
@@ -263,9 +264,12 @@ async fn throughput_on(
     db: DbKind,
     pg: Option<&PgSchema>,
     count: usize,
+    refresh_stats: bool,
 ) -> anyhow::Result<Vec<Row>> {
     // The scheduler stays off: the timed syncs are the only ones.
     let pair = Pair::start(db, pg, false, |_| {}).await?;
+    // The schema whose statistics are refreshed, if any.
+    let stats = pg.filter(|_| refresh_stats);
     let (hosted, local) = (&pair.hosted.state, &pair.local.state);
     let db_name = db_label(db);
     let mut rows = Vec::new();
@@ -273,7 +277,7 @@ async fn throughput_on(
     // local → hosted: the rows are in the local feed, then one sync sends them all.
     let up = records(local, count);
     raw_insert(local.store.as_ref(), LOCAL_ACCOUNT, &up).await?;
-    let analyzer = analyze_every(pg, Duration::from_secs(5));
+    let analyzer = analyze_every(stats, Duration::from_secs(5));
     let started = Instant::now();
     let summary = sync_peer_now(local, &pair.peer_id)
         .await
@@ -283,7 +287,7 @@ async fn throughput_on(
     if summary.pushed != count {
         bail!("pushed {} of {count}", summary.pushed);
     }
-    analyze(pg).await?;
+    analyze(stats).await?;
     let raw = raw_insert(hosted.store.as_ref(), "bench-raw", &up).await?;
     rows.extend(throughput_rows(
         &format!("local → hosted ({db_name})"),
@@ -295,9 +299,9 @@ async fn throughput_on(
 
     // hosted → local: the rows are in the account's feed on the hosted side.
     let down = records(hosted, count);
-    raw_insert_analyzed(hosted.store.as_ref(), &pair.account.id, &down, pg).await?;
-    analyze(pg).await?;
-    let analyzer = analyze_every(pg, Duration::from_secs(5));
+    raw_insert_analyzed(hosted.store.as_ref(), &pair.account.id, &down, stats).await?;
+    analyze(stats).await?;
+    let analyzer = analyze_every(stats, Duration::from_secs(5));
     let started = Instant::now();
     let summary = sync_peer_now(local, &pair.peer_id)
         .await
