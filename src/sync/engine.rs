@@ -244,6 +244,15 @@ pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummar
     outcome
 }
 
+/// A push page: the versions, the feed position they reach, whether more is waiting.
+type PushPage = (Vec<Record>, i64, bool);
+
+/// The rounds of one sync. Two things overlap with each request while it is in flight: the
+/// local store applies what the previous answer brought (and advances the cursors with it),
+/// and the next push page is read. Each answer is still applied in order, before the next
+/// is; the cursor a request carries is the one its predecessor's apply writes, so a crash
+/// between the two leaves the stored cursor one page behind, and that page comes again
+/// (applying a version twice changes nothing).
 async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, PeerError> {
     let (mut peer, base) = active_remote_peer(state, peer_id).await?;
     let mut renewed = false;
@@ -252,21 +261,29 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Pee
         peer_id: peer.peer_id.clone(),
         ..SyncSummary::default()
     };
+    let mut cursor = state
+        .store
+        .sync_cursor(&peer.peer_id)
+        .await?
+        .unwrap_or_default();
+    cursor.peer_id = peer.peer_id.clone();
+    let mut prefetched: Option<PushPage> = None;
+    // The previous answer's versions and the cursor they bring, not yet applied.
+    let mut unapplied: Option<(Vec<Record>, SyncCursor)> = None;
     for _ in 0..MAX_ROUNDS {
-        let mut cursor = state
-            .store
-            .sync_cursor(&peer.peer_id)
-            .await?
-            .unwrap_or_default();
-        cursor.peer_id = peer.peer_id.clone();
-        let (changes, push_through, push_more) = page_for(
-            state,
-            LOCAL_ACCOUNT,
-            cursor.push_seq,
-            MAX_PAGE,
-            &peer.peer_id,
-        )
-        .await?;
+        let (changes, push_through, push_more) = match prefetched.take() {
+            Some(page) => page,
+            None => {
+                page_for(
+                    state,
+                    LOCAL_ACCOUNT,
+                    cursor.push_seq,
+                    MAX_PAGE,
+                    &peer.peer_id,
+                )
+                .await?
+            }
+        };
         let request = SyncRequest {
             v: SYNC_VERSION,
             epoch: my_epoch.clone(),
@@ -278,7 +295,22 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Pee
             push_through,
             limit: Some(MAX_PAGE),
         };
-        let response = match call(state, &peer, &base, &request).await {
+        let previous = unapplied.take();
+        let (answer, applied, next_page) = tokio::join!(
+            call(state, &peer, &base, &request),
+            apply_answer(state, &peer.peer_id, previous),
+            async {
+                // Read ahead as if this page will be acknowledged; dropped if it is not.
+                match push_more {
+                    true => Some(
+                        page_for(state, LOCAL_ACCOUNT, push_through, MAX_PAGE, &peer.peer_id).await,
+                    ),
+                    false => None,
+                }
+            }
+        );
+        applied?;
+        let response = match answer {
             Ok(response) => response,
             // The SBT ran out (a laptop that slept) or the key was replaced: renew with the
             // identity key, then go on with the new pair key.
@@ -299,13 +331,13 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Pee
             // The peer's store is not the one that acknowledged our versions (wiped or
             // restored): start over in both directions.
             tracing::warn!(peer_id = %peer.peer_id, "the peer's store has a new epoch; syncing everything again");
-            let reset = SyncCursor {
+            cursor = SyncCursor {
                 peer_id: peer.peer_id.clone(),
                 ..SyncCursor::default()
             };
             state
                 .store
-                .apply_versions(LOCAL_ACCOUNT, &[], None, Some(&reset))
+                .apply_versions(LOCAL_ACCOUNT, &[], None, Some(&cursor))
                 .await?;
             summary.epoch_reset = true;
             continue;
@@ -321,30 +353,44 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Pee
         for record in &response.changes {
             state.sync.hlc.observe(&record.version);
         }
-        let next = SyncCursor {
+        let acked = response.ack.min(push_through).max(cursor.push_seq);
+        cursor = SyncCursor {
             peer_id: peer.peer_id.clone(),
             pull_epoch: Some(response.epoch.clone()),
             pull_seq: response.cursor,
             push_epoch: Some(response.epoch.clone()),
-            push_seq: response.ack.min(push_through).max(cursor.push_seq),
+            push_seq: acked,
             ..SyncCursor::default()
         };
-        state
-            .store
-            .apply_versions(
-                LOCAL_ACCOUNT,
-                &response.changes,
-                Some(&peer.peer_id),
-                Some(&next),
-            )
-            .await?;
         summary.pushed += request.changes.len();
         summary.pulled += response.changes.len();
-        if !response.has_more && !push_more {
-            return Ok(summary);
+        // The page read ahead holds if the peer acknowledged the whole of this one.
+        if acked == push_through {
+            prefetched = next_page.transpose()?;
+        }
+        let done = !response.has_more && !push_more;
+        unapplied = Some((response.changes, cursor.clone()));
+        if done {
+            break;
         }
     }
+    apply_answer(state, &peer.peer_id, unapplied).await?;
     Ok(summary)
+}
+
+/// Applies an answer's versions, with the cursor they bring, in one transaction.
+async fn apply_answer(
+    state: &AppState,
+    peer_id: &str,
+    answer: Option<(Vec<Record>, SyncCursor)>,
+) -> Result<(), PeerError> {
+    if let Some((changes, cursor)) = answer {
+        state
+            .store
+            .apply_versions(LOCAL_ACCOUNT, &changes, Some(peer_id), Some(&cursor))
+            .await?;
+    }
+    Ok(())
 }
 
 /// A `sync.cycle` telemetry event: duration, versions each way, the error code if any.

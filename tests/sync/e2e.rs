@@ -472,6 +472,56 @@ fn versions(conv: &str, backend: &str, n: usize) -> Vec<backend_8825::store::Rec
         .collect()
 }
 
+/// One sync that pushes and pulls several pages at once: each answer is applied while the
+/// next request is in flight, and nothing is missed, repeated or left behind.
+#[tokio::test]
+async fn a_sync_moving_many_pages_both_ways_completes_in_one_run() {
+    for db in common::databases().await {
+        let (hosted, local, peer) = pair_of(&db).await;
+        let conv = hosted.create_conversation("both ways").await;
+        let account = hosted.state.store.peers(None).await.unwrap()[0]
+            .account_id
+            .clone();
+        let down = versions(&conv, &hosted.id(), 1_100);
+        hosted
+            .state
+            .store
+            .apply_versions(&account, &down, None, None)
+            .await
+            .unwrap();
+        let up = versions(&conv, &local.id(), 1_300);
+        local
+            .state
+            .store
+            .apply_versions("local", &up, None, None)
+            .await
+            .unwrap();
+        let summary = sync(&local, &peer).await;
+        assert_eq!(
+            (summary.pushed, summary.pulled),
+            (1_300, 1_101),
+            "{}: {summary:?}",
+            db.name()
+        );
+        let on_hosted = hosted
+            .state
+            .store
+            .feed_page(&account, 0, 10_000)
+            .await
+            .unwrap();
+        let on_local = local
+            .state
+            .store
+            .feed_page("local", 0, 10_000)
+            .await
+            .unwrap();
+        assert_eq!(on_hosted.len(), 1 + 1_100 + 1_300, "{}", db.name());
+        assert_eq!(on_local.len(), 1 + 1_100 + 1_300, "{}", db.name());
+        let again = sync(&local, &peer).await;
+        assert_eq!((again.pushed, again.pulled), (0, 0), "{}", db.name());
+    }
+}
+
 /// Pages are cut at 512 KiB too, and a cut between versions the peer sent itself (skipped,
 /// unread) loses none and repeats none.
 #[tokio::test]
