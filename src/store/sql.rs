@@ -99,7 +99,10 @@ macro_rules! sql_store {
             ///
             /// Set-based: one read of the stored versions and one multi-row upsert per chunk
             /// of [`APPLY_CHUNK`] versions, however many there are, so the cost per version
-            /// does not depend on round trips or on the table's planner statistics.
+            /// does not depend on round trips. Both statements are unprepared (not cached):
+            /// their text changes with the batch size, and Postgres plans each for the table
+            /// as it is now. A cached generic plan made while `records` was nearly empty
+            /// stays a sequential scan as the table grows, until the next `ANALYZE`.
             ///
             /// [`APPLY_CHUNK`]: $crate::store::sql::APPLY_CHUNK
             async fn apply_in(
@@ -132,7 +135,7 @@ macro_rules! sql_store {
                     }
                     read.push(")");
                     let stored: Vec<(String, String, String)> =
-                        read.build_query_as().fetch_all(&mut *conn).await?;
+                        read.build_query_as().persistent(false).fetch_all(&mut *conn).await?;
                     let winners = $crate::store::sql::lww_winners(stored, chunk);
                     if winners.is_empty() {
                         continue;
@@ -168,7 +171,7 @@ macro_rules! sql_store {
                          source_backend = excluded.source_backend, seq = excluded.seq, \
                          origin_peer = excluded.origin_peer",
                     );
-                    write.build().execute(&mut *conn).await?;
+                    write.build().persistent(false).execute(&mut *conn).await?;
                     applied += winners.len();
                 }
                 if applied > 0 {

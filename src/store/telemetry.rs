@@ -171,7 +171,7 @@ macro_rules! telemetry_store {
                     });
                     insert.push(" ON CONFLICT (peer_id, event_id) DO NOTHING RETURNING bytes");
                     let written: Vec<(i64,)> =
-                        insert.build_query_as().fetch_all(&mut *tx).await?;
+                        insert.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
                     inserted += written.len() as u64;
                     inserted_bytes += written.iter().map(|(b,)| b).sum::<i64>();
                 }
@@ -329,7 +329,13 @@ macro_rules! telemetry_store {
                             .push_bind(e.received_at);
                     });
                     insert.push(" ON CONFLICT (event_id) DO NOTHING");
-                    inserted += insert.build().execute(&mut *tx).await?.rows_affected();
+                    // Unprepared: the text changes with the number of rows.
+                    inserted += insert
+                        .build()
+                        .persistent(false)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
                 }
                 tx.commit().await?;
                 Ok(inserted)
