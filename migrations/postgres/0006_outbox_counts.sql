@@ -1,10 +1,9 @@
--- The outbox's running size, kept with every insert, acknowledgement and drop, so that the
--- caps are checked without reading the outbox.
-ALTER TABLE telemetry_outbox_stats ADD COLUMN pending_items BIGINT NOT NULL DEFAULT 0;
+-- The outbox's running size in bytes, kept with every insert, acknowledgement and drop, so
+-- that the caps are checked without reading the outbox. (Its size in rows needs no column:
+-- it is accepted - dropped - delivered.)
 ALTER TABLE telemetry_outbox_stats ADD COLUMN pending_bytes BIGINT NOT NULL DEFAULT 0;
 
 UPDATE telemetry_outbox_stats SET
-    pending_items = (SELECT COUNT(*) FROM telemetry_outbox),
     pending_bytes = (SELECT COALESCE(SUM(bytes), 0) FROM telemetry_outbox);
 
 -- The client reads and acknowledges a peer's rows in seq order: without this index each

@@ -177,8 +177,8 @@ macro_rules! telemetry_store {
                 }
                 let (items_now, bytes_now): (i64, i64) = sqlx::query_as(
                     "UPDATE telemetry_outbox_stats SET accepted = accepted + $1, \
-                     pending_items = pending_items + $1, pending_bytes = pending_bytes + $2 \
-                     WHERE id = 1 RETURNING pending_items, pending_bytes",
+                     pending_bytes = pending_bytes + $2 \
+                     WHERE id = 1 RETURNING accepted - dropped - delivered, pending_bytes",
                 )
                 .bind(inserted as i64)
                 .bind(inserted_bytes)
@@ -199,10 +199,9 @@ macro_rules! telemetry_store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                    // Counted again from the rows, which also corrects any drift.
+                    // The bytes counted again from the rows, which also corrects any drift.
                     sqlx::query(
                         "UPDATE telemetry_outbox_stats SET dropped = dropped + $1, \
-                         pending_items = (SELECT COUNT(*) FROM telemetry_outbox), \
                          pending_bytes = (SELECT COALESCE(SUM(bytes), 0) FROM telemetry_outbox) \
                          WHERE id = 1",
                     )
@@ -274,8 +273,7 @@ macro_rules! telemetry_store {
                 let bytes: i64 = deleted.iter().map(|(b,)| b).sum();
                 sqlx::query(
                     "UPDATE telemetry_outbox_stats SET delivered = delivered + $1, \
-                     pending_items = pending_items - $1, pending_bytes = pending_bytes - $2 \
-                     WHERE id = 1",
+                     pending_bytes = pending_bytes - $2 WHERE id = 1",
                 )
                 .bind(deleted.len() as i64)
                 .bind(bytes)
@@ -288,10 +286,8 @@ macro_rules! telemetry_store {
             async fn outbox_status(
                 &self,
             ) -> $crate::store::StoreResult<$crate::store::telemetry::OutboxStatus> {
-                let sql = "SELECT \
-                    (SELECT COUNT(*) FROM telemetry_outbox) AS pending, \
-                    (SELECT CAST(COALESCE(SUM(bytes), 0) AS BIGINT) FROM telemetry_outbox) \
-                        AS pending_bytes, \
+                // The running counts: one row read, whatever the outbox holds.
+                let sql = "SELECT accepted - dropped - delivered AS pending, pending_bytes, \
                     accepted, dropped, delivered FROM telemetry_outbox_stats WHERE id = 1";
                 Ok(sqlx::query_as(sql).fetch_one(&self.pool).await?)
             }

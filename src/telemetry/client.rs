@@ -18,9 +18,10 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::frames::{Downstream, Poke};
+use crate::handshake::pair_key::PairKey;
 use crate::peers::{RequestTarget, current_key, peer_now, signature_headers};
 use crate::state::AppState;
-use crate::store::PEER_ACTIVE;
+use crate::store::{PEER_ACTIVE, PeerKey};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -231,6 +232,18 @@ pub async fn upgrade_request(state: &AppState, peer_id: &str) -> Result<UpgradeR
         .ok_or("no such peer")?;
     let base = peer.remote_url.as_deref().ok_or("the peer has no URL")?;
     let (key_row, pair_key) = current_key(state, &peer).await.map_err(|e| e.message)?;
+    signed_upgrade(base, peer_id, &key_row, &pair_key, peer_now(state))
+}
+
+/// The upgrade request to `peer_id`'s telemetry socket at `base`, signed with `key_row` and
+/// `pair_key` at `created` (unix seconds).
+pub fn signed_upgrade(
+    base: &str,
+    peer_id: &str,
+    key_row: &PeerKey,
+    pair_key: &PairKey,
+    created: i64,
+) -> Result<UpgradeRequest, String> {
     let url = socket_url(base, peer_id)?;
     let mut request = url
         .as_str()
@@ -255,7 +268,7 @@ pub async fn upgrade_request(state: &AppState, peer_id: &str) -> Result<UpgradeR
         path: &path,
         query: &query,
     };
-    let signed = signature_headers(&target, b"", &key_row, &pair_key, peer_now(state))
+    let signed = signature_headers(&target, b"", key_row, pair_key, created)
         .map_err(|e| e.code().to_string())?;
     request.headers_mut().extend(signed);
     Ok(request)

@@ -49,6 +49,24 @@ pub fn admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
+/// Runs `run` with a fresh schema of its own when `db` is Postgres (`None` on SQLite), and
+/// drops the schema afterwards, whatever `run` returned.
+pub async fn in_schema<T>(
+    db: DbKind,
+    run: impl AsyncFnOnce(Option<&PgSchema>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let pg = if db == DbKind::Postgres {
+        Some(PgSchema::create().await?)
+    } else {
+        None
+    };
+    let result = run(pg.as_ref()).await;
+    if let Some(pg) = pg {
+        pg.drop_now().await;
+    }
+    result
+}
+
 impl PgSchema {
     pub async fn create() -> anyhow::Result<Self> {
         let base = admin_url();

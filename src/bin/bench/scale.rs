@@ -14,23 +14,14 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::daemons::{Daemon, DbKind, PgSchema, TempDir};
+use crate::daemons::{Daemon, DbKind, PgSchema, TempDir, in_schema};
 use crate::proc::{self, Process};
 use crate::report::{Row, ms, quantile};
 use crate::sim::{self, CLIENT_IP_HEADER};
 use crate::sync::db_label;
 
 pub async fn handshake(db: DbKind, pairings: usize) -> anyhow::Result<Vec<Row>> {
-    let pg = if db == DbKind::Postgres {
-        Some(PgSchema::create().await?)
-    } else {
-        None
-    };
-    let rows = handshake_on(db, pg.as_ref(), pairings).await;
-    if let Some(pg) = pg {
-        pg.drop_now().await;
-    }
-    rows
+    in_schema(db, async |pg| handshake_on(db, pg, pairings).await).await
 }
 
 async fn handshake_on(

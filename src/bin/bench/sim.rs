@@ -19,14 +19,14 @@ use backend_8825::identity::{
 };
 use backend_8825::peers::transcript::{self, RegisterRequest};
 use backend_8825::peers::wire::{Grant, HANDSHAKE_VERSION, RegisterPeerRequest};
-use backend_8825::peers::{PeerCall, RequestTarget, signature_headers, signed_request};
+use backend_8825::peers::{PeerCall, signed_request};
 use backend_8825::store::{KIND_CONVERSATION, KIND_MESSAGE, PeerKey, Record};
 use backend_8825::sync::hlc::Hlc;
+use backend_8825::telemetry::client::signed_upgrade;
 use backend_8825::telemetry::{Level, TelemetryEvent};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
 /// The header the hosted daemon reads the client address from in these runs
@@ -268,30 +268,17 @@ impl SimPeer {
         &self,
         base: &str,
     ) -> anyhow::Result<tokio_tungstenite::tungstenite::handshake::client::Request> {
-        let url = format!(
-            "{}/telemetry/{}",
-            base.replacen("http", "ws", 1),
-            self.peer_id
-        );
-        let mut request = url.as_str().into_client_request()?;
-        let authority = request
-            .headers()
-            .get("host")
-            .and_then(|h| h.to_str().ok())
-            .context("host")?
-            .to_string();
-        let path = request.uri().path().to_string();
-        let target = RequestTarget {
-            method: "GET",
-            authority: &authority,
-            path: &path,
-            query: "",
-        };
-        let signed = signature_headers(&target, b"", &self.key_row, &self.pair_key, now_secs())
-            .map_err(|e| anyhow::anyhow!("sign: {}", e.code()))?;
-        let headers = request.headers_mut();
-        headers.extend(signed);
-        headers.insert(CLIENT_IP_HEADER, HeaderValue::from_str(&self.ip)?);
+        let mut request = signed_upgrade(
+            base,
+            &self.peer_id,
+            &self.key_row,
+            &self.pair_key,
+            now_secs(),
+        )
+        .map_err(|e| anyhow::anyhow!("the upgrade request: {e}"))?;
+        request
+            .headers_mut()
+            .insert(CLIENT_IP_HEADER, HeaderValue::from_str(&self.ip)?);
         Ok(request)
     }
 

@@ -8,7 +8,7 @@ use backend_8825::store::{KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, Record
 use backend_8825::sync::sync_peer_now;
 use serde_json::json;
 
-use crate::daemons::{DbKind, Pair, PgSchema, call};
+use crate::daemons::{DbKind, Pair, PgSchema, call, in_schema};
 use crate::report::{Row, percentiles, rate};
 
 /// The batch size of one sync round trip (docs/sync.md): the raw insert uses the same.
@@ -32,16 +32,7 @@ async fn wait_for(
 }
 
 pub async fn latency(db: DbKind, writes: usize, pause: Duration) -> anyhow::Result<Vec<Row>> {
-    let pg = if db == DbKind::Postgres {
-        Some(PgSchema::create().await?)
-    } else {
-        None
-    };
-    let rows = latency_on(db, pg.as_ref(), writes, pause).await;
-    if let Some(pg) = pg {
-        pg.drop_now().await;
-    }
-    rows
+    in_schema(db, async |pg| latency_on(db, pg, writes, pause).await).await
 }
 
 async fn latency_on(
@@ -248,16 +239,10 @@ async fn raw_insert_analyzed(
 
 /// With `refresh_stats` false, no `ANALYZE` runs on Postgres (as with autovacuum off).
 pub async fn throughput(db: DbKind, count: usize, refresh_stats: bool) -> anyhow::Result<Vec<Row>> {
-    let pg = if db == DbKind::Postgres {
-        Some(PgSchema::create().await?)
-    } else {
-        None
-    };
-    let rows = throughput_on(db, pg.as_ref(), count, refresh_stats).await;
-    if let Some(pg) = pg {
-        pg.drop_now().await;
-    }
-    rows
+    in_schema(db, async |pg| {
+        throughput_on(db, pg, count, refresh_stats).await
+    })
+    .await
 }
 
 async fn throughput_on(

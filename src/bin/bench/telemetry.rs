@@ -12,7 +12,7 @@ use backend_8825::telemetry::{Level, TelemetryEvent, TelemetryLimits, emit};
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::daemons::{DbKind, Pair, PgSchema};
+use crate::daemons::{DbKind, Pair, PgSchema, in_schema};
 use crate::report::{Row, rate};
 use crate::sync::db_label;
 
@@ -35,16 +35,7 @@ pub async fn run(db: DbKind, events: usize, emitters: &[usize]) -> anyhow::Resul
     let mut rates = Vec::new();
     for (n, lifted) in plan {
         // A fresh schema for each run: each has its own hosted daemon and account.
-        let pg = if db == DbKind::Postgres {
-            Some(PgSchema::create().await?)
-        } else {
-            None
-        };
-        let result = product(db, pg.as_ref(), events, n, lifted).await;
-        if let Some(pg) = pg {
-            pg.drop_now().await;
-        }
-        let (rate, r) = result?;
+        let (rate, r) = in_schema(db, async |pg| product(db, pg, events, n, lifted).await).await?;
         rates.push((n, lifted, rate));
         rows.extend(r);
     }
