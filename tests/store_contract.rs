@@ -111,12 +111,30 @@ async fn unsupported_urls_are_errors_not_panics() {
 
 #[tokio::test]
 async fn an_unreachable_postgres_is_a_clear_error() {
-    // Port 1 on loopback: nothing listens there.
+    // Port 1 on loopback: nothing listens there. The error says so at once (no pool
+    // timeout), once, and where.
     let err = store::connect("postgres://postgres@127.0.0.1:1/none", 1)
         .await
         .err()
-        .unwrap();
-    assert!(err.to_string().contains("database error"), "{err}");
+        .unwrap()
+        .to_string();
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+    assert!(err.contains("connection refused"), "{err}");
+    assert!(!err.contains("timed out"), "{err}");
+}
+
+#[tokio::test]
+async fn a_missing_postgres_database_is_named_once_with_what_to_do() {
+    let Some(url) = common::fresh_postgres_schema().await else {
+        return;
+    };
+    let server = url.split('?').next().unwrap().rsplit_once('/').unwrap().0;
+    let missing = format!("{server}/b8825_no_such_database");
+    let err = store::connect(&missing, 1).await.err().unwrap().to_string();
+    assert_eq!(err.matches("does not exist").count(), 1, "said once: {err}");
+    assert!(err.contains("\"b8825_no_such_database\""), "{err}");
+    assert!(err.contains("createdb"), "{err}");
+    assert!(!err.contains(" at line "), "{err}");
 }
 
 /// sqlx 0.9.0 connects without TCP_NODELAY; the Postgres store sets it on every connection

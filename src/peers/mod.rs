@@ -11,6 +11,7 @@ mod local;
 pub mod rate_limit;
 mod signed;
 pub mod transcript;
+mod unreachable;
 pub mod wire;
 
 use std::net::{IpAddr, SocketAddr};
@@ -35,6 +36,7 @@ pub use local::{
     renew_peer, spawn_renewal,
 };
 pub use signed::{PeerCall, RequestTarget, SignedPeerRequest, signature_headers, signed_request};
+pub use unreachable::describe_http_error;
 
 /// How long a replaced pair key keeps verifying, so requests in flight drain.
 pub const KEY_OVERLAP_MS: i64 = 5 * 60 * 1000;
@@ -102,6 +104,24 @@ pub struct SyncStatusView {
     pub pending_outbound: i64,
     pub last_error: Option<String>,
     pub last_error_at: Option<String>,
+    /// The code of the last failure (`peer_unreachable`, `peer_refused`, ...).
+    pub last_error_code: Option<String>,
+    /// `never_synced`, `ok`, `unreachable` (the peer could not be reached) or `failing`
+    /// (it answered, with an error).
+    pub state: &'static str,
+    /// The first failed attempt since the last success; `null` while syncs succeed.
+    pub failing_since: Option<String>,
+}
+
+/// The state a sync cursor shows, in the words of [`SyncStatusView::state`].
+pub fn sync_state(cursor: &crate::store::SyncCursor) -> &'static str {
+    match (&cursor.last_error_code, cursor.last_success_at) {
+        (Some(code), _) if code == "peer_unreachable" => "unreachable",
+        (Some(_), _) => "failing",
+        (None, Some(_)) => "ok",
+        (None, None) if cursor.last_error.is_some() => "failing",
+        (None, None) => "never_synced",
+    }
 }
 
 /// `GET /peers`: each peer with how sync with it stands, from the cursor this side keeps
@@ -134,6 +154,9 @@ pub async fn views_with_sync(
             pending_outbound: pending,
             last_error: cursor.last_error.clone(),
             last_error_at: cursor.last_error_at.map(rfc3339_ms),
+            last_error_code: cursor.last_error_code.clone(),
+            state: sync_state(&cursor),
+            failing_since: cursor.failing_since.map(rfc3339_ms),
         });
         views.push(view);
     }

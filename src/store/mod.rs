@@ -1,6 +1,7 @@
 //! Persistence: one [`Store`] trait, a SQLite and a Postgres implementation, migrations run
 //! on connect. Queries are checked at run time, so building never needs a database.
 
+mod error;
 mod models;
 pub mod nodelay;
 mod postgres;
@@ -13,10 +14,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use error::{StoreError, StoreResult};
 pub use models::{
     Account, AuditEntry, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode,
     PEER_ACTIVE, PEER_REVOKED, Peer, PeerKey, Record, RecordQuery, RedeemedCode, Redemption,
-    Registration, SyncCursor,
+    Registration, SyncCursor, SyncFailure,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -62,40 +64,6 @@ impl DatabaseKind {
         }
     }
 }
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-    #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error(
-        "PostgreSQL {found} is too old: backend-8825 needs {MIN_POSTGRES_VERSION_NUM} or newer"
-    )]
-    PostgresTooOld { found: i32 },
-    #[error("cannot create the database directory {path}")]
-    CreateDir {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("{0}")]
-    Url(String),
-    /// A unique value (an account name, ...) exists already.
-    #[error("{0} already exists")]
-    Conflict(&'static str),
-}
-
-impl StoreError {
-    /// Maps a unique-constraint violation to [`StoreError::Conflict`].
-    pub(crate) fn unique(err: sqlx::Error, what: &'static str) -> Self {
-        match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict(what),
-            _ => Self::Database(err),
-        }
-    }
-}
-
-pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the daemon keeps. Both implementations pass the same contract tests
 /// (`tests/store_contract.rs`).
@@ -236,12 +204,12 @@ pub trait Store: Send + Sync + 'static {
 
     async fn sync_cursor(&self, peer_id: &str) -> StoreResult<Option<SyncCursor>>;
 
-    /// Records the outcome of a sync with a peer (`error` is `None` on success).
+    /// Records the outcome of a sync with a peer (`failure` is `None` on success).
     async fn record_sync_outcome(
         &self,
         peer_id: &str,
         at: i64,
-        error: Option<&str>,
+        failure: Option<&SyncFailure>,
     ) -> StoreResult<()>;
 
     /// The telemetry outbox and event store, on the same database.

@@ -180,6 +180,17 @@ pub struct SyncCursor {
     pub last_success_at: Option<i64>,
     pub last_error: Option<String>,
     pub last_error_at: Option<i64>,
+    /// The code of the last failure (`peer_unreachable`, `peer_refused`, ...).
+    pub last_error_code: Option<String>,
+    /// The first failed attempt since the last success; `None` while syncs succeed.
+    pub failing_since: Option<i64>,
+}
+
+/// Why a sync with a peer failed: a stable code and one readable sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncFailure {
+    pub code: &'static str,
+    pub message: String,
 }
 
 /// Which records a listing returns: a page in id order (ids are UUIDv7, so creation order).

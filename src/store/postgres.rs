@@ -2,8 +2,10 @@
 
 use std::time::Duration;
 
-use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
 
 use super::{MIN_POSTGRES_VERSION_NUM, StoreError, StoreResult};
 
@@ -15,11 +17,14 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Url(format!("the Postgres URL is not valid: {e}")))?;
+        probe(&options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(|conn, _| Box::pin(super::nodelay::set_on(conn)))
-            .connect(url)
+            .connect_with(options)
             .await?;
         let (found,): (i32,) = sqlx::query_as("SELECT current_setting('server_version_num')::int")
             .fetch_one(&pool)
@@ -38,6 +43,31 @@ impl PostgresStore {
         &self.pool
     }
 }
+
+/// One plain connection before the pool: a pool retries until its timeout and then says
+/// only that it timed out, where this says at once why (refused, no such database, wrong
+/// password).
+async fn probe(options: &PgConnectOptions) -> StoreResult<()> {
+    let target = format!("{}:{}", options.get_host(), options.get_port());
+    let database = options.get_database().unwrap_or("postgres").to_string();
+    let failed = |why: String| StoreError::Connect {
+        target: target.clone(),
+        why,
+    };
+    match tokio::time::timeout(PROBE_TIMEOUT, PgConnection::connect_with(options)).await {
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(())
+        }
+        Ok(Err(err)) => Err(failed(super::error::describe_connect(&err, &database))),
+        Err(_) => Err(failed(format!(
+            "no answer within {} s; is the host reachable?",
+            PROBE_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 super::sql::sql_store!(
     PostgresStore,

@@ -653,8 +653,8 @@ macro_rules! sql_store {
                 peer_id: &str,
             ) -> $crate::store::StoreResult<Option<$crate::store::SyncCursor>> {
                 let sql = "SELECT peer_id, pull_epoch, pull_seq, push_epoch, push_seq, \
-                           last_success_at, last_error, last_error_at FROM sync_cursors \
-                           WHERE peer_id = $1";
+                           last_success_at, last_error, last_error_at, last_error_code, \
+                           failing_since FROM sync_cursors WHERE peer_id = $1";
                 Ok(sqlx::query_as(sql).bind(peer_id).fetch_optional(&self.pool).await?)
             }
 
@@ -662,23 +662,31 @@ macro_rules! sql_store {
                 &self,
                 peer_id: &str,
                 at: i64,
-                error: Option<&str>,
+                failure: Option<&$crate::store::SyncFailure>,
             ) -> $crate::store::StoreResult<()> {
-                let sql = match error {
-                    None => "INSERT INTO sync_cursors (peer_id, last_success_at) \
-                             VALUES ($1, $2) ON CONFLICT (peer_id) DO UPDATE SET \
-                             last_success_at = excluded.last_success_at, last_error = NULL, \
-                             last_error_at = NULL",
-                    Some(_) => "INSERT INTO sync_cursors (peer_id, last_error_at, last_error) \
-                                VALUES ($1, $2, $3) ON CONFLICT (peer_id) DO UPDATE SET \
-                                last_error_at = excluded.last_error_at, \
-                                last_error = excluded.last_error",
+                let Some(failure) = failure else {
+                    let sql = "INSERT INTO sync_cursors (peer_id, last_success_at) VALUES ($1, $2) \
+                               ON CONFLICT (peer_id) DO UPDATE SET \
+                               last_success_at = excluded.last_success_at, last_error = NULL, \
+                               last_error_at = NULL, last_error_code = NULL, failing_since = NULL";
+                    sqlx::query(sql).bind(peer_id).bind(at).execute(&self.writer).await?;
+                    return Ok(());
                 };
-                let mut query = sqlx::query(sql).bind(peer_id).bind(at);
-                if let Some(error) = error {
-                    query = query.bind(error);
-                }
-                query.execute(&self.writer).await?;
+                // `failing_since` keeps the first failure of a run of failures.
+                let sql = "INSERT INTO sync_cursors \
+                           (peer_id, last_error_at, failing_since, last_error_code, last_error) \
+                           VALUES ($1, $2, $2, $3, $4) ON CONFLICT (peer_id) DO UPDATE SET \
+                           last_error_at = excluded.last_error_at, \
+                           failing_since = COALESCE(sync_cursors.failing_since, excluded.failing_since), \
+                           last_error_code = excluded.last_error_code, \
+                           last_error = excluded.last_error";
+                sqlx::query(sql)
+                    .bind(peer_id)
+                    .bind(at)
+                    .bind(failure.code)
+                    .bind(&failure.message)
+                    .execute(&self.writer)
+                    .await?;
                 Ok(())
             }
 

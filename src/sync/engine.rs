@@ -15,7 +15,7 @@ use crate::peers::{
     signed_request,
 };
 use crate::state::AppState;
-use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor};
+use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor, SyncFailure};
 
 pub const SYNC_VERSION: u32 = 1;
 /// Most versions in one direction of one round trip.
@@ -230,13 +230,13 @@ pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummar
     let outcome = sync_locked(state, peer_id).await;
     emit_cycle(state, peer_id, &outcome, started.elapsed()).await;
     let now = state.clock.now_ms();
-    let error = outcome
-        .as_ref()
-        .err()
-        .map(|e| format!("{}: {}", e.code, e.message));
+    let failure = outcome.as_ref().err().map(|e| SyncFailure {
+        code: e.code,
+        message: e.message.clone(),
+    });
     if let Err(err) = state
         .store
-        .record_sync_outcome(peer_id, now, error.as_deref())
+        .record_sync_outcome(peer_id, now, failure.as_ref())
         .await
     {
         tracing::warn!(error = %err, "cannot record a sync outcome");
@@ -452,7 +452,10 @@ async fn call(
             .map_err(|e| {
                 sync_failed(
                     "peer_unreachable",
-                    format!("the peer cannot be reached: {e}"),
+                    format!(
+                        "The hosted backend at {base} cannot be reached ({}).",
+                        crate::peers::describe_http_error(&e)
+                    ),
                 )
             })?;
         // A clock that is off shows as `stale`: learn the peer's time and sign again, once.
@@ -466,7 +469,10 @@ async fn call(
     let bytes = response.bytes().await.map_err(|e| {
         sync_failed(
             "peer_unreachable",
-            format!("the peer's answer broke off: {e}"),
+            format!(
+                "The hosted backend at {base} stopped answering mid-reply ({}).",
+                crate::peers::describe_http_error(&e)
+            ),
         )
     })?;
     if !status.is_success() {
@@ -474,15 +480,25 @@ async fn call(
             .ok()
             .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
             .unwrap_or_default();
+        let code = if code.is_empty() {
+            String::new()
+        } else {
+            format!(", {code}")
+        };
         return Err(sync_failed(
             "peer_refused",
-            format!("the peer answered HTTP {} {code}", status.as_u16()),
+            format!(
+                "The hosted backend at {base} refused the sync (HTTP {}{code}).",
+                status.as_u16()
+            ),
         ));
     }
     serde_json::from_slice(&bytes).map_err(|_| {
         sync_failed(
             "sync_invalid",
-            "the peer's answer is not a sync response".into(),
+            format!(
+                "The hosted backend at {base} answered with something that is not a sync response."
+            ),
         )
     })
 }

@@ -18,7 +18,7 @@ const BACKOFF_MAX: Duration = Duration::from_secs(60);
 /// Runs until aborted.
 pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut failures: HashMap<String, (u32, Instant)> = HashMap::new();
+        let mut failures: HashMap<String, Failing> = HashMap::new();
         // A poke from a hosted peer (another peer of the account changed something) wakes
         // the scheduler like a local write does.
         let mut pokes = state.telemetry.subscribe_pokes();
@@ -52,32 +52,77 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                 }
                 if failures
                     .get(&peer.peer_id)
-                    .is_some_and(|(_, retry_at)| Instant::now() < *retry_at)
+                    .is_some_and(|f| Instant::now() < f.retry_at)
                 {
                     continue;
                 }
-                match sync_peer_now(&state, &peer.peer_id).await {
-                    Ok(summary) => {
-                        failures.remove(&peer.peer_id);
-                        if summary.pushed + summary.pulled > 0 {
-                            tracing::info!(peer_id = %peer.peer_id, pushed = summary.pushed,
-                                pulled = summary.pulled, "synced");
-                        }
-                    }
-                    Err(err) => {
-                        let (count, _) = failures
-                            .get(&peer.peer_id)
-                            .copied()
-                            .unwrap_or((0, Instant::now()));
-                        let delay = backoff(count);
-                        tracing::warn!(peer_id = %peer.peer_id, code = err.code, error = %err.message,
-                            retry_in_ms = delay.as_millis() as u64, "sync failed");
-                        failures.insert(peer.peer_id.clone(), (count + 1, Instant::now() + delay));
-                    }
-                }
+                let outcome = sync_peer_now(&state, &peer.peer_id).await;
+                note_outcome(&mut failures, &peer.peer_id, outcome);
             }
         }
     })
+}
+
+/// A peer's run of failed syncs: how many, when to try again, and the last failure's code.
+struct Failing {
+    count: u32,
+    retry_at: Instant,
+    code: &'static str,
+}
+
+/// Keeps the backoff of each failing peer and logs one line per change of state (failing,
+/// failing differently, recovered), not one per attempt: a hosted backend that is down for
+/// an hour is one warning, not a thousand.
+fn note_outcome(
+    failures: &mut HashMap<String, Failing>,
+    peer_id: &str,
+    outcome: Result<super::engine::SyncSummary, crate::peers::PeerError>,
+) {
+    match outcome {
+        Ok(summary) => {
+            if let Some(failing) = failures.remove(peer_id) {
+                tracing::info!(peer_id, failed_attempts = failing.count, "sync works again");
+            }
+            if summary.pushed + summary.pulled > 0 {
+                tracing::info!(
+                    peer_id,
+                    pushed = summary.pushed,
+                    pulled = summary.pulled,
+                    "synced"
+                );
+            }
+        }
+        Err(err) => {
+            let (count, previous) = failures
+                .get(peer_id)
+                .map_or((0, None), |f| (f.count, Some(f.code)));
+            let delay = backoff(count);
+            let retry_in_ms = delay.as_millis() as u64;
+            if previous != Some(err.code) {
+                tracing::warn!(
+                    peer_id,
+                    code = err.code,
+                    retry_in_ms,
+                    "sync failed: {}",
+                    err.message
+                );
+            } else {
+                tracing::debug!(
+                    peer_id,
+                    code = err.code,
+                    retry_in_ms,
+                    "sync failed again: {}",
+                    err.message
+                );
+            }
+            let failing = Failing {
+                count: count + 1,
+                retry_at: Instant::now() + delay,
+                code: err.code,
+            };
+            failures.insert(peer_id.to_string(), failing);
+        }
+    }
 }
 
 /// Exponential backoff with full jitter: a random delay up to `first * 2^failures`, capped.

@@ -1,0 +1,89 @@
+//! What can go wrong with the database, said once: sqlx's own messages repeat their cause
+//! (`error returned from database: database "x" does not exist`, then the same again as the
+//! source), so each variant carries its words and no source chain of sqlx's.
+
+use super::MIN_POSTGRES_VERSION_NUM;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {}", describe(.0))]
+    Database(sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "PostgreSQL {found} is too old: backend-8825 needs {MIN_POSTGRES_VERSION_NUM} or newer"
+    )]
+    PostgresTooOld { found: i32 },
+    #[error("cannot create the database directory {path}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    /// The database server could not be reached or refused the connection.
+    #[error("cannot connect to PostgreSQL at {target}: {why}")]
+    Connect { target: String, why: String },
+    #[error("{0}")]
+    Url(String),
+    /// A unique value (an account name, ...) exists already.
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Database(err)
+    }
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to [`StoreError::Conflict`].
+    pub(crate) fn unique(err: sqlx::Error, what: &'static str) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict(what),
+            _ => Self::Database(err),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One sentence for a sqlx error: the server's own message for a database error, the
+/// operating system's for a socket error.
+pub fn describe(err: &sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
+            std::io::ErrorKind::TimedOut => "the connection timed out".into(),
+            _ => io.to_string(),
+        },
+        sqlx::Error::PoolTimedOut => {
+            "no database connection became free in time (is the server up and not overloaded?)"
+                .into()
+        }
+        sqlx::Error::PoolClosed => "the daemon is shutting down".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Why a first connection to Postgres failed, with what to do about it.
+pub fn describe_connect(err: &sqlx::Error, database: &str) -> String {
+    match err {
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            // invalid_catalog_name
+            Some("3D000") => format!(
+                "the database {database:?} does not exist; create it (`createdb {database}`) \
+                 or point the URL at one that does"
+            ),
+            // invalid_password, invalid_authorization_specification
+            Some("28P01") | Some("28000") => {
+                format!("{}; check the user and password in the URL", db.message())
+            }
+            _ => db.message().to_string(),
+        },
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "connection refused; is PostgreSQL running and listening there?".into()
+        }
+        other => describe(other),
+    }
+}
