@@ -265,8 +265,22 @@ impl Layer {
     fn parse(text: &str, origin: &str) -> Result<Self, ConfigError> {
         toml::from_str(text).map_err(|e| ConfigError::Parse {
             origin: origin.to_string(),
-            message: e.to_string(),
+            message: crate::humanize::toml_error(text, &e),
         })
+    }
+
+    /// Makes the relative paths of a config file relative to the file's own directory (as
+    /// a reader of the file expects), not to wherever the daemon was started.
+    fn resolve_paths(&mut self, file: &Path) {
+        let base = std::path::absolute(file)
+            .ok()
+            .and_then(|f| f.parent().map(Path::to_path_buf));
+        let Some(base) = base else { return };
+        for path in [&mut self.data_dir, &mut self.identity.key_file] {
+            if let Some(p) = path.as_mut().filter(|p| p.is_relative()) {
+                *p = base.join(&*p);
+            }
+        }
     }
 
     /// Overwrites every field of `self` that `top` sets.
@@ -333,7 +347,12 @@ impl Config {
                 path: path.clone(),
                 source,
             })?;
-            layer.merge(Layer::parse(&text, &path.display().to_string())?);
+            let mut file_layer = Layer::parse(&text, &path.display().to_string())?;
+            file_layer.resolve_paths(&path);
+            if let Some(filter) = &file_layer.log.filter {
+                check_log_filter(filter, &format!("log.filter in {}", path.display()))?;
+            }
+            layer.merge(file_layer);
         }
         layer.merge(env_layer(mode, env)?);
         layer.merge(Layer {
@@ -354,6 +373,20 @@ impl Config {
     }
 }
 
+/// The profile `BACKEND_8825_MODE` names; unset or empty means local, like every other
+/// variable, where empty means unset.
+pub fn env_mode(env: &Env) -> Result<Mode, ConfigError> {
+    match env.get("BACKEND_8825_MODE").map(|v| v.trim()) {
+        None | Some("") => Ok(Mode::Local),
+        Some(v) if v.eq_ignore_ascii_case("local") => Ok(Mode::Local),
+        Some(v) if v.eq_ignore_ascii_case("hosted") => Ok(Mode::Hosted),
+        Some(other) => Err(ConfigError::Env {
+            name: "BACKEND_8825_MODE".into(),
+            message: format!("expected local or hosted, got {other:?}"),
+        }),
+    }
+}
+
 fn env_path(env: &Env, name: &str) -> Option<PathBuf> {
     env.get(name).filter(|v| !v.is_empty()).map(PathBuf::from)
 }
@@ -364,11 +397,36 @@ where
 {
     match env.get(name).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(raw) => raw.parse().map(Some).map_err(|e: T::Err| ConfigError::Env {
+        Some(raw) => raw.parse().map(Some).map_err(|_: T::Err| ConfigError::Env {
             name: name.to_string(),
-            message: e.to_string(),
+            message: format!("expected {}, got {raw:?}", expected_value(name)),
         }),
     }
+}
+
+/// What an environment variable holds, in the words of its error message.
+fn expected_value(name: &str) -> &'static str {
+    match name {
+        "PORT" | "BACKEND_8825_PORT" => "a port number from 0 to 65535",
+        "BACKEND_8825_BIND" => "an IP address such as 127.0.0.1 or 0.0.0.0",
+        "BACKEND_8825_KEYCHAIN" | "BACKEND_8825_SYNC_AUTOMATIC" => "true or false",
+        "BACKEND_8825_SYNC_INTERVAL_MS" => "a number of milliseconds",
+        "BACKEND_8825_BODY_LIMIT_BYTES" | "BACKEND_8825_OUTBOX_MAX_BYTES" => "a number of bytes",
+        _ => "a whole number, 0 or more",
+    }
+}
+
+/// Checks a log filter now, so a typo is an error instead of a silent `info`.
+fn check_log_filter(filter: &str, origin: &str) -> Result<(), ConfigError> {
+    tracing_subscriber::EnvFilter::try_new(filter)
+        .map(drop)
+        .map_err(|e| ConfigError::Env {
+            name: origin.to_string(),
+            message: format!(
+                "{filter:?} is not a log filter ({e}); write a level (error, warn, info, debug, \
+                 trace) or directives such as \"backend_8825=debug,info\""
+            ),
+        })
 }
 
 /// The layer the environment gives. `PORT` and `DATABASE_URL` are the platform conventions
@@ -397,7 +455,11 @@ fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
     };
     let filter = ["BACKEND_8825_LOG", "RUST_LOG"]
         .iter()
-        .find_map(|name| env.get(*name).filter(|v| !v.is_empty()).cloned());
+        .find_map(|name| Some((*name, env.get(*name).filter(|v| !v.is_empty())?)));
+    if let Some((name, filter)) = filter {
+        check_log_filter(filter, name)?;
+    }
+    let filter = filter.map(|(_, f)| f.clone());
     Ok(Layer {
         data_dir: env_path(env, "BACKEND_8825_DATA_DIR"),
         http: HttpLayer {
@@ -485,7 +547,12 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
         identity: IdentityConfig {
             keychain: layer.identity.keychain.unwrap_or(mode == Mode::Local),
             key_pem: key_pem.cloned().map(Secret::new),
-            key_file: layer.identity.key_file,
+            // A relative path from the environment is relative to the working directory at
+            // start: fixed now, so a later change of directory cannot move it.
+            key_file: layer
+                .identity
+                .key_file
+                .map(|p| std::path::absolute(&p).unwrap_or(p)),
         },
         log: LogConfig {
             format: layer.log.format.unwrap_or(LogFormat::Pretty),

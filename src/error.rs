@@ -126,21 +126,59 @@ impl From<crate::store::StoreError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType(
-                "expected a request body with Content-Type: application/json".into(),
-            ),
-            JsonRejection::JsonSyntaxError(e) => {
-                Self::BadRequest(format!("malformed JSON: {}", e.body_text()))
-            }
-            JsonRejection::JsonDataError(e) => Self::Unprocessable(e.body_text()),
+            JsonRejection::MissingJsonContentType(_) => missing_json_content_type(),
             other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
             other => Self::BadRequest(other.body_text()),
         }
     }
 }
 
+fn missing_json_content_type() -> ApiError {
+    ApiError::UnsupportedMediaType(
+        "expected a request body with Content-Type: application/json".into(),
+    )
+}
+
+/// Whether a request declares a JSON body (`application/json` or `application/*+json`), as
+/// `axum::Json` requires.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses a JSON body, naming the field at fault in the user's words (see
+/// [`crate::humanize`]): a syntax error is 400 `bad_request`, a well-formed body of the wrong
+/// shape 422 `invalid_request`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let inner = err.inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => ApiError::Unprocessable(
+                crate::humanize::json_data_error(&err.path().to_string(), inner),
+            ),
+            _ => ApiError::BadRequest(crate::humanize::json_syntax_error(inner)),
+        }
+    })?;
+    de.end()
+        .map_err(|e| ApiError::BadRequest(crate::humanize::json_syntax_error(&e)))?;
+    Ok(value)
+}
+
 /// `axum::Json` whose rejections are [`ApiError`]s, so malformed input gets the JSON error
-/// shape and a 4xx, never axum's plain-text default.
+/// shape and a 4xx, never axum's plain-text default, and a message that names the field.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
@@ -152,8 +190,16 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
-        Ok(Self(value))
+        if !is_json(req.headers()) {
+            return Err(missing_json_content_type());
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+                _ => ApiError::BadRequest("the request body could not be read".into()),
+            })?;
+        parse_json(&bytes).map(Self)
     }
 }
 

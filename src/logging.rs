@@ -7,9 +7,20 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
+/// Postgres notices (`relation "_sqlx_migrations" already exists, skipping` on every start)
+/// are the database talking to itself: hidden unless the filter names sqlx.
+const QUIET_THIRD_PARTY: &str = "sqlx::postgres::notice=warn";
+
 /// Installs the global subscriber. Returns quietly if one is installed already (tests).
+/// The configuration checked the filter; an invalid one here falls back to `info`.
 pub fn init(format: LogFormat, filter: &str) {
-    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let mut env_filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    if !filter.contains("sqlx") {
+        if let Ok(directive) = QUIET_THIRD_PARTY.parse() {
+            env_filter = env_filter.add_directive(directive);
+        }
+    }
+    let filter = env_filter;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, Mode};
+use crate::config::{APP_NAME, Config, Mode};
 use crate::keychain::{KeychainError, KeychainManager, read_private_file, write_private_file};
 use crate::store::{Store, StoreError};
 
@@ -20,14 +20,15 @@ pub use routes::router;
 
 /// Version of the identity document format.
 pub const IDENTITY_VERSION: &str = "1.0";
-const META_BACKEND_ID: &str = "backend_id";
+/// The meta key of the stored backend_id.
+pub const META_BACKEND_ID: &str = "backend_id";
 
 /// Capabilities each profile advertises in its identity document.
 pub const LOCAL_CAPABILITIES: &[&str] = &["offline", "fast_context", "local_capture"];
 pub const HOSTED_CAPABILITIES: &[&str] = &["accounts", "relay", "telemetry_ingest"];
 
 macro_rules! hex_id {
-    ($(#[$doc:meta])* $name:ident, $len:expr) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $len:expr) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -47,7 +48,8 @@ macro_rules! hex_id {
                 if ok {
                     Ok(Self(s.to_string()))
                 } else {
-                    Err(format!(concat!(stringify!($name), " must be {} lowercase hex digits"), $len))
+                    Err(format!(concat!("a ", $what, " is {} lowercase hex digits, got {:?}"), $len,
+                        s.chars().take(80).collect::<String>()))
                 }
             }
         }
@@ -82,11 +84,13 @@ macro_rules! hex_id {
 hex_id!(
     /// A backend's stable id: 32 lowercase hex digits.
     BackendId,
+    "backend_id",
     32
 );
 hex_id!(
     /// Lowercase hex SHA-256 of a public key's DER SubjectPublicKeyInfo.
     KeyId,
+    "key_id (a fingerprint, as GET /identity shows it)",
     64
 );
 
@@ -121,6 +125,10 @@ pub enum IdentityError {
     Key { origin: String, source: KeyError },
     #[error("key storage task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    /// The data dir has an identity whose key cannot be found: starting would mean a new
+    /// key under the same backend_id, which breaks every pairing, so the start stops here.
+    #[error("{0}")]
+    KeyNotHere(String),
 }
 
 impl BackendIdentity {
@@ -144,22 +152,69 @@ impl BackendIdentity {
     }
 
     /// Loads the identity, creating it on first start: the persisted `backend_id` (derived
-    /// and stored if absent) and the identity key (generated and stored if absent).
+    /// and stored if absent) and the identity key (generated and stored if absent). A
+    /// `backend_id` is stored only once its key is, so a stored one means a key exists
+    /// somewhere: if it cannot be found, this fails rather than make another (see
+    /// [`IdentityError::KeyNotHere`]).
     pub async fn load_or_create(
         config: &Config,
         store: &dyn Store,
         keychain: &KeychainManager,
     ) -> Result<Arc<Self>, IdentityError> {
-        let derived = backend_id::derive(backend_id::machine_id().as_deref(), &config.data_dir);
-        let stored = store.meta_init(META_BACKEND_ID, derived.as_str()).await?;
-        let backend_id: BackendId = stored.parse().map_err(IdentityError::CorruptId)?;
-        let key = load_key(config, keychain, &backend_id).await?;
+        let existing = store.meta_get(META_BACKEND_ID).await?;
+        let may_create = existing.is_none() || !keeps_key_with_data_dir(config);
+        let backend_id = match &existing {
+            Some(stored) => stored.parse().map_err(IdentityError::CorruptId)?,
+            None => backend_id::derive(backend_id::machine_id().as_deref(), &config.data_dir),
+        };
+        let key = load_key(config, keychain, &backend_id, may_create).await?;
+        let stored = store
+            .meta_init(META_BACKEND_ID, backend_id.as_str())
+            .await?;
+        if stored != backend_id.as_str() {
+            // Another process created this identity at the same moment: use its.
+            return Box::pin(Self::load_or_create(config, store, keychain)).await;
+        }
         Ok(Arc::new(Self {
             backend_id,
             mode: config.mode,
             key,
         }))
     }
+}
+
+/// Whether this daemon's key belongs with its data dir (a local daemon, or any daemon on
+/// SQLite), so that a data dir with an identity and no reachable key must not start. A
+/// hosted daemon on a shared Postgres keeps the old rule (each instance without
+/// `BACKEND_8825_IDENTITY_KEY` makes its own key, with a warning).
+fn keeps_key_with_data_dir(config: &Config) -> bool {
+    config.mode == Mode::Local || config.database.kind == crate::store::DatabaseKind::Sqlite
+}
+
+/// Why the key of an existing identity is not found, and what to do.
+fn key_not_here(config: &Config, keychain: &KeychainManager, name: &str) -> IdentityError {
+    let dir = config.data_dir.display();
+    let file = keychain
+        .file_path(name)
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let keychain_name = keychain.keychain_name();
+    let what = match keychain.unavailable_reason() {
+        Some(why) => format!(
+            "it is not in {file}, and {keychain_name}, where it is kept otherwise, is not \
+             used: {why}. Start the daemon where the keychain is reachable (inside your \
+             desktop session) or turn it back on"
+        ),
+        None => format!(
+            "it is neither in {keychain_name} (service {APP_NAME}, account {name}) nor in \
+             {file}. If this data dir was copied from another machine, bring its key too"
+        ),
+    };
+    IdentityError::KeyNotHere(format!(
+        "the data dir {dir} already has an identity, but its key is not here: {what}. Nothing \
+         was changed: a new key would break every pairing. To start over with a new identity \
+         instead, move the data dir away"
+    ))
 }
 
 /// The keychain entry name of this backend's identity key. It includes the backend id, so
@@ -172,35 +227,47 @@ async fn load_key(
     config: &Config,
     keychain: &KeychainManager,
     backend_id: &BackendId,
+    may_create: bool,
 ) -> Result<IdentityKey, IdentityError> {
     if let Some(pem) = &config.identity.key_pem {
         let origin = "BACKEND_8825_IDENTITY_KEY".to_string();
         return IdentityKey::from_pkcs8_pem(pem.expose())
             .map_err(|source| IdentityError::Key { origin, source });
     }
+    let config = config.clone();
     let keychain = keychain.clone();
     let name = key_secret_name(backend_id);
-    let key_file = config.identity.key_file.clone();
-    let mode = config.mode;
     tokio::task::spawn_blocking(move || {
-        let existing = match &key_file {
+        let key_file = &config.identity.key_file;
+        let existing = match key_file {
             Some(path) => read_private_file(path)?,
             None => keychain.get(&name)?,
         };
         if let Some(pem) = existing {
-            let origin = match &key_file {
+            let origin = match key_file {
                 Some(path) => path.display().to_string(),
                 None => format!("secret {name}"),
             };
             return IdentityKey::from_pkcs8_pem(pem.expose())
                 .map_err(|source| IdentityError::Key { origin, source });
         }
+        if !may_create {
+            return Err(match key_file {
+                Some(path) => IdentityError::KeyNotHere(format!(
+                    "the data dir {} already has an identity, but its key file {} does not \
+                     exist. Nothing was changed: a new key would break every pairing",
+                    config.data_dir.display(),
+                    path.display()
+                )),
+                None => key_not_here(&config, &keychain, &name),
+            });
+        }
         let key = IdentityKey::generate().map_err(|source| IdentityError::Key {
             origin: "generation".into(),
             source,
         })?;
         let pem = key.to_pkcs8_pem();
-        let location = match &key_file {
+        let location = match key_file {
             Some(path) => {
                 write_private_file(path, pem.expose().as_bytes())?;
                 path.display().to_string()
@@ -208,7 +275,7 @@ async fn load_key(
             None => keychain.set(&name, &pem)?,
         };
         tracing::info!(key_id = %key.key_id(), %location, "generated a new identity key");
-        if mode == Mode::Hosted {
+        if config.mode == Mode::Hosted {
             tracing::warn!(
                 "a hosted backend generated its own identity key: every instance, and every \
                  redeploy on a fresh disk, will have another one; set BACKEND_8825_IDENTITY_KEY \

@@ -113,10 +113,22 @@ async fn register(
 /// Normalises a hosted URL: http or https, a host, no credentials, query or fragment; the
 /// path (if any) is kept as a prefix, without a trailing slash.
 fn hosted_base_url(raw: &str) -> Result<String, PeerError> {
-    let bad = |why: &str| PeerError::bad_request(format!("hosted_url {why}"));
-    let url = reqwest::Url::parse(raw.trim()).map_err(|_| bad("is not a URL"))?;
+    let raw = raw.trim();
+    let bad = |why: &str| PeerError::bad_request(format!("hosted_url {raw:?} {why}"));
+    if !raw.contains("://") {
+        // `127.0.0.1:18825` or `sync.example.com`: the scheme is what is missing.
+        return Err(bad(&format!(
+            "has no scheme: write it as a full URL, e.g. \"https://{raw}\" (or \"http://{raw}\" \
+             for a backend on this machine)"
+        )));
+    }
+    let url = reqwest::Url::parse(raw).map_err(|e| {
+        bad(&format!(
+            "is not a URL ({e}); write it like https://sync.example.com"
+        ))
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad("must be http:// or https://"));
+        return Err(bad("must start with http:// or https://"));
     }
     if url.host_str().is_none() {
         return Err(bad("has no host"));
@@ -468,7 +480,10 @@ fn store_key(state: &AppState, peer_id: &str, kid: &str, key: &PairKey) -> Resul
         PeerError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "key_store_unavailable",
-            "the pair key cannot be stored in the key store",
+            format!(
+                "the pair key cannot be stored, so this backend is not paired: {err}. The \
+                 pairing code is spent: get a new one to pair again"
+            ),
         )
     })
 }
