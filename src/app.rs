@@ -22,6 +22,7 @@ use crate::error::{ApiError, error_response};
 use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
 use crate::local_api::address::AddressRecord;
+use crate::lock::{DataDirLock, LockError};
 use crate::state::{AppInner, AppState};
 use crate::{accounts, health, identity, local_api, peers, store, sync, telemetry, ui};
 
@@ -29,6 +30,8 @@ use crate::{accounts, health, identity, local_api, peers, store, sync, telemetry
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// One daemon per data dir, for as long as this one runs.
+    _lock: Option<DataDirLock>,
 }
 
 impl Application {
@@ -43,12 +46,19 @@ impl Application {
         config: Config,
         keychain: KeychainManager,
     ) -> anyhow::Result<Self> {
+        // Locked before the identity is created: two first starts cannot make two keys.
+        let lock = lock_data_dir(&config)?;
         let state = build_state(config, keychain).await?;
-        Self::bind(state).await
+        Self::bind_locked(state, lock).await
     }
 
     /// Binds the listener for a state built elsewhere (tests build it with a manual clock).
     pub async fn bind(state: AppState) -> anyhow::Result<Self> {
+        let lock = lock_data_dir(&state.config)?;
+        Self::bind_locked(state, lock).await
+    }
+
+    async fn bind_locked(state: AppState, lock: Option<DataDirLock>) -> anyhow::Result<Self> {
         let http = &state.config.http;
         if state.config.mode == Mode::Local && !http.bind.is_loopback() {
             tracing::warn!(
@@ -59,7 +69,7 @@ impl Application {
         let addr = SocketAddr::new(http.bind, http.port);
         let listener = TcpListener::bind(addr)
             .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
+            .map_err(|e| cannot_listen(addr, e))?;
         let bound = listener
             .local_addr()
             .context("the listener has no address")?;
@@ -69,7 +79,11 @@ impl Application {
             // CLI finds the secret in place.
             local_api::local_secret(&state).await?;
         }
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            _lock: lock,
+        })
     }
 
     /// The address actually bound (with `--port 0`, the port the OS chose).
@@ -89,6 +103,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let addr = self.local_addr();
+        let lock = self._lock;
         // Written before the "listening" line, so whoever waits for that line finds it.
         let record = match self.state.config.mode {
             Mode::Local => publish_address(&self.state.config.data_dir, addr),
@@ -124,8 +139,42 @@ impl Application {
         if let Some(record) = record {
             record.withdraw();
         }
+        // Released last: a daemon started on this data dir now finds no record of ours.
+        drop(lock);
         tracing::info!("stopped");
         served
+    }
+}
+
+/// The data dir's lock. A local daemon cannot run without it; a hosted one whose data dir
+/// cannot be written (a read-only image with its key in the environment) runs without.
+fn lock_data_dir(config: &Config) -> anyhow::Result<Option<DataDirLock>> {
+    match DataDirLock::acquire(&config.data_dir) {
+        Ok(lock) => Ok(Some(lock)),
+        Err(err @ LockError::Io { .. }) if config.mode == Mode::Hosted => {
+            tracing::warn!(error = %err, "running without a data dir lock");
+            Ok(None)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// A bind failure in the user's words: a busy port says what to do.
+fn cannot_listen(addr: SocketAddr, err: std::io::Error) -> anyhow::Error {
+    match err.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "cannot listen on {addr}: the port is already in use, by another backend-8825 \
+             daemon (with another data dir) or by another program. Stop it, or choose another \
+             port with --port N (--port 0 picks a free one)"
+        ),
+        std::io::ErrorKind::PermissionDenied => anyhow::anyhow!(
+            "cannot listen on {addr}: permission denied (ports below 1024 need privileges); \
+             choose another port with --port N"
+        ),
+        std::io::ErrorKind::AddrNotAvailable => anyhow::anyhow!(
+            "cannot listen on {addr}: this machine has no such address; use --bind 127.0.0.1"
+        ),
+        _ => anyhow::Error::new(err).context(format!("cannot listen on {addr}")),
     }
 }
 
