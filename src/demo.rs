@@ -107,6 +107,25 @@ async fn wait_for_messages(
     }
 }
 
+/// How to run this binary again from a shell: `backend-8825` when that name on PATH is this
+/// binary, else its full path (as after `cargo run`).
+fn own_command() -> String {
+    let Ok(me) = std::env::current_exe() else {
+        return crate::config::APP_NAME.into();
+    };
+    let on_path = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            let candidate = dir.join(crate::config::APP_NAME);
+            candidate.canonicalize().ok() == me.canonicalize().ok()
+        })
+    });
+    if on_path {
+        crate::config::APP_NAME.into()
+    } else {
+        me.display().to_string()
+    }
+}
+
 pub async fn run(env: &Env) -> anyhow::Result<()> {
     let root = std::env::temp_dir().join(format!("backend-8825-demo-{}", uuid::Uuid::new_v4()));
     let _cleanup = TempDir(root.clone());
@@ -253,12 +272,23 @@ pub async fn run(env: &Env) -> anyhow::Result<()> {
         json!({}),
     )
     .await?;
+    let ui_command = format!(
+        "{} ui --data-dir {}",
+        own_command(),
+        root.join("local").display()
+    );
     println!("\nTry it:");
     println!(
         "  UI (one-time link)  {}",
         launch["url"].as_str().unwrap_or("?")
     );
+    println!(
+        "                      works once, until {} (two minutes); for a new link, run:",
+        launch["expires_at"].as_str().unwrap_or("?")
+    );
+    println!("                      {ui_command}");
     println!("  hosted UI           {hosted_url}/  (sign in with the account token below)");
+    println!("  account token       {}", token.expose());
     println!("  local API           curl -H 'Authorization: Bearer {secret}' {local_url}/peers");
     println!(
         "  hosted API          curl -H 'Authorization: Bearer {}' {hosted_url}/api/conversations",
@@ -268,6 +298,7 @@ pub async fn run(env: &Env) -> anyhow::Result<()> {
         "  telemetry           curl -H 'Authorization: Bearer {}' {hosted_url}/dashboard/telemetry",
         token.expose()
     );
+    println!("  data                {}", root.display());
     println!("\nRunning until Ctrl-C; everything is deleted on exit.");
 
     shutdown_signal().await;

@@ -85,6 +85,51 @@ fn serve(path: &str) -> Option<Response> {
     Some((headers, asset.body).into_response())
 }
 
+/// A small page of its own for a browser that followed a link the daemon cannot honour (an
+/// expired launch link): what happened and what to do, styled like the UI, no script.
+/// `body` is HTML; callers escape what they put in it with [`escape_html`].
+pub fn notice_page(status: axum::http::StatusCode, title: &str, body: &str) -> Response {
+    let title = escape_html(title);
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title} · backend-8825</title>\n\
+         <link rel=\"stylesheet\" href=\"/ui/style.css\">\n</head>\n<body>\n\
+         <main class=\"notice-page\">\n<h1>{title}</h1>\n{body}\n</main>\n</body>\n</html>\n"
+    );
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+    ];
+    (status, headers, html).into_response()
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ use crate::state::AppState;
 pub use address::{DaemonRecord, local_url, read_record};
 pub use client::{ClientError, LaunchUrl, LocalClient};
 pub use guard::{AllowedHosts, Caller};
-pub use secret::{LocalSecret, local_secret};
+pub use secret::{LocalSecret, local_secret, secret_name};
 pub use sessions::SESSION_COOKIE;
 
 /// What the local API keeps in memory: the secret (read once) and the UI sessions.

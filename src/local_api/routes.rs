@@ -73,9 +73,10 @@ struct LaunchQuery {
 async fn launch(
     State(state): State<AppState>,
     method: Method,
+    headers: axum::http::HeaderMap,
     query: Result<Query<LaunchQuery>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Response> {
-    let invalid = || ApiError::Unauthorized("this launch URL is invalid, used or expired".into());
+) -> Result<Response, Response> {
+    let invalid = || used_or_expired(&state, &headers);
     let token = query.ok().and_then(|q| q.0.token).ok_or_else(invalid)?;
     if method == Method::HEAD {
         return Ok(StatusCode::NO_CONTENT.into_response());
@@ -90,7 +91,8 @@ async fn launch(
         "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
         opened.id.expose()
     );
-    let cookie = HeaderValue::from_str(&cookie).map_err(ApiError::internal)?;
+    let cookie =
+        HeaderValue::from_str(&cookie).map_err(|e| ApiError::internal(e).into_response())?;
     let headers = [
         (header::LOCATION, HeaderValue::from_static("/")),
         (header::SET_COOKIE, cookie),
@@ -100,6 +102,30 @@ async fn launch(
         ),
     ];
     Ok((StatusCode::SEE_OTHER, headers).into_response())
+}
+
+/// A launch link that cannot be spent: JSON for scripts, a page that says how to get a new
+/// link for a browser (which asks for `text/html`).
+fn used_or_expired(state: &AppState, headers: &axum::http::HeaderMap) -> Response {
+    let message = "this launch URL is invalid, used or expired: launch URLs work once, within \
+                   two minutes. Run `backend-8825 ui` for a new one";
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if !wants_html {
+        return ApiError::Unauthorized(message.into()).into_response();
+    }
+    let dir = crate::ui::escape_html(&state.config.data_dir.display().to_string());
+    let body = format!(
+        "<p>This link to the backend-8825 web UI has expired or was already used. A launch \
+         link works once, within two minutes of being made.</p>\n\
+         <p>Get a new one: run this in a terminal and open the link it prints.</p>\n\
+         <pre><code>backend-8825 ui --data-dir {dir}</code></pre>\n\
+         <p>(<code>backend-8825 ui</code> alone is enough when the daemon uses its default data \
+         dir. Started from the source tree, run <code>cargo run -- ui --data-dir {dir}</code>.)</p>"
+    );
+    crate::ui::notice_page(StatusCode::UNAUTHORIZED, "This link has expired", &body)
 }
 
 #[derive(Debug, Serialize)]
