@@ -4,6 +4,8 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+mod keychain;
+
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
@@ -88,13 +90,30 @@ pub enum Command {
         #[command(subcommand)]
         action: ServiceAction,
     },
+    /// Where this data dir's secrets live (the OS keychain or owner-only files), and moving
+    /// them into the keychain. See docs/identity.md.
+    Keychain {
+        #[command(subcommand)]
+        action: KeychainAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeychainAction {
+    /// Say whether the OS keychain is usable here, and where each secret of the data dir is
+    /// now: the identity key, the local API secret, each pair key. Changes nothing.
+    Status(LocalArgs),
+    /// Move the secrets kept in owner-only files into the OS keychain (each one is written,
+    /// read back and compared before its file is removed). Stop the daemon first.
+    Migrate(LocalArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// Which profile: `local` (your machine) or `hosted` (a server).
-    #[arg(long, value_enum, env = "BACKEND_8825_MODE", default_value_t = Mode::Local)]
-    pub mode: Mode,
+    /// Which profile: `local` (your machine) or `hosted` (a server) [default: $BACKEND_8825_MODE,
+    /// else local; an empty variable counts as unset].
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
     /// Data directory [default: the platform data dir, e.g. ~/.local/share/backend-8825].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -102,8 +121,9 @@ pub struct CommonArgs {
     /// dir; hosted: $DATABASE_URL].
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
-    /// A TOML config file layered over the profile's defaults (see docs/configuration.md).
-    #[arg(long, value_name = "FILE", env = "BACKEND_8825_CONFIG")]
+    /// A TOML config file layered over the profile's defaults (see docs/configuration.md)
+    /// [default: $BACKEND_8825_CONFIG].
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
 
@@ -129,8 +149,8 @@ pub struct LocalArgs {
     /// Database URL, if the daemon runs with one other than the data dir's (`sqlite:PATH`).
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
-    /// A TOML config file (see docs/configuration.md).
-    #[arg(long, value_name = "FILE", env = "BACKEND_8825_CONFIG")]
+    /// A TOML config file (see docs/configuration.md) [default: $BACKEND_8825_CONFIG].
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
 
@@ -237,8 +257,8 @@ pub struct HostedDbArgs {
     /// platform data dir].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// A TOML config file (see docs/configuration.md).
-    #[arg(long, value_name = "FILE", env = "BACKEND_8825_CONFIG")]
+    /// A TOML config file (see docs/configuration.md) [default: $BACKEND_8825_CONFIG].
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
 
@@ -290,7 +310,11 @@ impl CommonArgs {
             database_url: self.database_url.clone(),
             config_file: self.config.clone(),
         };
-        let config = Config::load(self.mode, &overrides, env)?;
+        let mode = match self.mode {
+            Some(mode) => mode,
+            None => crate::config::env_mode(env)?,
+        };
+        let config = Config::load(mode, &overrides, env)?;
         logging::init(config.log.format, &config.log.filter);
         Ok(config)
     }
@@ -366,6 +390,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::demo::run(&env).await?;
         }
         Command::Service { action } => run_service(action, &env)?,
+        Command::Keychain { action } => match action {
+            KeychainAction::Status(args) => keychain::status(&args.load(&env)?).await?,
+            KeychainAction::Migrate(args) => keychain::migrate(&args.load(&env)?).await?,
+        },
     }
     Ok(())
 }

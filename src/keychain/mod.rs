@@ -1,20 +1,45 @@
-//! `KeychainManager`: where the daemon keeps its secrets (the identity key, later the pair
-//! keys). The OS keychain when one works — macOS Keychain, the Secret Service on Linux —
-//! and otherwise files readable only by the owner, with one warning saying so.
+//! `KeychainManager`: where the daemon keeps its secrets (the identity key, the local API
+//! secret, the pair keys). The OS keychain when one works — the macOS Keychain, the Secret
+//! Service on Linux — and otherwise files readable only by the owner.
+//!
+//! The rules, each tested (docs/identity.md, "Where secrets live"):
+//! - a secret in a file wins over the keychain (it was written when no keychain worked);
+//! - a keychain that is present but refuses a write (locked) is an error: nothing falls
+//!   back to a file behind the user's back, so secrets never end up split between the two;
+//! - with no keychain at all, new secrets go to owner-only files, with one warning;
+//! - `backend-8825 keychain migrate` moves file secrets into a keychain that has appeared.
 
-use std::io::Write;
+mod files;
+mod platform;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use keyring_core::{CredentialStore, Entry};
 
 use crate::config::APP_NAME;
 use crate::secret::Secret;
 
+pub use files::{read_private_file, write_private_file};
+
 #[derive(Debug, thiserror::Error)]
 pub enum KeychainError {
-    #[error("keychain: {0}")]
-    Keyring(#[from] keyring_core::Error),
+    #[error("{keychain}: {source}")]
+    Keyring {
+        keychain: &'static str,
+        source: keyring_core::Error,
+    },
+    #[error(
+        "{keychain} did not store the secret {name} ({source}). If it is locked, unlock it \
+         (log in to your desktop session, or open your keyring app) and try again; nothing \
+         was written to disk"
+    )]
+    Refused {
+        keychain: &'static str,
+        name: String,
+        source: keyring_core::Error,
+    },
     #[error("cannot {action} {path}")]
     File {
         action: &'static str,
@@ -23,20 +48,67 @@ pub enum KeychainError {
     },
     #[error("secret name {0:?} is not a plain name")]
     BadName(String),
+    #[error("no OS keychain is usable here: {0}")]
+    NoKeychain(String),
+}
+
+/// Where one secret is now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// In the OS keychain, under service `backend-8825` and this account name.
+    Keychain,
+    /// In an owner-only file.
+    File(PathBuf),
+    /// In neither place that can be looked at.
+    Missing,
+    /// Not in a file, and the keychain cannot be asked.
+    Unknown,
+}
+
+/// The platform store, dropped off the async runtime: the Linux one drives a runtime of its
+/// own, and dropping it on a thread that runs tokio tasks panics ("Cannot start a runtime
+/// from within a runtime").
+struct Keyring(Option<Arc<CredentialStore>>);
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        if let Some(store) = self.0.take() {
+            off_runtime(move || drop(store));
+        }
+    }
+}
+
+impl Keyring {
+    fn store(&self) -> &Arc<CredentialStore> {
+        self.0
+            .as_ref()
+            .expect("a keyring holds its store until dropped")
+    }
+
+    fn entry(&self, name: &str) -> keyring_core::Result<Entry> {
+        Entry::new_in_store(self.store(), APP_NAME, name)
+    }
 }
 
 /// Where secrets live. Cheap to clone; blocking calls (keychains are synchronous and may
 /// prompt), so async callers run them on a blocking thread.
 #[derive(Clone)]
 pub struct KeychainManager {
-    keyring: Option<Arc<CredentialStore>>,
+    keyring: Option<Arc<Keyring>>,
+    /// Why no keychain is used, when none is.
+    unavailable: Option<String>,
     dir: PathBuf,
+    warned: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for KeychainManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KeychainManager")
-            .field("keychain", &self.keyring.as_ref().map(|s| s.vendor()))
+            .field(
+                "keychain",
+                &self.keyring.as_ref().map(|k| k.store().vendor()),
+            )
+            .field("unavailable", &self.unavailable)
             .field("dir", &self.dir)
             .finish()
     }
@@ -45,21 +117,18 @@ impl std::fmt::Debug for KeychainManager {
 impl KeychainManager {
     /// Uses the platform keychain if `use_keychain` and one works, else files in `dir`.
     pub fn open(use_keychain: bool, dir: &Path) -> Self {
-        let keyring = if use_keychain {
-            off_runtime(platform_store)
-        } else {
-            None
-        };
-        if use_keychain && keyring.is_none() {
-            tracing::warn!(
-                dir = %dir.display(),
-                "no OS keychain is usable here (no Secret Service / Keychain); secrets are kept \
-                 in owner-only (0600) files instead"
+        if !use_keychain {
+            return Self::without(
+                "it is turned off (identity.keychain = false or BACKEND_8825_KEYCHAIN=false)",
+                dir,
             );
         }
-        Self {
-            keyring,
-            dir: dir.to_path_buf(),
+        match off_runtime(platform::open) {
+            Ok(store) => Self::with_store(store, dir),
+            Err(why) => {
+                tracing::debug!(reason = %why, "no OS keychain");
+                Self::without(&why, dir)
+            }
         }
     }
 
@@ -67,21 +136,44 @@ impl KeychainManager {
     /// for the secrets that already live in files.
     pub fn with_store(store: Arc<CredentialStore>, dir: &Path) -> Self {
         Self {
-            keyring: Some(store),
+            keyring: Some(Arc::new(Keyring(Some(store)))),
+            unavailable: None,
             dir: dir.to_path_buf(),
+            warned: Arc::default(),
         }
     }
 
     /// Only files in `dir`.
     pub fn files_only(dir: &Path) -> Self {
+        Self::without("files were asked for", dir)
+    }
+
+    fn without(why: &str, dir: &Path) -> Self {
         Self {
             keyring: None,
+            unavailable: Some(why.to_string()),
             dir: dir.to_path_buf(),
+            warned: Arc::default(),
         }
     }
 
     pub fn uses_keychain(&self) -> bool {
         self.keyring.is_some()
+    }
+
+    /// Why no keychain is used (`None` when one is).
+    pub fn unavailable_reason(&self) -> Option<&str> {
+        self.unavailable.as_deref()
+    }
+
+    /// The keychain's name for messages ("the Secret Service", "the macOS Keychain").
+    pub fn keychain_name(&self) -> &'static str {
+        platform::name()
+    }
+
+    /// The directory of the file secrets.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// The file a secret named `name` is kept in when it is not in the keychain.
@@ -96,44 +188,136 @@ impl KeychainManager {
         Ok(self.dir.join(format!("{name}.pem")))
     }
 
+    fn keyring_error(&self, source: keyring_core::Error) -> KeychainError {
+        KeychainError::Keyring {
+            keychain: self.keychain_name(),
+            source,
+        }
+    }
+
     /// Reads a secret: a file that exists wins (it was written when no keychain worked, and
     /// must not be shadowed by a keychain that appeared since), then the keychain.
     pub fn get(&self, name: &str) -> Result<Option<Secret<String>>, KeychainError> {
         if let Some(secret) = read_private_file(&self.file_path(name)?)? {
             return Ok(Some(secret));
         }
-        let Some(store) = &self.keyring else {
+        let Some(keyring) = &self.keyring else {
             return Ok(None);
         };
-        match off_runtime(|| Entry::new_in_store(store, APP_NAME, name)?.get_password()) {
+        match off_runtime(|| keyring.entry(name)?.get_password()) {
             Ok(value) => Ok(Some(Secret::new(value))),
             Err(keyring_core::Error::NoEntry) => Ok(None),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(self.keyring_error(e)),
         }
     }
 
-    /// Stores a secret in the keychain, or in an owner-only file when there is none or it
-    /// refuses. Returns a description of where it went (for logs; never the value).
+    /// Stores a secret: in the keychain when there is one (an error if it refuses), else in
+    /// an owner-only file. Returns where it went (for logs; never the value).
     pub fn set(&self, name: &str, value: &Secret<String>) -> Result<String, KeychainError> {
-        if let Some(store) = &self.keyring {
-            let stored = off_runtime(|| {
-                Entry::new_in_store(store, APP_NAME, name)?.set_password(value.expose())
-            });
-            match stored {
-                Ok(()) => {
-                    return Ok(format!(
-                        "the OS keychain (service {APP_NAME}, account {name})"
-                    ));
-                }
-                Err(e) => tracing::warn!(
-                    error = %e,
-                    "the OS keychain refused the secret; keeping it in an owner-only file"
-                ),
-            }
-        }
         let path = self.file_path(name)?;
+        if let Some(keyring) = &self.keyring {
+            off_runtime(|| keyring.entry(name)?.set_password(value.expose())).map_err(
+                |source| KeychainError::Refused {
+                    keychain: self.keychain_name(),
+                    name: name.to_string(),
+                    source,
+                },
+            )?;
+            return Ok(format!(
+                "{} (service {APP_NAME}, account {name})",
+                self.keychain_name()
+            ));
+        }
+        if !self.warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                dir = %self.dir.display(),
+                "no OS keychain is used ({}); secrets are kept in owner-only (0600) files",
+                self.unavailable.as_deref().unwrap_or("none found")
+            );
+        }
         write_private_file(&path, value.expose().as_bytes())?;
         Ok(path.display().to_string())
+    }
+
+    /// Where the secret `name` is now.
+    pub fn locate(&self, name: &str) -> Result<Location, KeychainError> {
+        let path = self.file_path(name)?;
+        if path.exists() {
+            return Ok(Location::File(path));
+        }
+        let Some(keyring) = &self.keyring else {
+            return Ok(Location::Unknown);
+        };
+        match off_runtime(|| keyring.entry(name)?.get_credential()) {
+            Ok(_) => Ok(Location::Keychain),
+            Err(keyring_core::Error::NoEntry) => Ok(Location::Missing),
+            Err(e) => Err(self.keyring_error(e)),
+        }
+    }
+
+    /// Moves every secret kept in a file into the keychain: each is written, read back and
+    /// compared before its file is removed. Returns the names moved.
+    pub fn migrate_files(&self) -> Result<Vec<String>, KeychainError> {
+        let Some(keyring) = &self.keyring else {
+            return Err(KeychainError::NoKeychain(
+                self.unavailable.clone().unwrap_or_default(),
+            ));
+        };
+        let mut moved = Vec::new();
+        for name in self.file_secret_names()? {
+            let path = self.file_path(&name)?;
+            let Some(value) = read_private_file(&path)? else {
+                continue;
+            };
+            let refused = |source| KeychainError::Refused {
+                keychain: self.keychain_name(),
+                name: name.clone(),
+                source,
+            };
+            off_runtime(|| keyring.entry(&name)?.set_password(value.expose())).map_err(refused)?;
+            let back = off_runtime(|| keyring.entry(&name)?.get_password())
+                .map_err(|e| self.keyring_error(e))?;
+            if back != *value.expose() {
+                return Err(self.keyring_error(keyring_core::Error::Invalid(
+                    name.clone(),
+                    "the keychain gave back another value than was stored".into(),
+                )));
+            }
+            std::fs::remove_file(&path).map_err(|source| KeychainError::File {
+                action: "remove",
+                path: path.clone(),
+                source,
+            })?;
+            moved.push(name);
+        }
+        Ok(moved)
+    }
+
+    /// The names of the secrets kept in files, sorted.
+    pub fn file_secret_names(&self) -> Result<Vec<String>, KeychainError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(KeychainError::File {
+                    action: "list",
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()?
+                    .strip_suffix(".pem")
+                    .map(String::from)
+            })
+            .filter(|name| self.file_path(name).is_ok())
+            .collect();
+        names.sort();
+        Ok(names)
     }
 
     /// Removes a secret from wherever it is kept.
@@ -150,10 +334,10 @@ impl KeychainManager {
                 });
             }
         }
-        if let Some(store) = &self.keyring {
-            match off_runtime(|| Entry::new_in_store(store, APP_NAME, name)?.delete_credential()) {
+        if let Some(keyring) = &self.keyring {
+            match off_runtime(|| keyring.entry(name)?.delete_credential()) {
                 Ok(()) | Err(keyring_core::Error::NoEntry) => {}
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(self.keyring_error(e)),
             }
         }
         Ok(())
@@ -169,80 +353,6 @@ fn off_runtime<T: Send>(call: impl FnOnce() -> T + Send) -> T {
     })
 }
 
-/// Reads a secret file; `None` when it does not exist.
-pub fn read_private_file(path: &Path) -> Result<Option<Secret<String>>, KeychainError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(Secret::new(text))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(KeychainError::File {
-            action: "read",
-            path: path.into(),
-            source,
-        }),
-    }
-}
-
-/// Writes `bytes` to `path` with mode 0600, atomically (a temporary file renamed into
-/// place), creating the directory with mode 0700.
-pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), KeychainError> {
-    let err = |action, source| KeychainError::File {
-        action,
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(dir)
-            .map_err(|e| err("create the directory of", e))?;
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&tmp).map_err(|e| err("create", e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| err("write", e))?;
-    std::fs::rename(&tmp, path).map_err(|e| err("write", e))
-}
-
-#[cfg(target_os = "macos")]
-fn platform_store() -> Option<Arc<CredentialStore>> {
-    match apple_native_keyring_store::keychain::Store::new() {
-        Ok(store) => Some(store),
-        Err(e) => {
-            tracing::debug!(error = %e, "macOS keychain unavailable");
-            None
-        }
-    }
-}
-
-#[cfg(target_os = "linux")]
-fn platform_store() -> Option<Arc<CredentialStore>> {
-    // The Secret Service lives on the session bus; a server or a CI container has none.
-    let store = zbus_secret_service_keyring_store::Store::new().ok()?;
-    // Creating the store does not prove the service answers: probe with a lookup.
-    match Entry::new_in_store(&(store.clone() as Arc<CredentialStore>), APP_NAME, "probe")
-        .and_then(|e| e.get_password())
-    {
-        Ok(_) | Err(keyring_core::Error::NoEntry) => Some(store),
-        Err(e) => {
-            tracing::debug!(error = %e, "Secret Service unavailable");
-            None
-        }
-    }
-}
-
-#[cfg(not(any(target_os = "macos", target_os = "linux")))]
-fn platform_store() -> Option<Arc<CredentialStore>> {
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,7 +363,10 @@ mod tests {
         let k = KeychainManager::with_store(keyring_core::mock::Store::new().unwrap(), dir.path());
         assert!(k.get("identity-x").unwrap().is_none());
         let at = k.set("identity-x", &Secret::new("s3cret".into())).unwrap();
-        assert!(at.contains("keychain"), "{at}");
+        assert!(
+            at.contains("service backend-8825, account identity-x"),
+            "{at}"
+        );
         assert_eq!(k.get("identity-x").unwrap().unwrap().expose(), "s3cret");
         assert!(
             !dir.path().join("identity-x.pem").exists(),
