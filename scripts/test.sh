@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: formatting, clippy, and every test on SQLite and on Postgres.
+# Runs the whole test suite: formatting, clippy, and every test on SQLite and on Postgres,
+# against a real Secret Service, and the web UI in a real browser.
 #
 # It needs a PostgreSQL server on 127.0.0.1:5432 (trust auth, user postgres): it starts the
 # machine's cluster if it is installed but stopped, creates a throwaway database for this
 # run, points DATABASE_URL at it and drops it afterwards. Set DATABASE_URL yourself to use
 # another server (the suite then creates its own schemas in that database).
+#
+# The keychain tests run a private D-Bus session bus and gnome-keyring per test: Debian's
+# dbus, gnome-keyring and libsecret-tools are installed when missing (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/backend-8825/target}"
-export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-
-step() { printf '\n==> %s\n' "$*"; }
+source scripts/lib.sh
 
 pg_admin_url="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
@@ -39,14 +39,25 @@ fi
 # The Postgres half of the suite must run: a missing DATABASE_URL fails instead of skipping.
 export BACKEND_8825_REQUIRE_POSTGRES=1
 
+missing=()
+for pair in dbus-daemon:dbus-daemon dbus-send:dbus-bin gnome-keyring-daemon:gnome-keyring \
+  secret-tool:libsecret-tools; do
+  command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+# The keychain tests must run too: a missing tool fails instead of skipping.
+export BACKEND_8825_REQUIRE_SECRET_SERVICE=1
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 
+# The library, the binaries and the integration tests; the benchmarks are built by clippy
+# above but not run (BENCHMARKS.md), and there are no doctests.
 step "cargo test (SQLite and Postgres)"
-cargo test --locked --all-targets
+cargo test --locked --lib --bins --tests
 
 step "web UI: bundle, unit and browser tests"
 bash scripts/web-test.sh

@@ -8,24 +8,11 @@
 # npm packages (`npm ci`, from package-lock.json). Nothing here downloads a browser build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/backend-8825/target}"
-export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 # playwright-core never downloads browsers; say so anyway, for any tool that looks.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-
-step() { printf '\n==> %s\n' "$*"; }
-
-apt_install() {
-  if [ "$(id -u)" != 0 ]; then
-    echo "missing $*: install it with 'sudo apt-get install -y $*'" >&2
-    exit 1
-  fi
-  step "apt-get install $*"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm

@@ -46,30 +46,26 @@ impl Application {
         config: Config,
         keychain: KeychainManager,
     ) -> anyhow::Result<Self> {
-        // Locked before the identity is created: two first starts cannot make two keys.
+        // The port first: a busy one stops the start before anything is created. Then the
+        // lock, before the identity is created: two first starts cannot make two keys.
+        let listener = listen(&config).await?;
         let lock = lock_data_dir(&config)?;
         let state = build_state(config, keychain).await?;
-        Self::bind_locked(state, lock).await
+        Self::finish(state, listener, lock).await
     }
 
     /// Binds the listener for a state built elsewhere (tests build it with a manual clock).
     pub async fn bind(state: AppState) -> anyhow::Result<Self> {
+        let listener = listen(&state.config).await?;
         let lock = lock_data_dir(&state.config)?;
-        Self::bind_locked(state, lock).await
+        Self::finish(state, listener, lock).await
     }
 
-    async fn bind_locked(state: AppState, lock: Option<DataDirLock>) -> anyhow::Result<Self> {
-        let http = &state.config.http;
-        if state.config.mode == Mode::Local && !http.bind.is_loopback() {
-            tracing::warn!(
-                bind = %http.bind,
-                "the local daemon is listening beyond this machine: other hosts can reach it"
-            );
-        }
-        let addr = SocketAddr::new(http.bind, http.port);
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|e| cannot_listen(addr, e))?;
+    async fn finish(
+        state: AppState,
+        listener: TcpListener,
+        lock: Option<DataDirLock>,
+    ) -> anyhow::Result<Self> {
         let bound = listener
             .local_addr()
             .context("the listener has no address")?;
@@ -159,8 +155,29 @@ fn lock_data_dir(config: &Config) -> anyhow::Result<Option<DataDirLock>> {
     }
 }
 
-/// A bind failure in the user's words: a busy port says what to do.
-fn cannot_listen(addr: SocketAddr, err: std::io::Error) -> anyhow::Error {
+/// Binds the configured address.
+async fn listen(config: &Config) -> anyhow::Result<TcpListener> {
+    let http = &config.http;
+    if config.mode == Mode::Local && !http.bind.is_loopback() {
+        tracing::warn!(
+            bind = %http.bind,
+            "the local daemon is listening beyond this machine: other hosts can reach it"
+        );
+    }
+    let addr = SocketAddr::new(http.bind, http.port);
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| cannot_listen(config, addr, e))
+}
+
+/// A bind failure in the user's words: a busy port says what to do, and names the daemon
+/// of this data dir when that is what holds it.
+fn cannot_listen(config: &Config, addr: SocketAddr, err: std::io::Error) -> anyhow::Error {
+    if err.kind() == std::io::ErrorKind::AddrInUse
+        && let Some(held) = DataDirLock::holder(&config.data_dir)
+    {
+        return held.into();
+    }
     match err.kind() {
         std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
             "cannot listen on {addr}: the port is already in use, by another backend-8825 \

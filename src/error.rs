@@ -162,6 +162,12 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
 /// [`crate::humanize`]): a syntax error is 400 `bad_request`, a well-formed body of the wrong
 /// shape 422 `invalid_request`.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // serde would take `["a"]` for a struct with one field: every body here is an object.
+    if bytes.trim_ascii_start().starts_with(b"[") {
+        return Err(ApiError::Unprocessable(
+            "expected a JSON object, got a list".into(),
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let inner = err.inner();

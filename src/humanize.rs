@@ -7,8 +7,11 @@
 /// `title``, ...) without type names or positions.
 pub fn serde_message(raw: &str) -> String {
     let msg = strip_position(raw);
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        if let Some((got, expected)) = rest.split_once(", expected ") {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some((got, expected)) = msg
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split_once(", expected "))
+        {
             return format!(
                 "expected {}, got {}",
                 expected_words(expected),
@@ -16,19 +19,11 @@ pub fn serde_message(raw: &str) -> String {
             );
         }
     }
-    if let Some(rest) = msg.strip_prefix("invalid value: ") {
-        if let Some((got, expected)) = rest.split_once(", expected ") {
-            return format!(
-                "expected {}, got {}",
-                expected_words(expected),
-                got_words(got)
-            );
-        }
-    }
-    if msg.starts_with("invalid length ") {
-        if let Some((_, expected)) = msg.split_once(", expected ") {
-            return format!("expected {}", expected_words(expected));
-        }
+    if let Some((_, expected)) = msg
+        .strip_prefix("invalid length ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        return format!("expected {}", expected_words(expected));
     }
     if let Some(field) = msg.strip_prefix("missing field ") {
         return format!("the field {} is missing", quoted(field));

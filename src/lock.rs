@@ -72,6 +72,25 @@ impl DataDirLock {
     }
 }
 
+impl DataDirLock {
+    /// The refusal a start would get because another process holds the data dir, if one
+    /// does. Creates nothing.
+    pub fn holder(data_dir: &Path) -> Option<LockError> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(data_dir.join(LOCK_FILE))
+            .ok()?;
+        match file.try_lock() {
+            Err(TryLockError::WouldBlock) => Some(LockError::Held {
+                dir: data_dir.to_path_buf(),
+                running: describe_holder(data_dir),
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// " (pid 123, http://127.0.0.1:8825)", from the lock file and the address record, as far
 /// as they tell.
 fn describe_holder(data_dir: &Path) -> String {

@@ -15,10 +15,10 @@ const QUIET_THIRD_PARTY: &str = "sqlx::postgres::notice=warn";
 /// The configuration checked the filter; an invalid one here falls back to `info`.
 pub fn init(format: LogFormat, filter: &str) {
     let mut env_filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    if !filter.contains("sqlx") {
-        if let Ok(directive) = QUIET_THIRD_PARTY.parse() {
-            env_filter = env_filter.add_directive(directive);
-        }
+    if !filter.contains("sqlx")
+        && let Ok(directive) = QUIET_THIRD_PARTY.parse()
+    {
+        env_filter = env_filter.add_directive(directive);
     }
     let filter = env_filter;
     let builder = tracing_subscriber::fmt()

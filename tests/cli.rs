@@ -246,3 +246,152 @@ fn every_command_has_help() {
         );
     }
 }
+
+#[test]
+fn cargo_run_resolves_to_the_daemon() {
+    // `cargo run -- serve` (the README's first command) needs a default binary: the package
+    // has two (the daemon and the bench tool).
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+    let out = run(Command::new(cargo).args([
+        "metadata",
+        "--format-version",
+        "1",
+        "--no-deps",
+        "--offline",
+        "--manifest-path",
+        manifest,
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let package = &meta["packages"][0];
+    let bins: Vec<&str> = package["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"][0] == "bin")
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(bins.len() > 1, "{bins:?}");
+    assert_eq!(package["default_run"], "backend-8825");
+    let out = run(Command::new(BIN).arg("--version"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "backend-8825 0.1.0"
+    );
+}
+
+#[test]
+fn a_second_daemon_on_one_data_dir_refuses_and_names_the_first() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    let first = serve(home.path(), &["--data-dir", data_arg, "--port", "0"]);
+    let record = std::fs::read_to_string(data.join("daemon.json")).unwrap();
+
+    let out = run(command(home.path()).args(["serve", "--data-dir", data_arg, "--port", "0"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("already running on the data dir"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("pid {}", first.child.id())),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&first.base), "{stderr}");
+    // On the first one's port too, the data dir's daemon is named (not just a busy port).
+    let port = first.base.rsplit(':').next().unwrap();
+    let out = run(command(home.path()).args(["serve", "--data-dir", data_arg, "--port", port]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("already running on the data dir"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(data.join("daemon.json")).unwrap(),
+        record,
+        "the running daemon's record is untouched"
+    );
+    // The CLI still finds the first daemon.
+    let out = run(command(home.path()).args(["ui", "--data-dir", data_arg]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let (exit, _) = first.terminate();
+    assert!(exit.success());
+    assert!(!data.join("daemon.json").exists());
+    drop(serve(home.path(), &["--data-dir", data_arg, "--port", "0"]));
+}
+
+#[test]
+fn a_busy_port_says_what_to_do() {
+    let home = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = run(command(home.path()).args(["serve", "--port", &port]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("already in use"), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("cannot listen"))
+        .unwrap();
+    assert!(line.contains("--port"), "{line}");
+    assert!(!line.contains("os error"), "{line}");
+    assert!(
+        !home.path().join(".local/share/backend-8825").exists(),
+        "nothing is created before the port is known to be free"
+    );
+}
+
+#[test]
+fn configuration_mistakes_are_clear_errors_and_empty_variables_mean_unset() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    let identity = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut cmd = command(home.path());
+        cmd.args(["identity", "--data-dir", data_arg]).args(extra);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        run(&mut cmd)
+    };
+    for (name, value) in [("BACKEND_8825_MODE", ""), ("BACKEND_8825_CONFIG", "")] {
+        let out = identity(&[(name, value)], &[]);
+        assert!(
+            out.status.success(),
+            "{name}=: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = identity(&[("BACKEND_8825_MODE", "cloud")], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("expected local or hosted, got \"cloud\""),
+        "{stderr}"
+    );
+
+    let out = identity(&[("BACKEND_8825_LOG", "backend_8825=loud")], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an invalid filter is no silent info: {stderr}"
+    );
+    assert!(stderr.contains("BACKEND_8825_LOG") && stderr.contains("is not a log filter"));
+
+    let file = home.path().join("b.toml");
+    std::fs::write(&file, "[http]\nport = \"eighty\"\n").unwrap();
+    let out = identity(&[], &["--config", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 2 (port = \"eighty\")"), "{stderr}");
+    assert!(stderr.contains("whole number from 0 to 65535"), "{stderr}");
+    assert!(!stderr.contains("u16"), "{stderr}");
+}

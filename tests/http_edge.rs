@@ -277,3 +277,73 @@ async fn oversized_bodies_get_413_whether_declared_or_streamed() {
         "payload_too_large",
     );
 }
+
+/// Error messages speak the user's words: which field, what was wrong, what was expected;
+/// never a Rust type name, a struct name or a byte position.
+#[tokio::test]
+async fn bad_bodies_are_explained_in_the_users_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = common::state(Mode::Local, dir.path(), &Db::Sqlite).await;
+    let app = || router(state.clone());
+    let send = |path: &'static str, body: &'static str| {
+        let state = state.clone();
+        async move {
+            let (parts, _) = authorized(&state, "POST", path).await.into_parts();
+            Request::from_parts(parts, Body::from(body))
+        }
+    };
+    let cases = [
+        (
+            "/register-peer",
+            r#"{"hosted_url":"http://127.0.0.1:1","pairing_code":"x","expected_hosted_key_id":"ABC"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![
+                "field \"expected_hosted_key_id\"",
+                "64 lowercase hex digits",
+                "\"ABC\"",
+            ],
+        ),
+        (
+            "/api/conversations",
+            r#"["Hello"]"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["expected a JSON object, got a list"],
+        ),
+        (
+            "/api/conversations",
+            r#"{"title": 5}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["field \"title\"", "got 5"],
+        ),
+        (
+            "/api/conversations",
+            r#"{"title": "a",}"#,
+            StatusCode::BAD_REQUEST,
+            vec!["not valid JSON", "at character"],
+        ),
+        (
+            "/register-peer",
+            r#"{"hosted_url":"127.0.0.1:18825","pairing_code":"x"}"#,
+            StatusCode::BAD_REQUEST,
+            vec!["has no scheme", "\"http://127.0.0.1:18825\""],
+        ),
+    ];
+    for (path, body, expected, words) in cases {
+        let (status, _, answer) = call(app(), send(path, body).await).await;
+        assert_eq!(status, expected, "{path} {body}: {answer}");
+        let message = answer["error"]["message"].as_str().unwrap();
+        for word in words {
+            assert!(message.contains(word), "{body}: {message}");
+        }
+        for jargon in [
+            "KeyId",
+            "struct",
+            "line 1",
+            "column",
+            "u16",
+            "Failed to deserialize",
+        ] {
+            assert!(!message.contains(jargon), "{body}: {message}");
+        }
+    }
+}

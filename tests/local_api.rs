@@ -539,6 +539,32 @@ async fn launch_urls_expire_after_two_minutes_and_sessions_after_twelve_hours() 
     clock.advance(Duration::minutes(2));
     let answer = local.launch(&late).await.expect_err("expired");
     assert_eq!(answer.error(), (401, "unauthorized".into()));
+    // A browser that opens the expired link gets a page that says how to get a new one.
+    let target = format!("/launch?token={late}");
+    let page = local
+        .req("GET", &target)
+        .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .send(local.daemon.addr)
+        .await;
+    assert_eq!(page.status, 401);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html"),
+        "{page:?}"
+    );
+    assert!(
+        page.body.contains("expired or was already used"),
+        "{page:?}"
+    );
+    let data_dir = local.daemon.state.config.data_dir.display().to_string();
+    assert!(
+        page.body
+            .contains(&format!("backend-8825 ui --data-dir {data_dir}")),
+        "{page:?}"
+    );
+    assert!(!page.body.contains(&late), "the token is not echoed");
+    assert!(!page.body.contains("<script"), "{page:?}");
 
     let token = local.launch_token().await;
     clock.advance(Duration::minutes(2) - Duration::seconds(1));

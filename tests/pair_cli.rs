@@ -186,8 +186,82 @@ async fn reqwest_get(url: &str, bearer: Option<&str>) -> serde_json::Value {
     response.json().await.unwrap()
 }
 
-#[test]
-fn the_demo_pairs_two_daemons_shows_a_conversation_and_cleans_up() {
+/// The demo's UI link works once; opened again in a browser it gets a page that says how to
+/// get a new one, and the command the demo printed for that makes a new link that works.
+async fn the_demo_links_keep_working(lines: &[String], home: &Path) {
+    let url = |line: &str| {
+        line.split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .map(String::from)
+    };
+    let first = lines
+        .iter()
+        .find(|l| l.contains("/launch?token="))
+        .and_then(|l| url(l))
+        .unwrap();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let open = |link: String| {
+        let browser = browser.clone();
+        async move {
+            let response = browser
+                .get(&link)
+                .header("accept", "text/html,application/xhtml+xml")
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let kind = response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            (status, kind, response.text().await.unwrap())
+        }
+    };
+    assert_eq!(
+        open(first.clone()).await.0,
+        303,
+        "the link opens the UI once"
+    );
+    let (status, kind, page) = open(first).await;
+    assert_eq!(status, 401);
+    assert!(
+        kind.starts_with("text/html"),
+        "a page, not raw JSON: {kind}"
+    );
+    assert!(page.contains("expired or was already used"), "{page}");
+    assert!(page.contains("backend-8825 ui --data-dir"), "{page}");
+
+    let command_line = lines
+        .iter()
+        .position(|l| l.contains("for a new link, run:"))
+        .map(|at| lines[at + 1].trim().to_string())
+        .unwrap();
+    let mut words = command_line.split_whitespace();
+    let program = words.next().unwrap();
+    let out = std::process::Command::new(program)
+        .args(words)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{command_line}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fresh = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(fresh.contains("/launch?token="), "{fresh}");
+    assert_eq!(open(fresh).await.0, 303, "the new link opens the UI");
+}
+
+#[tokio::test]
+async fn the_demo_pairs_two_daemons_shows_a_conversation_and_cleans_up() {
     let home = tempfile::tempdir().unwrap();
     let tmp = home.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
@@ -222,6 +296,22 @@ fn the_demo_pairs_two_daemons_shows_a_conversation_and_cleans_up() {
         text.contains("4. a telemetry event emitted on local was stored on hosted"),
         "{text}"
     );
+    assert!(
+        text.contains("works once, until"),
+        "the link's lifetime: {text}"
+    );
+    let token_line = lines
+        .iter()
+        .find(|l| l.trim_start().starts_with("account token"))
+        .unwrap_or_else(|| panic!("the account token on its own line: {text}"));
+    assert!(
+        token_line
+            .split_whitespace()
+            .nth(2)
+            .unwrap()
+            .starts_with("b8825_at_")
+    );
+    the_demo_links_keep_working(&lines, home.path()).await;
     assert_eq!(
         std::fs::read_dir(&tmp).unwrap().count(),
         1,

@@ -167,3 +167,61 @@ async fn postgres_connections_are_opened_with_tcp_nodelay() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_run_of_sync_failures_keeps_its_start_and_a_success_clears_it() {
+    use backend_8825::store::SyncFailure;
+    for db in common::databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&db, dir.path()).await;
+        let refused = SyncFailure {
+            code: "peer_unreachable",
+            message: "The hosted backend at http://127.0.0.1:9 cannot be reached.".into(),
+        };
+        store
+            .record_sync_outcome("p1", 1_000, Some(&refused))
+            .await
+            .unwrap();
+        let other = SyncFailure {
+            code: "peer_refused",
+            message: "refused".into(),
+        };
+        store
+            .record_sync_outcome("p1", 2_000, Some(&other))
+            .await
+            .unwrap();
+        let cursor = store.sync_cursor("p1").await.unwrap().unwrap();
+        assert_eq!(
+            cursor.failing_since,
+            Some(1_000),
+            "{db:?}: the run's first failure"
+        );
+        assert_eq!(cursor.last_error_at, Some(2_000), "{db:?}");
+        assert_eq!(
+            cursor.last_error_code.as_deref(),
+            Some("peer_refused"),
+            "{db:?}"
+        );
+        assert_eq!(cursor.last_error.as_deref(), Some("refused"), "{db:?}");
+
+        store.record_sync_outcome("p1", 3_000, None).await.unwrap();
+        let cursor = store.sync_cursor("p1").await.unwrap().unwrap();
+        assert_eq!(cursor.last_success_at, Some(3_000), "{db:?}");
+        assert_eq!(
+            (
+                cursor.failing_since,
+                cursor.last_error_code,
+                cursor.last_error
+            ),
+            (None, None, None),
+            "{db:?}"
+        );
+        store
+            .record_sync_outcome("p1", 4_000, Some(&refused))
+            .await
+            .unwrap();
+        let cursor = store.sync_cursor("p1").await.unwrap().unwrap();
+        assert_eq!(cursor.failing_since, Some(4_000), "{db:?}: a new run");
+        assert_eq!(cursor.last_success_at, Some(3_000), "{db:?}");
+    }
+}

@@ -92,10 +92,8 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
 /// The data dir's backend_id and peers, without creating anything: `None` when no daemon
 /// has run on it yet.
 async fn read_identity(config: &Config) -> anyhow::Result<Option<(BackendId, Vec<store::Peer>)>> {
-    if let Some(path) = sqlite_path(config.database.url.expose()) {
-        if !path.exists() {
-            return Ok(None);
-        }
+    if sqlite_path(config.database.url.expose()).is_some_and(|path| !path.exists()) {
+        return Ok(None);
     }
     let db = &config.database;
     let store = store::connect(db.url.expose(), db.max_connections)

@@ -25,20 +25,25 @@ pub use files::{read_private_file, write_private_file};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeychainError {
-    #[error("{keychain}: {source}")]
+    /// The keychain answered with an error (`cause` is not a `source`: its text is part of
+    /// the message, said once).
+    #[error(
+        "{keychain} refused access ({cause}). If it is locked, unlock it (log in to your \
+             desktop session, or open your keyring app) and try again"
+    )]
     Keyring {
         keychain: &'static str,
-        source: keyring_core::Error,
+        cause: keyring_core::Error,
     },
     #[error(
-        "{keychain} did not store the secret {name} ({source}). If it is locked, unlock it \
+        "{keychain} did not store the secret {name} ({cause}). If it is locked, unlock it \
          (log in to your desktop session, or open your keyring app) and try again; nothing \
          was written to disk"
     )]
     Refused {
         keychain: &'static str,
         name: String,
-        source: keyring_core::Error,
+        cause: keyring_core::Error,
     },
     #[error("cannot {action} {path}")]
     File {
@@ -191,7 +196,7 @@ impl KeychainManager {
     fn keyring_error(&self, source: keyring_core::Error) -> KeychainError {
         KeychainError::Keyring {
             keychain: self.keychain_name(),
-            source,
+            cause: source,
         }
     }
 
@@ -216,13 +221,13 @@ impl KeychainManager {
     pub fn set(&self, name: &str, value: &Secret<String>) -> Result<String, KeychainError> {
         let path = self.file_path(name)?;
         if let Some(keyring) = &self.keyring {
-            off_runtime(|| keyring.entry(name)?.set_password(value.expose())).map_err(
-                |source| KeychainError::Refused {
+            off_runtime(|| keyring.entry(name)?.set_password(value.expose())).map_err(|cause| {
+                KeychainError::Refused {
                     keychain: self.keychain_name(),
                     name: name.to_string(),
-                    source,
-                },
-            )?;
+                    cause,
+                }
+            })?;
             return Ok(format!(
                 "{} (service {APP_NAME}, account {name})",
                 self.keychain_name()
@@ -269,10 +274,10 @@ impl KeychainManager {
             let Some(value) = read_private_file(&path)? else {
                 continue;
             };
-            let refused = |source| KeychainError::Refused {
+            let refused = |cause| KeychainError::Refused {
                 keychain: self.keychain_name(),
                 name: name.clone(),
-                source,
+                cause,
             };
             off_runtime(|| keyring.entry(&name)?.set_password(value.expose())).map_err(refused)?;
             let back = off_runtime(|| keyring.entry(&name)?.get_password())

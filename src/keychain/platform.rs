@@ -42,12 +42,12 @@ fn platform_store() -> Result<Arc<CredentialStore>, String> {
     zbus_secret_service_keyring_store::Store::new()
         .map(|store| store as Arc<CredentialStore>)
         .map_err(|e| {
+            tracing::debug!(error = %e, "Secret Service");
             let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").filter(|v| !v.is_empty());
             match bus {
-                None => format!(
-                    "the Secret Service cannot be reached: DBUS_SESSION_BUS_ADDRESS is not set, \
-                     so this process is not inside a desktop session ({e})"
-                ),
+                None => "the Secret Service cannot be reached: DBUS_SESSION_BUS_ADDRESS is not \
+                         set, so this process is not inside a desktop session"
+                    .to_string(),
                 Some(_) => format!("the Secret Service cannot be reached on the session bus ({e})"),
             }
         })

@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::engine::sync_peer_now;
+use crate::peers::PeerError;
 use crate::state::AppState;
 use crate::store::PEER_ACTIVE;
 
@@ -76,7 +77,7 @@ struct Failing {
 fn note_outcome(
     failures: &mut HashMap<String, Failing>,
     peer_id: &str,
-    outcome: Result<super::engine::SyncSummary, crate::peers::PeerError>,
+    outcome: Result<super::engine::SyncSummary, PeerError>,
 ) {
     match outcome {
         Ok(summary) => {
@@ -137,6 +138,63 @@ fn backoff(failures: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Log lines at WARN or above, captured while `f` runs.
+    fn warnings_during(f: impl FnOnce()) -> Vec<String> {
+        #[derive(Clone, Default)]
+        struct Lines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Lines {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::WARN)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, f);
+        let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        text.lines().map(str::to_string).collect()
+    }
+
+    fn failure(code: &'static str) -> Result<super::super::engine::SyncSummary, PeerError> {
+        Err(PeerError::new(
+            axum::http::StatusCode::BAD_GATEWAY,
+            code,
+            "The hosted backend at http://127.0.0.1:9 cannot be reached (connection refused).",
+        ))
+    }
+
+    #[test]
+    fn a_peer_that_keeps_failing_is_one_warning_per_change_not_per_attempt() {
+        let mut failures = HashMap::new();
+        let warnings = warnings_during(|| {
+            for _ in 0..50 {
+                note_outcome(&mut failures, "p1", failure("peer_unreachable"));
+            }
+        });
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("connection refused"), "{warnings:?}");
+        assert_eq!(failures["p1"].count, 50);
+
+        let warnings = warnings_during(|| {
+            note_outcome(&mut failures, "p1", failure("peer_refused"));
+            note_outcome(&mut failures, "p1", failure("peer_refused"));
+        });
+        assert_eq!(warnings.len(), 1, "a new kind of failure: {warnings:?}");
+        let warnings = warnings_during(|| {
+            note_outcome(&mut failures, "p1", Ok(Default::default()));
+        });
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(!failures.contains_key("p1"), "recovered");
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

@@ -241,8 +241,28 @@ async fn writes_made_while_hosted_was_down_arrive_once_after_it_restarts() {
             .unwrap_err();
         assert_eq!(err.code, "peer_unreachable");
         let (_, peers) = local.call("GET", "/peers", None).await;
-        assert_eq!(peers[0]["sync"]["pending_outbound"], 25, "{peers}");
-        assert!(peers[0]["sync"]["last_error"].is_string());
+        let status = &peers[0]["sync"];
+        assert_eq!(status["pending_outbound"], 25, "{peers}");
+        // The Status page's truth: unreachable, since when, and why in one sentence.
+        assert_eq!(status["state"], "unreachable", "{peers}");
+        assert_eq!(status["last_error_code"], "peer_unreachable", "{peers}");
+        let message = status["last_error"].as_str().unwrap();
+        assert!(
+            message.contains("cannot be reached (connection refused)"),
+            "{message}"
+        );
+        assert!(!message.contains("error sending request"), "{message}");
+        assert!(!message.contains('\n'), "{message}");
+        let since = status["failing_since"].clone();
+        assert!(since.is_string(), "{peers}");
+        backend_8825::sync::sync_peer_now(&local.state, &peer)
+            .await
+            .unwrap_err();
+        let (_, peers) = local.call("GET", "/peers", None).await;
+        assert_eq!(
+            peers[0]["sync"]["failing_since"], since,
+            "a retry keeps the start"
+        );
 
         hosted.restart().await;
         sync(&local, &peer).await;
@@ -252,6 +272,8 @@ async fn writes_made_while_hosted_was_down_arrive_once_after_it_restarts() {
         assert_eq!(distinct.len(), 25);
         let (_, peers) = local.call("GET", "/peers", None).await;
         assert_eq!(peers[0]["sync"]["pending_outbound"], 0);
+        assert_eq!(peers[0]["sync"]["state"], "ok", "{peers}");
+        assert!(peers[0]["sync"]["failing_since"].is_null(), "{peers}");
     }
 }
 
