@@ -30,13 +30,17 @@ export function replaceChildren(parent, ...children) {
     parent.replaceChildren();
     append(parent, ...children);
 }
+/** Text whose `backticked` parts become `<code>` elements (still text nodes inside). */
+export function withCode(text) {
+    return text.split('`').map((part, i) => (i % 2 === 1 ? h('code', {}, part) : part)).filter((part) => part !== '');
+}
 /** A labelled input: the label's `for` points at the input, for screen readers and clicks. */
 export function field(id, label, attrs = {}, hint) {
     const input = h('input', { id, name: id, ...attrs });
     const hintId = hint ? `${id}-hint` : undefined;
     if (hintId)
         input.setAttribute('aria-describedby', hintId);
-    const wrapper = h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('p', { class: 'hint', id: hintId }, hint) : null);
+    const wrapper = h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('p', { class: 'hint', id: hintId }, ...withCode(hint)) : null);
     return { wrapper, input };
 }
 /** A live region for results and errors: screen readers announce what is put in it. */
@@ -45,7 +49,7 @@ export function statusRegion(id) {
 }
 export function showNotice(region, kind, text) {
     region.className = `notice ${kind}`;
-    region.textContent = text;
+    replaceChildren(region, ...withCode(text));
 }
 export function clearNotice(region) {
     region.className = 'notice';
@@ -67,6 +71,17 @@ export function ago(iso, now = Date.now()) {
     if (ms < 86_400_000)
         return `${Math.round(ms / 3_600_000)} h ago`;
     return new Date(iso).toLocaleString();
+}
+/** The time of day for a moment of today, else the date and time. */
+export function clock(iso, now = Date.now()) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime()))
+        return iso;
+    return d.toDateString() === new Date(now).toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+}
+/** A `<time>` element: `clock(iso)`, the exact moment in `datetime` and `title`. */
+export function timeElement(iso, text = clock(iso)) {
+    return h('time', { datetime: iso, title: iso }, text);
 }
 /** "in 7 h 59 min" or "expired". */
 export function until(iso, now = Date.now()) {

@@ -1,7 +1,7 @@
 // The web UI's entry point: finds out which daemon served it, gets credentials (the local
 // session, or a hosted account token), then routes between the pages on the URL's hash.
 import { ApiError, WebAdapter } from './adapters/webAdapter.js';
-import { h, replaceChildren } from './dom.js';
+import { h, replaceChildren, withCode } from './dom.js';
 import { renderConversations } from './pages/conversations.js';
 import { renderPair } from './pages/pair.js';
 import { renderSignIn, renderNoSession, TOKEN_KEY } from './pages/signin.js';
@@ -95,6 +95,9 @@ async function route(ctx) {
     let page = PAGES.find((p) => p.path === path);
     if (page === undefined) {
         const target = await defaultPage(ctx);
+        // Someone may have gone to a page while the peers were read: stay there.
+        if (window.location.hash !== hash)
+            return;
         window.location.replace(`#/${target}`);
         return;
     }
@@ -124,6 +127,6 @@ async function defaultPage(ctx) {
 }
 function fatal(e) {
     const message = e instanceof Error ? e.message : String(e);
-    replaceChildren(main, h('h1', { tabindex: '-1' }, 'Cannot reach the daemon'), h('p', { class: 'notice error', role: 'alert' }, message));
+    replaceChildren(main, h('h1', { tabindex: '-1' }, 'Cannot reach the daemon'), h('p', { class: 'notice error', role: 'alert' }, ...withCode(message)));
 }
 void boot();

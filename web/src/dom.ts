@@ -37,6 +37,11 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   append(parent, ...children);
 }
 
+/** Text whose `backticked` parts become `<code>` elements (still text nodes inside). */
+export function withCode(text: string): Child[] {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? h('code', {}, part) : part)).filter((part) => part !== '');
+}
+
 /** A labelled input: the label's `for` points at the input, for screen readers and clicks. */
 export function field(
   id: string,
@@ -52,7 +57,7 @@ export function field(
     { class: 'field' },
     h('label', { for: id }, label),
     input,
-    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    hint ? h('p', { class: 'hint', id: hintId }, ...withCode(hint)) : null,
   );
   return { wrapper, input };
 }
@@ -64,7 +69,7 @@ export function statusRegion(id: string): HTMLDivElement {
 
 export function showNotice(region: Element, kind: 'ok' | 'error' | 'info', text: string): void {
   region.className = `notice ${kind}`;
-  region.textContent = text;
+  replaceChildren(region, ...withCode(text));
 }
 
 export function clearNotice(region: Element): void {
@@ -82,6 +87,18 @@ export function ago(iso: string | null, now = Date.now()): string {
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
   if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h ago`;
   return new Date(iso).toLocaleString();
+}
+
+/** The time of day for a moment of today, else the date and time. */
+export function clock(iso: string, now = Date.now()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toDateString() === new Date(now).toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+}
+
+/** A `<time>` element: `clock(iso)`, the exact moment in `datetime` and `title`. */
+export function timeElement(iso: string, text = clock(iso)): HTMLTimeElement {
+  return h('time', { datetime: iso, title: iso }, text);
 }
 
 /** "in 7 h 59 min" or "expired". */

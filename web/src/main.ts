@@ -2,7 +2,7 @@
 // session, or a hosted account token), then routes between the pages on the URL's hash.
 
 import { ApiError, WebAdapter, type Identity } from './adapters/webAdapter.js';
-import { h, replaceChildren } from './dom.js';
+import { h, replaceChildren, withCode } from './dom.js';
 import type { Context, Page } from './context.js';
 import { renderConversations } from './pages/conversations.js';
 import { renderPair } from './pages/pair.js';
@@ -99,6 +99,8 @@ async function route(ctx: Context): Promise<void> {
   let page = PAGES.find((p) => p.path === path);
   if (page === undefined) {
     const target = await defaultPage(ctx);
+    // Someone may have gone to a page while the peers were read: stay there.
+    if (window.location.hash !== hash) return;
     window.location.replace(`#/${target}`);
     return;
   }
@@ -126,7 +128,7 @@ async function defaultPage(ctx: Context): Promise<string> {
 
 function fatal(e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
-  replaceChildren(main, h('h1', { tabindex: '-1' }, 'Cannot reach the daemon'), h('p', { class: 'notice error', role: 'alert' }, message));
+  replaceChildren(main, h('h1', { tabindex: '-1' }, 'Cannot reach the daemon'), h('p', { class: 'notice error', role: 'alert' }, ...withCode(message)));
 }
 
 void boot();

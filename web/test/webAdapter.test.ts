@@ -8,7 +8,11 @@ import {
   WebAdapter,
   formatFingerprint,
   normaliseHostedUrl,
+  peerHealth,
+  readableError,
   type Identity,
+  type Peer,
+  type PeerSync,
 } from '../src/adapters/webAdapter.js';
 
 interface Seen {
@@ -209,6 +213,70 @@ describe('peers and sync', () => {
     const summaries = await new WebAdapter({ auth: { kind: 'session' }, fetch }).syncNow();
     assert.deepEqual(summaries.map((s) => s.peer_id), ['p1', 'p3']);
     assert.deepEqual(seen.filter((r) => r.method === 'POST').map((r) => r.url), ['/peers/p1/sync', '/peers/p3/sync']);
+  });
+});
+
+describe('peer health', () => {
+  const sync = (extra: Partial<PeerSync> = {}): PeerSync => ({
+    last_success_at: null, lag_ms: null, pending_outbound: 0, last_error: null, last_error_at: null, ...extra,
+  });
+  const peer = (status: string, s?: PeerSync): Peer => ({
+    peer_id: 'p1', account_id: 'a1', remote: { backend_id: 'h1', key_id: 'k', url: 'http://h.example' },
+    status, sbt_expires_at: null, ...(s === undefined ? {} : { sync: s }),
+  });
+  const since = '2030-01-02T03:04:05.000Z';
+
+  it('names each sync state, with its colour and since when it fails', () => {
+    const cases: [Peer, string, string, string | null][] = [
+      [peer('revoked', sync({ state: 'ok' })), 'revoked', 'bad', null],
+      [peer('active', sync({ state: 'unreachable', failing_since: since, last_error: 'x' })), 'unreachable', 'bad', since],
+      [peer('active', sync({ state: 'failing', failing_since: since, last_error: 'x' })), 'failing', 'bad', since],
+      [peer('active', sync({ state: 'never_synced' })), 'never_synced', 'neutral', null],
+      [peer('active', sync({ state: 'ok', failing_since: null })), 'ok', 'ok', null],
+      [peer('active', sync({ state: 'paused' })), 'paused', 'warn', null],
+      [peer('active', sync({ state: 'warp_drive_offline' })), 'unknown', 'neutral', null],
+      [peer('suspended', sync({ state: 'ok' })), 'unknown', 'neutral', null],
+      [peer('active'), 'paired', 'neutral', null],
+    ];
+    for (const [p, kind, tone, when] of cases) {
+      const health = peerHealth(p);
+      assert.deepEqual([health.kind, health.tone, health.since], [kind, tone, when], JSON.stringify(p));
+    }
+    assert.equal(peerHealth(peer('active', sync({ state: 'warp_drive_offline' }))).raw, 'warp_drive_offline');
+  });
+
+  it('reads the state of a daemon that does not send one from its other fields', () => {
+    const at = '2030-01-02T03:04:05.000Z';
+    assert.equal(peerHealth(peer('active', sync())).kind, 'never_synced');
+    assert.equal(peerHealth(peer('active', sync({ last_success_at: at }))).kind, 'ok');
+    const down = sync({ last_success_at: at, last_error: 'peer_unreachable: the peer cannot be reached: error sending request', last_error_at: at });
+    assert.equal(peerHealth(peer('active', down)).kind, 'unreachable');
+    assert.equal(peerHealth(peer('active', sync({ last_error: 'peer_refused: HTTP 401', last_error_at: at }))).kind, 'failing');
+    assert.notEqual(peerHealth(peer('active', down)).tone, 'ok');
+  });
+
+  it('shows a recorded error as one line, without its code', () => {
+    assert.equal(
+      readableError('peer_unreachable: the peer cannot be reached:\n  error sending request\n\tfor url (http://h.example/sync)'),
+      'the peer cannot be reached: error sending request for url (http://h.example/sync)',
+    );
+    const sentence = 'The hosted backend at http://127.0.0.1:18825 cannot be reached (connection refused).';
+    assert.equal(readableError(sentence), sentence);
+    assert.equal(readableError('Note: keep this'), 'Note: keep this');
+  });
+
+  it('maps an unreachable peer on Force sync to a readable message', async () => {
+    const { fetch } = stub((req) =>
+      req.url === '/session'
+        ? { status: 200, body: { csrf: 't' } }
+        : refusal(502, 'peer_unreachable', 'the peer cannot be reached: error sending request for url (http://h.example/sync)'),
+    );
+    await assert.rejects(new WebAdapter({ auth: { kind: 'session' }, fetch }).syncNow('p1'), (e: ApiError) => {
+      assert.match(e.message, /^The hosted backend cannot be reached\./);
+      assert.doesNotMatch(e.message, /error sending request/);
+      assert.match(e.detail, /error sending request/);
+      return true;
+    });
   });
 });
 

@@ -8,6 +8,50 @@
 //   lives (the UI keeps it in sessionStorage, for one tab).
 //
 // Nothing here touches the DOM, so the unit tests run it in Node with a stub fetch.
+const ERROR_CODE_PREFIX = /^([a-z][a-z0-9]*(?:_[a-z0-9]+)+):\s*/;
+/**
+ * A peer's health: a revoked pairing first, then the sync state (`sync.state`; from the
+ * other fields for daemons that do not send it). A state this UI does not know is neutral.
+ */
+export function peerHealth(peer) {
+    if (peer.status === 'revoked')
+        return { kind: 'revoked', tone: 'bad', since: null, raw: peer.status };
+    if (peer.status !== 'active')
+        return { kind: 'unknown', tone: 'neutral', since: null, raw: peer.status };
+    const sync = peer.sync;
+    if (sync === undefined)
+        return { kind: 'paired', tone: 'neutral', since: null, raw: peer.status };
+    const since = sync.failing_since ?? null;
+    let state = sync.state;
+    if (state === undefined) {
+        const code = sync.last_error_code ?? ERROR_CODE_PREFIX.exec(sync.last_error ?? '')?.[1] ?? null;
+        if (sync.last_error)
+            state = code === 'peer_unreachable' ? 'unreachable' : 'failing';
+        else
+            state = sync.last_success_at ? 'ok' : 'never_synced';
+    }
+    switch (state) {
+        case 'ok':
+            return { kind: 'ok', tone: 'ok', since: null, raw: state };
+        case 'never_synced':
+            return { kind: 'never_synced', tone: 'neutral', since: null, raw: state };
+        case 'unreachable':
+            return { kind: 'unreachable', tone: 'bad', since, raw: state };
+        case 'failing':
+            return { kind: 'failing', tone: 'bad', since, raw: state };
+        case 'paused':
+            return { kind: 'paused', tone: 'warn', since: null, raw: state };
+        default:
+            return { kind: 'unknown', tone: 'neutral', since: null, raw: state };
+    }
+}
+/**
+ * An error a daemon recorded, as one line of prose: runs of whitespace (a multi-line dump)
+ * become one space, and a leading `snake_case_code: ` is dropped (the code is shown apart).
+ */
+export function readableError(text) {
+    return text.replace(/\s+/g, ' ').trim().replace(ERROR_CODE_PREFIX, '');
+}
 /** Readable messages for the error codes a user can meet. */
 const MESSAGES = {
     pairing_code_invalid: 'That pairing code is not valid. Check it, or create a new one on the hosted backend.',
@@ -23,6 +67,8 @@ const MESSAGES = {
     forbidden_origin: 'The daemon refused a request from another origin.',
     forbidden_host: 'The daemon refused this address: open the UI with `backend-8825 ui`.',
     network: 'The daemon did not answer. Is it running?',
+    peer_unreachable: 'The hosted backend cannot be reached. This computer keeps trying every few seconds.',
+    sync_paused: 'Sync is paused on this backend.',
 };
 /** An error from the daemon (or the network), with a message a person can act on. */
 export class ApiError extends Error {

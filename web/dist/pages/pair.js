@@ -1,8 +1,9 @@
-// Pair. Local: both fingerprints side by side, the hosted URL and a pairing code, a
-// confirmation, then POST /register-peer. Hosted: this backend's fingerprint and a button
-// that creates a pairing code for the signed-in account.
+// Pair. Local: the pairings this computer already has, both fingerprints side by side, the
+// hosted URL and a pairing code, a confirmation, then POST /register-peer. Hosted: this
+// backend's fingerprint and a button that creates a pairing code for the signed-in account.
 import { ApiError, formatFingerprint } from '../adapters/webAdapter.js';
-import { clearNotice, field, h, replaceChildren, showNotice, statusRegion, until } from '../dom.js';
+import { ago, clearNotice, clock, field, h, replaceChildren, showNotice, statusRegion, until } from '../dom.js';
+import { stateBadge } from './status.js';
 function message(e) {
     return e instanceof ApiError || e instanceof Error ? e.message : String(e);
 }
@@ -10,6 +11,29 @@ function fingerprintCard(id, title, identity, empty) {
     return h('section', { class: 'fingerprint card', id, 'aria-label': title }, h('h2', {}, title), identity
         ? h('dl', {}, h('dt', {}, 'Fingerprint (key_id)'), h('dd', {}, h('code', { class: 'key-id', 'data-key-id': identity.key_id }, formatFingerprint(identity.key_id))), h('dt', {}, 'Backend id'), h('dd', {}, h('code', {}, identity.backend_id)))
         : h('p', { class: 'hint' }, empty));
+}
+/** One existing pairing: the hosted URL, its fingerprint, since when, and how it stands. */
+function pairingItem(peer) {
+    return h('li', { class: 'pairing', 'data-peer-id': peer.peer_id }, h('h3', {}, 'Hosted backend ', h('code', { 'data-field': 'url' }, peer.remote.url ?? peer.remote.backend_id)), h('dl', {}, h('dt', {}, 'Fingerprint (key_id)'), h('dd', {}, h('code', { class: 'key-id', 'data-key-id': peer.remote.key_id }, formatFingerprint(peer.remote.key_id))), h('dt', {}, 'Paired since'), h('dd', { 'data-field': 'since' }, peer.created_at ? `${clock(peer.created_at)} (${ago(peer.created_at)})` : 'unknown'), h('dt', {}, 'State'), h('dd', { 'data-field': 'state' }, stateBadge(peer)), h('dt', { title: 'The pairing id names this link between the two backends.' }, 'Pairing id'), h('dd', {}, h('code', {}, peer.peer_id))));
+}
+/** The pairings this computer has, read from GET /peers; `load()` reads them again. */
+function existingPairings(ctx, form) {
+    const list = h('ul', { class: 'pairings' });
+    const section = h('section', { id: 'existing-pairings', class: 'card', 'aria-labelledby': 'existing-pairings-title', hidden: true }, h('h2', { id: 'existing-pairings-title' }, 'Already paired'), h('p', { class: 'hint' }, 'This computer syncs with these hosted backends (', h('a', { href: '#/status' }, 'the Status page'), ' shows how sync is going). You can pair it with another one below.'), list);
+    const load = async () => {
+        let peers;
+        try {
+            peers = await ctx.api.listPeers();
+        }
+        catch {
+            return; // The form still works; Status shows the error.
+        }
+        ctx.learnPeers(peers);
+        section.hidden = peers.length === 0;
+        form.setAttribute('aria-label', peers.length === 0 ? 'Pair with a hosted backend' : 'Pair with another hosted backend');
+        replaceChildren(list, ...peers.map(pairingItem));
+    };
+    return { section, load };
 }
 export const renderPair = (ctx) => {
     if (ctx.mode === 'hosted')
@@ -25,6 +49,8 @@ export const renderPair = (ctx) => {
     const check = h('button', { type: 'button', class: 'secondary' }, 'Check');
     const confirmBox = h('div', { id: 'pair-confirm', class: 'confirm', hidden: true });
     const form = h('form', { class: 'card', 'aria-label': 'Pair with a hosted backend' }, h('div', { class: 'inline' }, url.wrapper, check), code.wrapper, h('button', { type: 'submit' }, 'Pair…'), confirmBox, notice);
+    const existing = existingPairings(ctx, form);
+    void existing.load();
     const detect = async () => {
         clearNotice(notice);
         try {
@@ -72,14 +98,15 @@ export const renderPair = (ctx) => {
             const paired = await ctx.api.handshake({ hostedUrl: url.input.value, pairingCode: code.input.value, expectedHostedKeyId: target.key_id });
             ctx.learnPeers([paired.peer]);
             code.input.value = '';
-            showNotice(notice, 'ok', `Paired. This computer now syncs with the hosted backend ${paired.hosted.backend_id} (peer ${paired.peer.peer_id}).`);
+            showNotice(notice, 'ok', `Paired. This computer now syncs with the hosted backend at ${paired.peer.remote.url ?? url.input.value.trim()} (backend id ${paired.hosted.backend_id}, pairing id ${paired.peer.peer_id}).`);
             notice.append(' ', h('a', { href: '#/status' }, 'See the status'), ' or ', h('a', { href: '#/conversations' }, 'start a conversation'), '.');
+            await existing.load();
         }
         catch (e) {
             showNotice(notice, 'error', message(e));
         }
     };
-    replaceChildren(ctx.main, h('h1', { tabindex: '-1' }, 'Pair with a hosted backend'), h('p', {}, 'Pairing lets this computer sync your conversations with a hosted backend. Compare both fingerprints before you confirm.'), cards, form);
+    replaceChildren(ctx.main, h('h1', { tabindex: '-1' }, 'Pair with a hosted backend'), h('p', {}, 'Pairing lets this computer sync your conversations with a hosted backend. Compare both fingerprints before you confirm.'), existing.section, cards, form);
     return () => undefined;
 };
 function renderHostedPair(ctx) {

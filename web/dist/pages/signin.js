@@ -10,7 +10,7 @@ export function renderSignIn(main, api, done) {
         autocomplete: 'off',
         spellcheck: 'false',
         required: true,
-    }, 'The token `backend-8825 account create` printed (it starts with b8825_at_). It is kept for this tab only.');
+    }, 'The token `backend-8825 account create` printed (it starts with `b8825_at_`). It is kept for this tab only.');
     const notice = statusRegion('signin-notice');
     const form = h('form', { class: 'card', 'aria-labelledby': 'signin-title' }, token.wrapper, h('button', { type: 'submit' }, 'Sign in'), notice);
     form.addEventListener('submit', (event) => {

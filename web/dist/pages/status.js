@@ -1,40 +1,88 @@
-// Status: each peer with its state, last sync, lag, pending versions and SBT expiry, and a
-// Force sync button (local only: the local daemon drives sync). Refreshed every 2 s.
-import { ApiError } from '../adapters/webAdapter.js';
-import { ago, duration, h, poll, replaceChildren, showNotice, statusRegion, until } from '../dom.js';
+// Status: each peer with how it stands (in sync, unreachable or failing since when, revoked…),
+// last sync, lag, pending versions, when its pairing credential renews, and which ids are
+// which; a Force sync button (local only: the local daemon drives sync). Refreshed every 2 s.
+import { ApiError, peerHealth, readableError } from '../adapters/webAdapter.js';
+import { ago, clock, duration, h, poll, replaceChildren, showNotice, statusRegion, timeElement, until, withCode } from '../dom.js';
 const REFRESH_MS = 2000;
-function row(term, value, name) {
-    return [h('dt', {}, term), h('dd', { 'data-field': name }, value)];
-}
-function peerCard(ctx, peer, notice) {
-    const other = ctx.mode === 'local' ? 'Hosted backend' : 'Local backend';
-    const sync = peer.sync;
-    const state = h('span', { class: `state ${peer.status}` }, peer.status);
-    const fields = [
-        ...row('State', state, 'state'),
-        ...row('Backend', h('code', {}, peer.remote.backend_id), 'backend'),
+function row(term, value, name, wide = false) {
+    return [
+        typeof term === 'string' ? h('dt', {}, term) : term,
+        h('dd', { 'data-field': name, class: wide ? 'wide' : undefined }, value),
     ];
-    if (peer.remote.url)
-        fields.push(...row('URL', peer.remote.url, 'url'));
+}
+/** The peer's state as a coloured badge: "in sync", "unreachable since 14:02:07 (3 min ago)"… */
+export function stateBadge(peer) {
+    const health = peerHealth(peer);
+    const since = (what) => health.since ? [`${what} since `, timeElement(health.since), ` (${ago(health.since)})`] : [what];
+    let text;
+    switch (health.kind) {
+        case 'unreachable':
+        case 'failing':
+            text = since(health.kind);
+            break;
+        case 'never_synced':
+            text = ['not synced yet'];
+            break;
+        case 'ok':
+            text = ['in sync'];
+            break;
+        default:
+            text = [health.raw];
+    }
+    return h('span', { class: `state tone-${health.tone}`, 'data-state': health.kind }, ...text);
+}
+/** When the pairing's credential (its Session Binding Token) runs out; renewed on its own. */
+function renewal(peer) {
+    if (!peer.sbt_expires_at)
+        return 'unknown';
+    const left = until(peer.sbt_expires_at);
+    const title = `The credential this pairing signs in with (a Session Binding Token) is valid until ${new Date(peer.sbt_expires_at).toLocaleString()}. The local backend renews it automatically before then.`;
+    if (left === 'expired') {
+        return h('span', { title }, 'overdue: the credential has expired; the local backend renews it as soon as it reaches the hosted backend');
+    }
+    return h('span', { title }, 'automatically, before ', timeElement(peer.sbt_expires_at), ` (${left})`);
+}
+function peerCard(ctx, peer, notice, refresh) {
+    const local = ctx.mode === 'local';
+    const other = local ? 'Hosted backend' : 'Local backend';
+    const sync = peer.sync;
+    const headingId = `peer-${peer.peer_id}`;
+    const hintId = `peer-ids-${peer.peer_id}`;
+    const idsHint = local
+        ? 'The pairing id names this link between the two backends; the backend id names the hosted server.'
+        : 'The pairing id names this link between the two backends; the backend id names the computer’s local backend.';
+    const fields = [...row('State', stateBadge(peer), 'state')];
     if (sync) {
         fields.push(...row('Last sync', sync.last_success_at ? ago(sync.last_success_at) : 'not yet', 'last-sync'), ...row('Lag', duration(sync.lag_ms), 'lag'), ...row('Pending', `${sync.pending_outbound ?? 0} version${sync.pending_outbound === 1 ? '' : 's'} to send`, 'pending'));
         if (sync.last_error) {
-            fields.push(...row('Last error', `${sync.last_error} (${ago(sync.last_error_at)})`, 'last-error'));
+            fields.push(...row('Last error', h('span', {}, h('span', { class: 'error-text' }, readableError(sync.last_error)), sync.last_error_at ? h('span', { class: 'hint' }, ' Last tried ', ago(sync.last_error_at), '.') : null), 'last-error', true));
         }
     }
-    fields.push(...row('SBT expires', peer.sbt_expires_at ? until(peer.sbt_expires_at) : 'unknown', 'sbt'));
-    const card = h('article', { class: 'peer card', 'data-peer-id': peer.peer_id, 'aria-labelledby': `peer-${peer.peer_id}` }, h('h2', { id: `peer-${peer.peer_id}` }, `${other} `, h('code', { class: 'short' }, peer.peer_id.slice(0, 8))), h('dl', {}, ...fields));
-    if (ctx.mode === 'local' && peer.status === 'active') {
-        const button = h('button', { type: 'button', 'aria-describedby': `peer-${peer.peer_id}` }, 'Force sync');
+    fields.push(...row('Pairing renews', renewal(peer), 'renews'), ...row(h('dt', { title: 'The pairing id names this link between the two backends.' }, 'Pairing id'), h('code', {}, peer.peer_id), 'pairing'), ...row(h('dt', { title: `The backend id names the ${local ? 'hosted server' : 'computer’s local backend'}.` }, `${other} id`), h('code', {}, peer.remote.backend_id), 'backend'));
+    if (peer.created_at)
+        fields.push(...row('Paired', [clock(peer.created_at), ` (${ago(peer.created_at)})`].join(''), 'paired'));
+    // The heading names the other backend: its URL when known, else the start of its id.
+    const name = peer.remote.url
+        ? h('code', {}, peer.remote.url)
+        : h('code', { class: 'short', title: peer.remote.backend_id }, peer.remote.backend_id.slice(0, 8));
+    const health = peerHealth(peer);
+    const card = h('article', { class: 'peer card', 'data-tone': health.tone, 'data-peer-id': peer.peer_id, 'data-state': health.kind, 'aria-labelledby': headingId, 'aria-describedby': hintId }, h('h2', { id: headingId }, `${other} `, name), h('dl', {}, ...fields), h('p', { class: 'hint', id: hintId }, idsHint));
+    if (local && peer.status === 'active') {
+        const button = h('button', { type: 'button', 'aria-describedby': headingId }, 'Force sync');
         button.addEventListener('click', () => {
-            button.disabled = true;
+            // aria-disabled rather than disabled: a disabled button would lose the keyboard focus.
+            if (button.getAttribute('aria-disabled') === 'true')
+                return;
+            button.setAttribute('aria-disabled', 'true');
             showNotice(notice, 'info', 'Syncing…');
             ctx.api
                 .syncNow(peer.peer_id)
                 .then(([s]) => showNotice(notice, 'ok', `Synced: sent ${s?.pushed ?? 0}, received ${s?.pulled ?? 0} version(s).`))
                 .catch((e) => showNotice(notice, 'error', e instanceof ApiError ? e.message : String(e)))
                 .finally(() => {
-                button.disabled = false;
+                button.removeAttribute('aria-disabled');
+                // Show the attempt's outcome on the card now, not at the next tick.
+                refresh();
             });
         });
         card.append(h('div', { class: 'actions' }, button));
@@ -48,13 +96,13 @@ export const renderStatus = (ctx) => {
     replaceChildren(ctx.main, h('h1', { tabindex: '-1' }, 'Status'), h('p', {}, ctx.mode === 'local'
         ? 'The hosted backends this computer syncs with. It syncs every few seconds and right after each change.'
         : 'The computers paired with your account. Each one syncs on its own schedule.'), notice, list);
-    return poll(REFRESH_MS, async () => {
+    const tick = async () => {
         let peers;
         try {
             peers = await ctx.api.listPeers();
         }
         catch (e) {
-            replaceChildren(list, h('p', { class: 'notice error' }, e instanceof Error ? e.message : String(e)));
+            replaceChildren(list, h('p', { class: 'notice error' }, ...withCode(e instanceof Error ? e.message : String(e))));
             signature = '';
             return;
         }
@@ -69,8 +117,9 @@ export const renderStatus = (ctx) => {
             replaceChildren(list, h('p', {}, 'Not paired yet. ', ctx.mode === 'local' ? h('a', { href: '#/pair' }, 'Pair with a hosted backend') : 'Create a pairing code on the Pair page.'));
             return;
         }
-        replaceChildren(list, ...peers.map((p) => peerCard(ctx, p, notice)));
+        replaceChildren(list, ...peers.map((p) => peerCard(ctx, p, notice, () => void tick().catch(() => undefined))));
         if (focused)
             list.querySelector(`[data-peer-id="${focused}"] button`)?.focus();
-    });
+    };
+    return poll(REFRESH_MS, tick);
 };

@@ -32,8 +32,15 @@ export interface PeerSync {
   last_success_at: string | null;
   lag_ms: number | null;
   pending_outbound: number | null;
+  /** One readable sentence (older daemons: `code: detail`). */
   last_error: string | null;
   last_error_at: string | null;
+  /** `never_synced`, `ok`, `unreachable` or `failing` (maybe `paused`); absent from older daemons. */
+  state?: string;
+  /** The first failed attempt since the last success; null when the last attempt succeeded. */
+  failing_since?: string | null;
+  /** The last error's code, e.g. `peer_unreachable`, `peer_refused`. */
+  last_error_code?: string | null;
 }
 
 /** One entry of `GET /peers`. `sync` is present on the local daemon only. */
@@ -46,6 +53,59 @@ export interface Peer {
   created_at?: string;
   sbt_expires_at: string | null;
   sync?: PeerSync;
+}
+
+/** How a peer stands, as the Status page shows it: what, in which colour, since when. */
+export interface PeerHealth {
+  kind: 'revoked' | 'unreachable' | 'failing' | 'paused' | 'never_synced' | 'ok' | 'paired' | 'unknown';
+  /** `ok` green, `bad` red, `warn` amber, `neutral` grey. */
+  tone: 'ok' | 'bad' | 'warn' | 'neutral';
+  /** Since when it has been failing (RFC 3339), when known. */
+  since: string | null;
+  /** The status or state as the daemon wrote it (shown as it is when unknown). */
+  raw: string;
+}
+
+const ERROR_CODE_PREFIX = /^([a-z][a-z0-9]*(?:_[a-z0-9]+)+):\s*/;
+
+/**
+ * A peer's health: a revoked pairing first, then the sync state (`sync.state`; from the
+ * other fields for daemons that do not send it). A state this UI does not know is neutral.
+ */
+export function peerHealth(peer: Peer): PeerHealth {
+  if (peer.status === 'revoked') return { kind: 'revoked', tone: 'bad', since: null, raw: peer.status };
+  if (peer.status !== 'active') return { kind: 'unknown', tone: 'neutral', since: null, raw: peer.status };
+  const sync = peer.sync;
+  if (sync === undefined) return { kind: 'paired', tone: 'neutral', since: null, raw: peer.status };
+  const since = sync.failing_since ?? null;
+  let state = sync.state;
+  if (state === undefined) {
+    const code = sync.last_error_code ?? ERROR_CODE_PREFIX.exec(sync.last_error ?? '')?.[1] ?? null;
+    if (sync.last_error) state = code === 'peer_unreachable' ? 'unreachable' : 'failing';
+    else state = sync.last_success_at ? 'ok' : 'never_synced';
+  }
+  switch (state) {
+    case 'ok':
+      return { kind: 'ok', tone: 'ok', since: null, raw: state };
+    case 'never_synced':
+      return { kind: 'never_synced', tone: 'neutral', since: null, raw: state };
+    case 'unreachable':
+      return { kind: 'unreachable', tone: 'bad', since, raw: state };
+    case 'failing':
+      return { kind: 'failing', tone: 'bad', since, raw: state };
+    case 'paused':
+      return { kind: 'paused', tone: 'warn', since: null, raw: state };
+    default:
+      return { kind: 'unknown', tone: 'neutral', since: null, raw: state };
+  }
+}
+
+/**
+ * An error a daemon recorded, as one line of prose: runs of whitespace (a multi-line dump)
+ * become one space, and a leading `snake_case_code: ` is dropped (the code is shown apart).
+ */
+export function readableError(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().replace(ERROR_CODE_PREFIX, '');
 }
 
 /** `POST /register-peer` (local) answers this. */
@@ -138,6 +198,9 @@ const MESSAGES: Record<string, string> = {
   forbidden_origin: 'The daemon refused a request from another origin.',
   forbidden_host: 'The daemon refused this address: open the UI with `backend-8825 ui`.',
   network: 'The daemon did not answer. Is it running?',
+  peer_unreachable:
+    'The hosted backend cannot be reached. This computer keeps trying every few seconds.',
+  sync_paused: 'Sync is paused on this backend.',
 };
 
 /** An error from the daemon (or the network), with a message a person can act on. */

@@ -69,7 +69,7 @@ function listPane(ctx: Context, selected: string | undefined): { pane: HTMLEleme
         href: `#/conversations/${encodeURIComponent(c.id)}`,
         'aria-current': c.id === selected ? 'page' : undefined,
         'data-conversation-id': c.id,
-      }, c.title ?? 'Untitled', ' ', sourceBadge(ctx, c.source_backend)))));
+      }, h('span', { class: 'title' }, c.title ?? 'Untitled'), ' ', sourceBadge(ctx, c.source_backend)))));
   });
   const pane = h('nav', { class: 'list-pane', 'aria-label': 'Conversation list' }, form, list);
   return { pane, stop };

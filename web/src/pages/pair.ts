@@ -1,10 +1,11 @@
-// Pair. Local: both fingerprints side by side, the hosted URL and a pairing code, a
-// confirmation, then POST /register-peer. Hosted: this backend's fingerprint and a button
-// that creates a pairing code for the signed-in account.
+// Pair. Local: the pairings this computer already has, both fingerprints side by side, the
+// hosted URL and a pairing code, a confirmation, then POST /register-peer. Hosted: this
+// backend's fingerprint and a button that creates a pairing code for the signed-in account.
 
-import { ApiError, formatFingerprint, type Identity } from '../adapters/webAdapter.js';
-import type { Page } from '../context.js';
-import { clearNotice, field, h, replaceChildren, showNotice, statusRegion, until } from '../dom.js';
+import { ApiError, formatFingerprint, type Identity, type Peer } from '../adapters/webAdapter.js';
+import type { Context, Page } from '../context.js';
+import { ago, clearNotice, clock, field, h, replaceChildren, showNotice, statusRegion, until } from '../dom.js';
+import { stateBadge } from './status.js';
 
 function message(e: unknown): string {
   return e instanceof ApiError || e instanceof Error ? e.message : String(e);
@@ -26,6 +27,50 @@ function fingerprintCard(id: string, title: string, identity: Identity | null, e
         )
       : h('p', { class: 'hint' }, empty),
   );
+}
+
+/** One existing pairing: the hosted URL, its fingerprint, since when, and how it stands. */
+function pairingItem(peer: Peer): HTMLElement {
+  return h(
+    'li',
+    { class: 'pairing', 'data-peer-id': peer.peer_id },
+    h('h3', {}, 'Hosted backend ', h('code', { 'data-field': 'url' }, peer.remote.url ?? peer.remote.backend_id)),
+    h(
+      'dl',
+      {},
+      h('dt', {}, 'Fingerprint (key_id)'),
+      h('dd', {}, h('code', { class: 'key-id', 'data-key-id': peer.remote.key_id }, formatFingerprint(peer.remote.key_id))),
+      h('dt', {}, 'Paired since'),
+      h('dd', { 'data-field': 'since' }, peer.created_at ? `${clock(peer.created_at)} (${ago(peer.created_at)})` : 'unknown'),
+      h('dt', {}, 'State'),
+      h('dd', { 'data-field': 'state' }, stateBadge(peer)),
+      h('dt', { title: 'The pairing id names this link between the two backends.' }, 'Pairing id'),
+      h('dd', {}, h('code', {}, peer.peer_id)),
+    ),
+  );
+}
+
+/** The pairings this computer has, read from GET /peers; `load()` reads them again. */
+function existingPairings(ctx: Context, form: HTMLElement): { section: HTMLElement; load: () => Promise<void> } {
+  const list = h('ul', { class: 'pairings' });
+  const section = h('section', { id: 'existing-pairings', class: 'card', 'aria-labelledby': 'existing-pairings-title', hidden: true },
+    h('h2', { id: 'existing-pairings-title' }, 'Already paired'),
+    h('p', { class: 'hint' }, 'This computer syncs with these hosted backends (',
+      h('a', { href: '#/status' }, 'the Status page'), ' shows how sync is going). You can pair it with another one below.'),
+    list);
+  const load = async (): Promise<void> => {
+    let peers: Peer[];
+    try {
+      peers = await ctx.api.listPeers();
+    } catch {
+      return; // The form still works; Status shows the error.
+    }
+    ctx.learnPeers(peers);
+    section.hidden = peers.length === 0;
+    form.setAttribute('aria-label', peers.length === 0 ? 'Pair with a hosted backend' : 'Pair with another hosted backend');
+    replaceChildren(list, ...peers.map(pairingItem));
+  };
+  return { section, load };
 }
 
 export const renderPair: Page = (ctx) => {
@@ -50,6 +95,8 @@ export const renderPair: Page = (ctx) => {
   const form = h('form', { class: 'card', 'aria-label': 'Pair with a hosted backend' },
     h('div', { class: 'inline' }, url.wrapper, check), code.wrapper,
     h('button', { type: 'submit' }, 'Pair…'), confirmBox, notice);
+  const existing = existingPairings(ctx, form);
+  void existing.load();
 
   const detect = async (): Promise<boolean> => {
     clearNotice(notice);
@@ -104,8 +151,9 @@ export const renderPair: Page = (ctx) => {
       const paired = await ctx.api.handshake({ hostedUrl: url.input.value, pairingCode: code.input.value, expectedHostedKeyId: target.key_id });
       ctx.learnPeers([paired.peer]);
       code.input.value = '';
-      showNotice(notice, 'ok', `Paired. This computer now syncs with the hosted backend ${paired.hosted.backend_id} (peer ${paired.peer.peer_id}).`);
+      showNotice(notice, 'ok', `Paired. This computer now syncs with the hosted backend at ${paired.peer.remote.url ?? url.input.value.trim()} (backend id ${paired.hosted.backend_id}, pairing id ${paired.peer.peer_id}).`);
       notice.append(' ', h('a', { href: '#/status' }, 'See the status'), ' or ', h('a', { href: '#/conversations' }, 'start a conversation'), '.');
+      await existing.load();
     } catch (e) {
       showNotice(notice, 'error', message(e));
     }
@@ -114,7 +162,7 @@ export const renderPair: Page = (ctx) => {
   replaceChildren(ctx.main,
     h('h1', { tabindex: '-1' }, 'Pair with a hosted backend'),
     h('p', {}, 'Pairing lets this computer sync your conversations with a hosted backend. Compare both fingerprints before you confirm.'),
-    cards, form);
+    existing.section, cards, form);
   return () => undefined;
 };
 

@@ -13,7 +13,7 @@ export function renderSignIn(main: HTMLElement, api: WebAdapter, done: (api: Web
     autocomplete: 'off',
     spellcheck: 'false',
     required: true,
-  }, 'The token `backend-8825 account create` printed (it starts with b8825_at_). It is kept for this tab only.');
+  }, 'The token `backend-8825 account create` printed (it starts with `b8825_at_`). It is kept for this tab only.');
   const notice = statusRegion('signin-notice');
   const form = h(
     'form',

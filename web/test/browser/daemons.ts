@@ -23,6 +23,8 @@ export class Workspace {
   readonly localDir = join(this.root, 'local');
   readonly hostedDb = `sqlite://${join(this.root, 'hosted', 'hosted.db')}`;
   private readonly children: ChildProcess[] = [];
+  /** Each running daemon by its base URL, for `stop`. */
+  private readonly byUrl = new Map<string, ChildProcess>();
 
   /** A clean environment: PATH and a temporary HOME, as tests/common/binary.rs does. */
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -57,6 +59,7 @@ export class Workspace {
         if (at >= 0) {
           clearTimeout(timer);
           const url = line.slice(at + 'listening on '.length).split(/[\s"]/)[0] ?? '';
+          this.byUrl.set(url, child);
           resolve(url);
         }
       });
@@ -79,6 +82,23 @@ export class Workspace {
 
   pairingCode(account: string): Promise<string> {
     return this.cli(['pairing-code', '--account', account, '--data-dir', this.hostedDir], { DATABASE_URL: this.hostedDb });
+  }
+
+  /** Pairs the running local daemon with the hosted one at `hostedUrl` (`backend-8825 pair`). */
+  pair(hostedUrl: string, code: string): Promise<string> {
+    return this.cli(['pair', '--hosted', hostedUrl, '--code', code, '--data-dir', this.localDir]);
+  }
+
+  /** Stops the daemon serving at `url` (SIGTERM to its own pid) and waits until it exited. */
+  stop(url: string): Promise<void> {
+    const child = this.byUrl.get(url);
+    if (child === undefined) throw new Error(`no daemon of this workspace serves ${url}`);
+    this.byUrl.delete(url);
+    return new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
   }
 
   /** A one-time launch URL for the local daemon's UI. */

@@ -50,6 +50,17 @@ async function localApi(path: string): Promise<unknown> {
   return response.json();
 }
 
+/** The Pair page lists the pairing with `url`: its fingerprint, since when, its pairing id. */
+async function expectPairingListed(url: string, keyId: string, peerId: string): Promise<void> {
+  const item = local.locator(`#existing-pairings li[data-peer-id="${peerId}"]`);
+  await item.waitFor({ timeout: UI_WAIT_MS });
+  assert.equal(await local.getByRole('heading', { name: 'Already paired' }).isVisible(), true);
+  assert.equal(await item.locator('[data-field="url"]').textContent(), url);
+  assert.equal(await item.locator(`[data-key-id="${keyId}"]`).textContent(), keyId.match(/.{1,4}/g)?.join(' '));
+  assert.match((await item.locator('[data-field="since"]').textContent()) ?? '', /\((just now|\d+ s ago|\d+ min ago)\)$/);
+  await local.getByRole('form', { name: 'Pair with another hosted backend' }).waitFor({ timeout: UI_WAIT_MS });
+}
+
 describe('web UI in Chromium', { timeout: 180_000 }, () => {
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -84,6 +95,12 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     await local.goto(await ws.launchUrl());
     assert.equal(new URL(local.url()).pathname, '/', 'the launch URL leaves the address bar');
     await local.getByRole('heading', { name: 'Pair with a hosted backend' }).waitFor({ timeout: UI_WAIT_MS });
+    await local.getByRole('form', { name: 'Pair with a hosted backend' }).waitFor({ timeout: UI_WAIT_MS });
+    assert.equal(await local.locator('#existing-pairings').isVisible(), false, 'no pairing to show yet');
+    // The code hint shows the command as code, not between Markdown backticks.
+    const codeHint = local.locator('#pairing-code-hint');
+    assert.equal(await codeHint.locator('code').first().textContent(), 'backend-8825 pairing-code --account NAME');
+    assert.doesNotMatch((await codeHint.textContent()) ?? '', /`/);
 
     // A hosted URL where nothing listens.
     const closed = createServer();
@@ -114,23 +131,49 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     await local.getByRole('button', { name: 'Confirm and pair' }).waitFor({ timeout: UI_WAIT_MS });
     await local.keyboard.press('Enter');
     await local.locator('#pair-notice.ok', { hasText: 'Paired' }).waitFor({ timeout: UI_WAIT_MS });
-    await shoot(local, 'pair');
-    const peers = (await localApi('/peers')) as { remote: { key_id: string } }[];
+    const peers = (await localApi('/peers')) as { peer_id: string; remote: { key_id: string } }[];
     assert.equal(peers.length, 1);
     assert.equal(peers[0]?.remote.key_id, hostedId.key_id);
+    // The new pairing is listed at once, above a form to pair with another hosted backend.
+    await expectPairingListed(hostedUrl, hostedId.key_id, peers[0]?.peer_id ?? '');
+    await shoot(local, 'pair');
   });
 
-  it('shows the peer on Status and forces a sync', async () => {
+  it('shows the peer on Status, named by its URL with both ids explained, and forces a sync', async () => {
     await local.getByRole('link', { name: 'Status', exact: true }).click();
     const card = local.locator('article.peer');
     await card.waitFor({ timeout: UI_WAIT_MS });
-    await card.locator('[data-field="state"]', { hasText: 'active' }).waitFor({ timeout: UI_WAIT_MS });
-    await card.locator('[data-field="sbt"]', { hasText: /in \d+ h/ }).waitFor({ timeout: UI_WAIT_MS });
+    const [peer] = (await localApi('/peers')) as { peer_id: string; remote: { backend_id: string } }[];
+    assert.ok(peer);
+    // The heading names the hosted backend, not the pairing; each id has its own label.
+    assert.equal(await card.locator('h2').textContent(), `Hosted backend ${hostedUrl}`);
+    assert.equal(await card.locator('[data-field="pairing"]').textContent(), peer.peer_id);
+    assert.equal(await card.locator('[data-field="backend"]').textContent(), peer.remote.backend_id);
+    assert.equal(await card.locator('dt', { hasText: 'Hosted backend id' }).count(), 1);
+    assert.match((await card.getAttribute('aria-describedby')) ?? '', /^peer-ids-/);
+    assert.match((await card.locator('p.hint').textContent()) ?? '', /pairing id names this link.*backend id names the hosted server/);
+    // No jargon: the Session Binding Token is "the pairing", renewed on its own.
+    assert.doesNotMatch((await card.textContent()) ?? '', /SBT/);
+    await card.locator('[data-field="renews"]', { hasText: /^automatically, before .+ \(in \d+ h \d+ min\)$/ }).waitFor({ timeout: UI_WAIT_MS });
     await local.getByRole('button', { name: 'Force sync' }).click();
     await local.locator('#status-notice.ok', { hasText: 'Synced' }).waitFor({ timeout: SYNC_WAIT_MS });
+    await card.locator('[data-field="state"] .state.tone-ok[data-state="ok"]', { hasText: /^in sync$/ }).waitFor({ timeout: UI_WAIT_MS });
     await card.locator('[data-field="last-sync"]', { hasText: /ago|just now/ }).waitFor({ timeout: UI_WAIT_MS });
     await card.locator('[data-field="pending"]', { hasText: '0 versions' }).waitFor({ timeout: UI_WAIT_MS });
     await shoot(local, 'status');
+  });
+
+  it('shows the existing pairing when the Pair page is opened again', async () => {
+    const hostedId = (await (await fetch(`${hostedUrl}/identity`)).json()) as { key_id: string };
+    const [peer] = (await localApi('/peers')) as { peer_id: string }[];
+    await local.getByRole('link', { name: 'Pair', exact: true }).click();
+    await local.getByRole('heading', { name: 'Pair with a hosted backend' }).waitFor({ timeout: UI_WAIT_MS });
+    await expectPairingListed(hostedUrl, hostedId.key_id, peer?.peer_id ?? '');
+    await local.locator('#existing-pairings [data-field="state"]', { hasText: 'in sync' }).waitFor({ timeout: UI_WAIT_MS });
+    // Pairing with another hosted backend is still offered.
+    assert.equal(await local.getByLabel('Hosted URL').isEditable(), true);
+    assert.equal(await local.getByLabel('Pairing code').isEditable(), true);
+    await shoot(local, 'pair-existing');
   });
 
   it('writes on local, reads and replies on hosted, and the reply appears on local without a reload', async () => {
@@ -150,6 +193,12 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     const hostedContext = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     const hosted = watch(await hostedContext.newPage(), 'hosted');
     await hosted.goto(`${hostedUrl}/`);
+    // The hint shows the command as code, not between Markdown backticks.
+    const tokenHint = hosted.locator('#account-token-hint');
+    await tokenHint.waitFor({ timeout: UI_WAIT_MS });
+    assert.equal(await tokenHint.locator('code').first().textContent(), 'backend-8825 account create');
+    assert.doesNotMatch((await tokenHint.textContent()) ?? '', /`/);
+    assert.equal(await hosted.getByLabel('Account token').getAttribute('aria-describedby'), 'account-token-hint');
     await hosted.getByLabel('Account token').fill('b8825_at_wrong');
     await hosted.getByRole('button', { name: 'Sign in' }).click();
     await hosted.locator('#signin-notice.error', { hasText: 'did not accept' }).waitFor({ timeout: UI_WAIT_MS });
@@ -174,7 +223,8 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     await hosted.getByRole('button', { name: 'Create a pairing code' }).click();
     await hosted.locator('#pairing-code-value').waitFor({ timeout: UI_WAIT_MS });
     await hosted.getByRole('link', { name: 'Status', exact: true }).click();
-    await hosted.locator('article.peer [data-field="state"]', { hasText: 'active' }).waitFor({ timeout: UI_WAIT_MS });
+    await hosted.locator('article.peer [data-field="state"] .state[data-state="ok"]', { hasText: 'in sync' }).waitFor({ timeout: UI_WAIT_MS });
+    assert.match((await hosted.locator('article.peer h2').textContent()) ?? '', /^Local backend \S{8}$/);
     await shoot(hosted, 'hosted-status');
     await hostedContext.close();
   });
