@@ -67,7 +67,7 @@ async fn asset(Path(path): Path<String>) -> Response {
 
 fn serve(path: &str) -> Option<Response> {
     let asset = ASSETS.iter().find(|a| a.path == path)?;
-    // Cache-Control stays the edge's `no-store`, as on every local answer (DESIGN §5).
+    // Cache-Control stays the edge's `no-store`, as on every local answer (docs/local-api.md).
     let headers = [
         (
             header::CONTENT_TYPE,

@@ -309,7 +309,10 @@ fn a_second_daemon_on_one_data_dir_refuses_and_names_the_first() {
     let port = first.base.rsplit(':').next().unwrap();
     let out = run(command(home.path()).args(["serve", "--data-dir", data_arg, "--port", port]));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("already running on the data dir"), "{stderr}");
+    assert!(
+        stderr.contains("already running on the data dir"),
+        "{stderr}"
+    );
     assert_eq!(
         std::fs::read_to_string(data.join("daemon.json")).unwrap(),
         record,

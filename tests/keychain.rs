@@ -34,6 +34,14 @@ fn ok(home: &Path, args: &[&str], env: &[(String, String)]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `serve` of the local data dir `dir`, inside the given session.
+fn serve_local(home: &Path, dir: &str, env: &[(String, String)]) -> binary::Served {
+    let mut cmd = command(home);
+    cmd.args(["serve", "--port", "0", "--data-dir", dir])
+        .envs(env.iter().map(|(k, v)| (k, v)));
+    binary::spawn_served(cmd)
+}
+
 fn key_id(identity_json: &str) -> String {
     let doc: serde_json::Value = serde_json::from_str(identity_json).unwrap();
     doc["key_id"].as_str().unwrap().to_string()
@@ -64,12 +72,7 @@ fn every_command_works_with_a_real_secret_service_and_keeps_every_secret_there()
     let token = ok(home.path(), &["token", "--data-dir", dir], &env);
     assert_eq!(token.trim().len(), 43, "the secret alone on stdout");
 
-    let served = binary::spawn_served({
-        let mut cmd = command(home.path());
-        cmd.args(["serve", "--port", "0", "--data-dir", dir])
-            .envs(env.iter().map(|(k, v)| (k, v)));
-        cmd
-    });
+    let served = serve_local(home.path(), dir, &env);
     let ui = ok(home.path(), &["ui", "--data-dir", dir], &env);
     assert!(ui.starts_with("http://127.0.0.1:"), "{ui}");
 
@@ -171,12 +174,7 @@ fn every_command_works_with_a_real_secret_service_and_keeps_every_secret_there()
     assert!(!log.iter().any(|l| l.contains("panicked")), "{log:?}");
 
     // A restart keeps the identity, and sync still works with the stored pair key.
-    let served = binary::spawn_served({
-        let mut cmd = command(home.path());
-        cmd.args(["serve", "--port", "0", "--data-dir", dir])
-            .envs(env.iter().map(|(k, v)| (k, v)));
-        cmd
-    });
+    let served = serve_local(home.path(), dir, &env);
     let again = ok(home.path(), &["identity", "--data-dir", dir], &env);
     assert_eq!(key_id(&again), key_id(&identity));
     ok(home.path(), &["sync", "--data-dir", dir], &env);
@@ -281,12 +279,7 @@ fn keychain_migrate_moves_file_secrets_into_a_keychain_that_appeared() {
     let ss = SecretService::start();
     let env = ss.env();
     // A running daemon holds the data dir: migrate refuses until it stops.
-    let served = binary::spawn_served({
-        let mut cmd = command(home.path());
-        cmd.args(["serve", "--port", "0", "--data-dir", dir])
-            .envs(env.iter().map(|(k, v)| (k, v)));
-        cmd
-    });
+    let served = serve_local(home.path(), dir, &env);
     let out = run(
         home.path(),
         &["keychain", "migrate", "--data-dir", dir],

@@ -1,4 +1,4 @@
-//! The local API guard (DESIGN §5), tried the way a hostile web page or a careless script
+//! The local API guard (docs/local-api.md), tried the way a hostile web page or a careless script
 //! would: rebinding Hosts, foreign Origins, form posts, missing secrets, replayed and
 //! expired launch URLs; and the `token` and `ui` commands of the real binary.
 

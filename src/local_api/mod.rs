@@ -1,4 +1,4 @@
-//! The local daemon's own API and the guard in front of every local route (DESIGN §5): a
+//! The local daemon's own API and the guard in front of every local route (docs/local-api.md): a
 //! Host allow-list against DNS rebinding, an Origin check on writes and WebSocket upgrades,
 //! JSON-only writes, and a per-install secret (a Bearer for the CLI, a launch-URL session
 //! cookie plus a CSRF header for the web UI). The rules are in docs/local-api.md.

@@ -1,5 +1,5 @@
-//! Peers: registering a pairing on both ends (DESIGN §3), renewing it, listing peers, and
-//! authenticating every request between paired backends (DESIGN §4).
+//! Peers: registering a pairing on both ends (docs/protocol.md), renewing it, listing peers, and
+//! authenticating every request between paired backends (docs/protocol.md).
 //!
 //! The hosted side ([`hosted`]) answers `POST /register-peer` and `POST /peers/{id}/renew`
 //! from local backends; the local side ([`local`]) takes `POST /register-peer` from its UI or

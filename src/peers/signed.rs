@@ -1,4 +1,4 @@
-//! Signed peer requests (DESIGN §4): the verifier every peer route shares, as an axum
+//! Signed peer requests (docs/protocol.md): the verifier every peer route shares, as an axum
 //! extractor, and the signer the local side uses to call its hosted peer.
 
 use axum::body::Bytes;
@@ -55,7 +55,8 @@ fn sig_error(err: SigError) -> PeerError {
     PeerError::new(StatusCode::UNAUTHORIZED, err.code(), err.to_string())
 }
 
-/// The verifier, in DESIGN §4's order. The body limit is the edge's; everything else is here.
+/// The verifier, in the order docs/protocol.md gives. The body limit is the edge's;
+/// everything else is here.
 async fn verify(
     request: Request,
     state: &AppState,

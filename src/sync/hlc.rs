@@ -2,7 +2,7 @@
 //!
 //! A version is `<ms:015>-<counter:06>-<backend_id>`: fixed width, so comparing two version
 //! strings compares `(physical ms, counter, backend_id)`, which is the Last-Write-Wins order
-//! (DESIGN §6). The clock never goes backwards, and it moves past every version it has seen,
+//! (docs/sync.md). The clock never goes backwards, and it moves past every version it has seen,
 //! so an edit made after seeing another version always wins over it, whatever the wall
 //! clocks of the two machines say.
 

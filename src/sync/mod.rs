@@ -1,4 +1,4 @@
-//! Conversation sync (DESIGN §6): the conversation API on both modes, Last-Write-Wins on a
+//! Conversation sync (docs/sync.md): the conversation API on both modes, Last-Write-Wins on a
 //! Hybrid Logical Clock, the per-account change feed, `POST /sync/{peer_id}`, and the
 //! scheduler that keeps a local daemon's peers in step.
 

@@ -1,5 +1,5 @@
 //! Telemetry: events written to a durable outbox on the local backend and streamed to the
-//! hosted backend over a signed WebSocket (DESIGN §7, docs/telemetry.md).
+//! hosted backend over a signed WebSocket (docs/telemetry.md).
 //!
 //! - [`emit`] records an event: validated, then written to the outbox (local) or stored
 //!   (hosted), before anything is sent.
