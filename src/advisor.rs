@@ -14,7 +14,6 @@ use serde_json::{Value, json};
 
 use crate::config::LlmConfig;
 use crate::error::{ApiError, ApiJson};
-use crate::peers::PeerError;
 use crate::state::AppState;
 use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, RecordQuery};
 use crate::sync::records::{MessageView, Tenant, new_record, write};
@@ -50,8 +49,8 @@ struct Answer {
     completion_tokens: Option<u64>,
 }
 
-fn not_configured() -> PeerError {
-    PeerError::new(
+fn not_configured() -> ApiError {
+    ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "llm_not_configured",
         "no language model is configured: set LLM_PROVIDER=echo for a demo, or LLM_BASE_URL, \
@@ -60,22 +59,22 @@ fn not_configured() -> PeerError {
     )
 }
 
-fn llm_error(message: impl Into<String>) -> PeerError {
-    PeerError::new(StatusCode::BAD_GATEWAY, "llm_error", message)
+fn llm_error(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_GATEWAY, "llm_error", message)
 }
 
-fn api(err: ApiError) -> PeerError {
-    PeerError::new(err.status(), err.code(), err.to_string())
+fn api(err: ApiError) -> ApiError {
+    ApiError::new(err.status(), err.code(), err.to_string())
 }
 
 async fn ask(
     State(state): State<AppState>,
     body: Result<ApiJson<AskRequest>, ApiError>,
-) -> Result<Json<AskResponse>, PeerError> {
+) -> Result<Json<AskResponse>, ApiError> {
     let ApiJson(request) = body.map_err(api)?;
     let question = request.question.trim().to_string();
     if question.is_empty() || question.len() > MAX_QUESTION_BYTES {
-        return Err(api(ApiError::Unprocessable(format!(
+        return Err(api(ApiError::unprocessable(format!(
             "question must be 1 to {MAX_QUESTION_BYTES} bytes"
         ))));
     }
@@ -88,7 +87,7 @@ async fn ask(
             match found {
                 Some(r) if r.kind == KIND_CONVERSATION && !r.deleted => id,
                 _ => {
-                    return Err(PeerError::new(
+                    return Err(ApiError::new(
                         StatusCode::NOT_FOUND,
                         "not_found",
                         "no such conversation",
@@ -143,11 +142,7 @@ fn echo(question: &str) -> Answer {
 }
 
 /// Any OpenAI-compatible `POST {base}/chat/completions`, with the conversation so far.
-async fn openai(
-    state: &AppState,
-    llm: &LlmConfig,
-    conversation: &str,
-) -> Result<Answer, PeerError> {
+async fn openai(state: &AppState, llm: &LlmConfig, conversation: &str) -> Result<Answer, ApiError> {
     let base = llm.base_url.as_deref().ok_or_else(not_configured)?;
     let model = llm.model.as_deref().ok_or_else(not_configured)?;
     let history = state
@@ -206,7 +201,7 @@ async fn emit_event(
     provider: &str,
     model: Option<&str>,
     took: Duration,
-    answered: &Result<Answer, PeerError>,
+    answered: &Result<Answer, ApiError>,
 ) {
     let level = if answered.is_ok() {
         Level::Info

@@ -284,8 +284,8 @@ pub fn with_edge(routes: Router<AppState>, state: AppState) -> Router {
 /// JSON errors for unknown routes and wrong methods (of the routes present now).
 fn with_fallbacks(routes: Router<AppState>) -> Router<AppState> {
     routes
-        .fallback(|| async { ApiError::NotFound("no such route".into()) })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
 }
 
 fn with_edge_layers(routes: Router<AppState>, state: AppState) -> Router {
@@ -345,7 +345,7 @@ async fn reject_oversized(State(state): State<AppState>, request: Request, next:
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > state.config.http.body_limit_bytes as u64) {
-        return ApiError::PayloadTooLarge.into_response();
+        return ApiError::payload_too_large().into_response();
     }
     next.run(request).await
 }

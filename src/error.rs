@@ -1,91 +1,157 @@
 //! The HTTP edge's one error type. Every failure answers
-//! `{"error": {"code": "...", "message": "..."}}` with the right status; internal causes are
-//! logged, never sent.
+//! `{"error": {"code": "...", "message": "..."}}` with its status and, where waiting helps, a
+//! `Retry-After`. An internal cause travels with the error and is logged once, with its
+//! cause chain, where the error becomes a response; it is never sent.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// A refusal or a failure: a status, a stable `code` for clients to branch on, a message
+/// for people, an optional `Retry-After`, and the internal cause if there is one.
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("{0}")]
-    Unauthorized(String),
-    #[error("{0}")]
-    Forbidden(String),
-    /// A 403 whose code says which rule refused the request (`forbidden_host`, ...).
-    #[error("{message}")]
-    ForbiddenBecause { code: &'static str, message: String },
-    #[error("{0}")]
-    NotFound(String),
-    #[error("method not allowed")]
-    MethodNotAllowed,
-    #[error("{0}")]
-    Conflict(String),
-    #[error("request body is larger than the limit")]
-    PayloadTooLarge,
-    #[error("{0}")]
-    UnsupportedMediaType(String),
-    #[error("{0}")]
-    Unprocessable(String),
-    #[error("{0}")]
-    Unavailable(String),
-    /// The cause is logged; the client sees a generic message.
-    #[error("internal error")]
-    Internal(#[source] anyhow::Error),
+#[error("{message}")]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    /// Seconds, sent as `Retry-After`.
+    pub retry_after: Option<u64>,
+    #[source]
+    cause: Option<anyhow::Error>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// How long a client waits before retrying when the database is unreachable.
+const DATABASE_RETRY_AFTER_SECS: u64 = 5;
+
 impl ApiError {
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) | Self::ForbiddenBecause { .. } => StatusCode::FORBIDDEN,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    /// A stable, machine-readable code for clients to branch on.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::BadRequest(_) => "bad_request",
-            Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden(_) => "forbidden",
-            Self::ForbiddenBecause { code, .. } => code,
-            Self::NotFound(_) => "not_found",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::Conflict(_) => "conflict",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::Unprocessable(_) => "invalid_request",
-            Self::Unavailable(_) => "unavailable",
-            Self::Internal(_) => "internal",
-        }
-    }
-
-    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
-        Self::Internal(err.into())
-    }
-
-    /// A 403 with its own code, for clients that need to tell refusals apart.
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::ForbiddenBecause {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
             code,
             message: message.into(),
+            retry_after: None,
+            cause: None,
         }
+    }
+
+    /// The same error, telling the client when to try again.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    /// 400 `bad_request`: the request is malformed (the edge's own checks).
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 400 `invalid_request`: a protocol request whose content is not acceptable.
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    /// A 403 whose code says which rule refused the request (`forbidden_host`, ...).
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "method not allowed",
+        )
+    }
+
+    pub fn payload_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "request body is larger than the limit",
+        )
+    }
+
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            message,
+        )
+    }
+
+    /// 422 `invalid_request`: well-formed JSON of the wrong shape or with a bad value.
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
+    }
+
+    /// 500 `internal`: a bug or a broken invariant. The client sees a generic message; the
+    /// cause is logged when the error is answered.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        Self {
+            cause: Some(cause.into()),
+            ..Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error",
+            )
+        }
+    }
+
+    /// 500 `internal` for a broken invariant described in words (a stored value that no
+    /// longer parses, a value that cannot be built); the words are logged, not sent.
+    pub fn bug(what: impl std::fmt::Display) -> Self {
+        Self::internal(anyhow::anyhow!("{what}"))
+    }
+
+    /// The status (also a field; kept as a method for callers that read it so).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The message and, for an internal error, its cause chain: for logs only.
+    pub fn describe(&self) -> String {
+        match &self.cause {
+            Some(cause) => format!("{}: {cause:#}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    /// The one mapping of store failures: a database that cannot be reached is 503 with a
+    /// `Retry-After` (the client should wait), anything else a 500 (a bug).
+    fn from(err: crate::store::StoreError) -> Self {
+        if err.is_unreachable() {
+            return Self {
+                cause: Some(err.into()),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the database is unavailable; try again shortly",
+                )
+                .with_retry_after(DATABASE_RETRY_AFTER_SECS)
+            };
+        }
+        Self::internal(err)
     }
 }
 
@@ -110,16 +176,21 @@ pub fn error_response(status: StatusCode, code: &str, message: String) -> Respon
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Self::Internal(cause) = &self {
-            tracing::error!(error = format!("{cause:#}"), "request failed");
+        if let Some(cause) = &self.cause {
+            let cause = format!("{cause:#}");
+            if self.status.is_server_error() {
+                tracing::error!(code = self.code, error = %cause, "request failed");
+            } else {
+                tracing::warn!(code = self.code, error = %cause, "request refused");
+            }
         }
-        error_response(self.status(), self.code(), self.to_string())
-    }
-}
-
-impl From<crate::store::StoreError> for ApiError {
-    fn from(err: crate::store::StoreError) -> Self {
-        Self::internal(err)
+        let mut response = error_response(self.status, self.code, self.message);
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }
 
@@ -127,16 +198,14 @@ impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
             JsonRejection::MissingJsonContentType(_) => missing_json_content_type(),
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
-            other => Self::BadRequest(other.body_text()),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::payload_too_large(),
+            other => Self::bad_request(other.body_text()),
         }
     }
 }
 
 fn missing_json_content_type() -> ApiError {
-    ApiError::UnsupportedMediaType(
-        "expected a request body with Content-Type: application/json".into(),
-    )
+    ApiError::unsupported_media_type("expected a request body with Content-Type: application/json")
 }
 
 /// Whether a request declares a JSON body (`application/json` or `application/*+json`), as
@@ -164,22 +233,22 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // serde would take `["a"]` for a struct with one field: every body here is an object.
     if bytes.trim_ascii_start().starts_with(b"[") {
-        return Err(ApiError::Unprocessable(
-            "expected a JSON object, got a list".into(),
+        return Err(ApiError::unprocessable(
+            "expected a JSON object, got a list",
         ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let inner = err.inner();
         match inner.classify() {
-            serde_json::error::Category::Data => ApiError::Unprocessable(
+            serde_json::error::Category::Data => ApiError::unprocessable(
                 crate::humanize::json_data_error(&err.path().to_string(), inner),
             ),
-            _ => ApiError::BadRequest(crate::humanize::json_syntax_error(inner)),
+            _ => ApiError::bad_request(crate::humanize::json_syntax_error(inner)),
         }
     })?;
     de.end()
-        .map_err(|e| ApiError::BadRequest(crate::humanize::json_syntax_error(&e)))?;
+        .map_err(|e| ApiError::bad_request(crate::humanize::json_syntax_error(&e)))?;
     Ok(value)
 }
 
@@ -202,8 +271,8 @@ where
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|rejection| match rejection.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-                _ => ApiError::BadRequest("the request body could not be read".into()),
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(),
+                _ => ApiError::bad_request("the request body could not be read"),
             })?;
         parse_json(&bytes).map(Self)
     }

@@ -58,11 +58,11 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn index() -> Response {
-    serve("index.html").unwrap_or_else(|| ApiError::NotFound("no web UI".into()).into_response())
+    serve("index.html").unwrap_or_else(|| ApiError::not_found("no web UI").into_response())
 }
 
 async fn asset(Path(path): Path<String>) -> Response {
-    serve(&path).unwrap_or_else(|| ApiError::NotFound("no such file".into()).into_response())
+    serve(&path).unwrap_or_else(|| ApiError::not_found("no such file").into_response())
 }
 
 fn serve(path: &str) -> Option<Response> {

@@ -347,3 +347,38 @@ async fn bad_bodies_are_explained_in_the_users_words() {
         }
     }
 }
+
+/// One mapping of store failures for every route: a database that cannot be reached is
+/// 503 `unavailable` with `Retry-After`, on the local API and on the hosted one (whose
+/// account check itself reads the database).
+#[tokio::test]
+async fn an_unreachable_database_is_503_with_retry_after_everywhere() {
+    let mut daemons = vec![(Mode::Local, Db::Sqlite)];
+    for db in common::databases().await {
+        daemons.push((Mode::Hosted, db));
+    }
+    for (mode, db) in daemons {
+        let dir = tempfile::tempdir().unwrap();
+        let state = common::state(mode, dir.path(), &db).await;
+        let mut requests = Vec::new();
+        for path in ["/api/conversations", "/peers"] {
+            let request = match mode {
+                Mode::Local => authorized(&state, "GET", path).await,
+                Mode::Hosted => Request::get(path)
+                    .header(header::AUTHORIZATION, "Bearer b8825_at_not_checked_yet")
+                    .body(Body::empty())
+                    .unwrap(),
+            };
+            requests.push(request);
+        }
+        state.store.close().await;
+        for request in requests {
+            let path = request.uri().path().to_string();
+            let (status, headers, body) = call(router(state.clone()), request).await;
+            let at = format!("{path} on {} {}", mode.as_str(), db.name());
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{at}: {body}");
+            assert_eq!(body["error"]["code"], "unavailable", "{at}: {body}");
+            assert_eq!(headers["retry-after"], "5", "{at}");
+        }
+    }
+}

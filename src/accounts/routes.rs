@@ -23,7 +23,7 @@ impl FromRequestParts<AppState> for AccountAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
-        let unauthorized = || ApiError::Unauthorized("a valid account token is required".into());
+        let unauthorized = || ApiError::unauthorized("a valid account token is required");
         let token = parts
             .headers
             .get(header::AUTHORIZATION)

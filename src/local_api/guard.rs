@@ -39,7 +39,7 @@ impl FromRequestParts<AppState> for Caller {
             .extensions
             .get::<Caller>()
             .cloned()
-            .ok_or_else(|| ApiError::Unauthorized("missing credentials".into()))
+            .ok_or_else(|| ApiError::unauthorized("missing credentials"))
     }
 }
 
@@ -134,8 +134,8 @@ async fn check(
         }
     }
     if !safe && !single(headers, header::CONTENT_TYPE).is_some_and(is_json) {
-        return Err(ApiError::UnsupportedMediaType(
-            "requests other than GET and HEAD need Content-Type: application/json".into(),
+        return Err(ApiError::unsupported_media_type(
+            "requests other than GET and HEAD need Content-Type: application/json",
         ));
     }
     if safe && !upgrade && is_public(uri.path()) {
@@ -152,7 +152,7 @@ async fn check(
 /// The credentials: a Bearer secret, or a session cookie (plus its CSRF token on writes).
 /// A request that carries an `Authorization` header is judged by that header alone.
 async fn authenticate(state: &AppState, headers: &HeaderMap, safe: bool) -> ApiResult<Caller> {
-    let invalid = || ApiError::Unauthorized("invalid credentials".into());
+    let invalid = || ApiError::unauthorized("invalid credentials");
     let secret = local_secret(state).await.map_err(ApiError::internal)?;
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let token = value
@@ -167,10 +167,9 @@ async fn authenticate(state: &AppState, headers: &HeaderMap, safe: bool) -> ApiR
     }
     let cookies = session_cookies(headers);
     if cookies.is_empty() {
-        return Err(ApiError::Unauthorized(
+        return Err(ApiError::unauthorized(
             "missing credentials: send Authorization: Bearer <secret> (`backend-8825 token`) \
-             or open the UI with `backend-8825 ui`"
-                .into(),
+             or open the UI with `backend-8825 ui`",
         ));
     }
     let now = state.clock.now();

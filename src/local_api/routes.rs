@@ -39,8 +39,9 @@ async fn create_launch_token(
     _body: OptionalJson<LaunchTokenRequest>,
 ) -> ApiResult<(StatusCode, Json<LaunchTokenResponse>)> {
     if !matches!(caller, Caller::Bearer) {
-        return Err(ApiError::Forbidden(
-            "launch URLs are issued only to the Bearer secret (`backend-8825 ui`)".into(),
+        return Err(ApiError::forbidden(
+            "forbidden",
+            "launch URLs are issued only to the Bearer secret (`backend-8825 ui`)",
         ));
     }
     let issued = state
@@ -114,7 +115,7 @@ fn used_or_expired(state: &AppState, headers: &axum::http::HeaderMap) -> Respons
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     if !wants_html {
-        return ApiError::Unauthorized(message.into()).into_response();
+        return ApiError::unauthorized(message).into_response();
     }
     let dir = crate::ui::escape_html(&state.config.data_dir.display().to_string());
     let body = format!(
@@ -156,7 +157,7 @@ async fn session(caller: Caller) -> ApiResult<Json<SessionResponse>> {
             expires_at: None,
         },
         Caller::Public | Caller::Peer => {
-            return Err(ApiError::Unauthorized("missing credentials".into()));
+            return Err(ApiError::unauthorized("missing credentials"));
         }
     };
     Ok(Json(response))

@@ -21,7 +21,7 @@ use super::wire::{
     BindingView, Grant, HANDSHAKE_VERSION, HANDSHAKE_WINDOW_SECS, RegisterPeerRequest,
     RenewRequest, valid_nonce,
 };
-use super::{ClientIp, KEY_OVERLAP_MS, PeerError, PeerView, SignedPeerRequest, audit, now_secs};
+use super::{ClientIp, KEY_OVERLAP_MS, PeerView, SignedPeerRequest, audit, now_secs};
 use crate::accounts::AccountAuth;
 use crate::accounts::secrets::hash_code;
 use crate::config::Mode;
@@ -64,7 +64,7 @@ async fn limit_attempts(
             Some(&ip),
         )
         .await;
-        let mut err = PeerError::new(
+        let mut err = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
             format!("too many pairing attempts from this address; retry in {retry_after} s"),
@@ -75,17 +75,17 @@ async fn limit_attempts(
     next.run(request).await
 }
 
-fn refuse(status: StatusCode, code: &'static str, message: &str) -> PeerError {
-    PeerError::new(status, code, message)
+fn refuse(status: StatusCode, code: &'static str, message: &str) -> ApiError {
+    ApiError::new(status, code, message)
 }
 
-fn decode_b64(value: &str, what: &str) -> Result<Vec<u8>, PeerError> {
+fn decode_b64(value: &str, what: &str) -> Result<Vec<u8>, ApiError> {
     URL_SAFE_NO_PAD
         .decode(value)
-        .map_err(|_| PeerError::bad_request(format!("{what} is not unpadded base64url")))
+        .map_err(|_| ApiError::invalid_request(format!("{what} is not unpadded base64url")))
 }
 
-fn check_fresh(state: &AppState, timestamp: i64) -> Result<(), PeerError> {
+fn check_fresh(state: &AppState, timestamp: i64) -> Result<(), ApiError> {
     if now_secs(state).abs_diff(timestamp) > HANDSHAKE_WINDOW_SECS as u64 {
         return Err(refuse(
             StatusCode::UNAUTHORIZED,
@@ -104,7 +104,7 @@ async fn register(
 ) -> Response {
     let outcome = match body {
         Ok(ApiJson(request)) => register_checked(&state, request).await,
-        Err(err) => Err(PeerError::new(err.status(), err.code(), err.to_string())),
+        Err(err) => Err(ApiError::new(err.status(), err.code(), err.to_string())),
     };
     match outcome {
         Ok(grant) => {
@@ -138,26 +138,30 @@ async fn register(
 async fn register_checked(
     state: &AppState,
     request: RegisterPeerRequest,
-) -> Result<Grant, PeerError> {
+) -> Result<Grant, ApiError> {
     if request.v != HANDSHAKE_VERSION {
-        return Err(PeerError::bad_request("unsupported handshake version"));
+        return Err(ApiError::invalid_request("unsupported handshake version"));
     }
     if request.pairing_code.len() > 64 || request.pairing_code.trim().is_empty() {
-        return Err(PeerError::bad_request("pairing_code is not a pairing code"));
+        return Err(ApiError::invalid_request(
+            "pairing_code is not a pairing code",
+        ));
     }
     if !valid_nonce(&request.nonce) {
-        return Err(PeerError::bad_request(
+        return Err(ApiError::invalid_request(
             "nonce must be 16 to 128 base64url characters",
         ));
     }
     let doc = &request.identity;
     if doc.backend_type != Mode::Local {
-        return Err(PeerError::bad_request("only a local backend can register"));
+        return Err(ApiError::invalid_request(
+            "only a local backend can register",
+        ));
     }
     let local_key = PublicIdentityKey::from_pem(&doc.public_key)
-        .map_err(|e| PeerError::bad_request(format!("identity.public_key: {e}")))?;
+        .map_err(|e| ApiError::invalid_request(format!("identity.public_key: {e}")))?;
     if local_key.key_id() != &doc.key_id {
-        return Err(PeerError::bad_request(
+        return Err(ApiError::invalid_request(
             "identity.key_id is not the SHA-256 of identity.public_key",
         ));
     }
@@ -181,7 +185,7 @@ async fn register_checked(
         timestamp: request.timestamp,
     }
     .transcript()
-    .ok_or_else(PeerError::internal)?;
+    .ok_or_else(|| ApiError::bug("the transcript cannot be built"))?;
     let proof = decode_b64(&request.proof, "proof")?;
     local_key.verify(&request_transcript, &proof).map_err(|_| {
         refuse(
@@ -196,7 +200,7 @@ async fn register_checked(
     let kid = Kid::generate();
     let wrapped = local_key
         .wrap(pair_key.as_bytes())
-        .map_err(|_| PeerError::internal())?;
+        .map_err(|e| ApiError::bug(format!("cannot wrap the pair key: {e}")))?;
     let now_ms = state.clock.now_ms();
     let now = now_secs(state);
     let peer_id = uuid::Uuid::new_v4().to_string();
@@ -286,7 +290,7 @@ struct NewKey<'a> {
 }
 
 /// Issues the SBT for `peer`'s new pair key and signs the answer.
-fn grant(state: &AppState, peer: &Peer, new: NewKey<'_>) -> Result<Grant, PeerError> {
+fn grant(state: &AppState, peer: &Peer, new: NewKey<'_>) -> Result<Grant, ApiError> {
     let NewKey {
         pair_key,
         kid,
@@ -300,12 +304,15 @@ fn grant(state: &AppState, peer: &Peer, new: NewKey<'_>) -> Result<Grant, PeerEr
         kid: kid.clone(),
         account_id: peer.account_id.clone(),
         peer_id: peer.peer_id.clone(),
-        local_id: peer.remote_id.parse().map_err(|_| PeerError::internal())?,
+        local_id: peer
+            .remote_id
+            .parse()
+            .map_err(|e| ApiError::bug(format!("stored local id: {e}")))?,
         hosted_id: me.backend_id.clone(),
         local_key_id: peer
             .remote_key_id
             .parse()
-            .map_err(|_| PeerError::internal())?,
+            .map_err(|e| ApiError::bug(format!("stored local key id: {e}")))?,
         hosted_key_id: me.key_id().clone(),
     };
     let claims = SbtClaims::new(binding, now);
@@ -320,8 +327,11 @@ fn grant(state: &AppState, peer: &Peer, new: NewKey<'_>) -> Result<Grant, PeerEr
         sbt: &sbt,
     }
     .transcript(label)
-    .ok_or_else(PeerError::internal)?;
-    let signature = me.key.sign(&signed).map_err(|_| PeerError::internal())?;
+    .ok_or_else(|| ApiError::bug("the grant transcript cannot be built"))?;
+    let signature = me
+        .key
+        .sign(&signed)
+        .map_err(|e| ApiError::bug(format!("cannot sign the grant: {e}")))?;
     Ok(Grant {
         v: HANDSHAKE_VERSION,
         peer_id: peer.peer_id.clone(),
@@ -346,7 +356,7 @@ async fn renew(
 ) -> Response {
     let outcome = match body {
         Ok(ApiJson(request)) => renew_checked(&state, &peer_id, request).await,
-        Err(err) => Err(PeerError::new(err.status(), err.code(), err.to_string())),
+        Err(err) => Err(ApiError::new(err.status(), err.code(), err.to_string())),
     };
     let peer = Some(peer_id.as_str()).filter(|p| p.len() <= 128);
     match outcome {
@@ -366,12 +376,12 @@ async fn renew_checked(
     state: &AppState,
     peer_id: &str,
     request: RenewRequest,
-) -> Result<Grant, PeerError> {
+) -> Result<Grant, ApiError> {
     if request.v != HANDSHAKE_VERSION {
-        return Err(PeerError::bad_request("unsupported handshake version"));
+        return Err(ApiError::invalid_request("unsupported handshake version"));
     }
     if !valid_nonce(&request.nonce) {
-        return Err(PeerError::bad_request(
+        return Err(ApiError::invalid_request(
             "nonce must be 16 to 128 base64url characters",
         ));
     }
@@ -403,9 +413,9 @@ async fn renew_checked(
         timestamp: request.timestamp,
     }
     .transcript()
-    .ok_or_else(PeerError::internal)?;
-    let local_key =
-        PublicIdentityKey::from_pem(&peer.remote_public_key).map_err(|_| PeerError::internal())?;
+    .ok_or_else(|| ApiError::bug("the transcript cannot be built"))?;
+    let local_key = PublicIdentityKey::from_pem(&peer.remote_public_key)
+        .map_err(|e| ApiError::bug(format!("the stored local key does not parse: {e}")))?;
     let proof = decode_b64(&request.proof, "proof")?;
     local_key.verify(&request_transcript, &proof).map_err(|_| {
         refuse(
@@ -432,7 +442,7 @@ async fn renew_checked(
     let kid = Kid::generate();
     let wrapped = local_key
         .wrap(pair_key.as_bytes())
-        .map_err(|_| PeerError::internal())?;
+        .map_err(|e| ApiError::bug(format!("cannot wrap the pair key: {e}")))?;
     let now = now_secs(state);
     let sbt_expires_at = now + SBT_LIFETIME_SECS;
     let key_row = PeerKey {

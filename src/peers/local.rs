@@ -16,7 +16,7 @@ use super::transcript::{
     self, RegisterRequest as RegisterTranscript, RenewRequest as RenewTranscript,
 };
 use super::wire::{BindingView, Grant, HANDSHAKE_VERSION, RegisterPeerRequest, RenewRequest};
-use super::{PeerCall, PeerError, PeerView, audit, keys, signed_request};
+use super::{PeerCall, PeerView, audit, keys, signed_request};
 use crate::accounts::secrets::hash_code;
 use crate::config::Mode;
 use crate::error::{ApiError, ApiJson};
@@ -85,7 +85,7 @@ struct PairResponse {
 async fn register(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<PairRequest>,
-) -> Result<(StatusCode, Json<PairResponse>), PeerError> {
+) -> Result<(StatusCode, Json<PairResponse>), ApiError> {
     let outcome = pair(&state, request).await;
     match &outcome {
         Ok(peer) => {
@@ -112,9 +112,9 @@ async fn register(
 
 /// Normalises a hosted URL: http or https, a host, no credentials, query or fragment; the
 /// path (if any) is kept as a prefix, without a trailing slash.
-fn hosted_base_url(raw: &str) -> Result<String, PeerError> {
+fn hosted_base_url(raw: &str) -> Result<String, ApiError> {
     let raw = raw.trim();
-    let bad = |why: &str| PeerError::bad_request(format!("hosted_url {raw:?} {why}"));
+    let bad = |why: &str| ApiError::invalid_request(format!("hosted_url {raw:?} {why}"));
     if !raw.contains("://") {
         // `127.0.0.1:18825` or `sync.example.com`: the scheme is what is missing.
         return Err(bad(&format!(
@@ -142,7 +142,7 @@ fn hosted_base_url(raw: &str) -> Result<String, PeerError> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
-fn unreachable(err: reqwest::Error) -> PeerError {
+fn unreachable(err: reqwest::Error) -> ApiError {
     let what = if err.is_timeout() {
         "did not answer in time"
     } else if err.is_connect() {
@@ -150,7 +150,7 @@ fn unreachable(err: reqwest::Error) -> PeerError {
     } else {
         "answered with something that is not HTTP"
     };
-    PeerError::new(
+    ApiError::new(
         StatusCode::BAD_GATEWAY,
         "hosted_unreachable",
         format!("the hosted backend {what}"),
@@ -158,12 +158,12 @@ fn unreachable(err: reqwest::Error) -> PeerError {
 }
 
 /// Reads an answer of at most [`MAX_ANSWER_BYTES`].
-async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, PeerError> {
+async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, ApiError> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
         body.extend_from_slice(&chunk);
         if body.len() > MAX_ANSWER_BYTES {
-            return Err(PeerError::new(
+            return Err(ApiError::new(
                 StatusCode::BAD_GATEWAY,
                 "hosted_invalid",
                 "the hosted backend's answer is too large",
@@ -193,7 +193,7 @@ const RELAYED_CODES: [&str; 14] = [
 
 /// Maps a hosted backend's refusal to this daemon's answer: its code is kept (so the UI can
 /// say "that code was already used"), the status becomes 422, or 429 / 502.
-fn relay_refusal(status: reqwest::StatusCode, body: &[u8], retry_after: Option<u64>) -> PeerError {
+fn relay_refusal(status: reqwest::StatusCode, body: &[u8], retry_after: Option<u64>) -> ApiError {
     #[derive(Deserialize)]
     struct Body {
         error: Inner,
@@ -212,7 +212,7 @@ fn relay_refusal(status: reqwest::StatusCode, body: &[u8], retry_after: Option<u
     let message: String = message.chars().take(300).collect();
     match code {
         Some("rate_limited") => {
-            let mut err = PeerError::new(
+            let mut err = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
                 format!("the hosted backend refused: {message}"),
@@ -220,12 +220,12 @@ fn relay_refusal(status: reqwest::StatusCode, body: &[u8], retry_after: Option<u
             err.retry_after = retry_after;
             err
         }
-        Some(code) if status.is_client_error() => PeerError::new(
+        Some(code) if status.is_client_error() => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             code,
             format!("the hosted backend refused: {message}"),
         ),
-        _ => PeerError::new(
+        _ => ApiError::new(
             StatusCode::BAD_GATEWAY,
             "hosted_error",
             format!("the hosted backend answered HTTP {}", status.as_u16()),
@@ -238,7 +238,7 @@ async fn post_for_grant<T: Serialize>(
     state: &AppState,
     url: &str,
     body: &T,
-) -> Result<Grant, PeerError> {
+) -> Result<Grant, ApiError> {
     let response = client()
         .post(url)
         .json(body)
@@ -259,8 +259,8 @@ async fn post_for_grant<T: Serialize>(
     serde_json::from_slice(&body).map_err(|_| grant_invalid("is not a grant"))
 }
 
-fn grant_invalid(why: &str) -> PeerError {
-    PeerError::new(
+fn grant_invalid(why: &str) -> ApiError {
+    ApiError::new(
         StatusCode::BAD_GATEWAY,
         "grant_invalid",
         format!("the hosted backend's answer {why}"),
@@ -271,9 +271,9 @@ fn grant_invalid(why: &str) -> PeerError {
 /// hash of its key.
 async fn fetch_hosted_identity(
     base: &str,
-) -> Result<(IdentityDocument, PublicIdentityKey), PeerError> {
+) -> Result<(IdentityDocument, PublicIdentityKey), ApiError> {
     let invalid = |why: &str| {
-        PeerError::new(
+        ApiError::new(
             StatusCode::BAD_GATEWAY,
             "hosted_identity_invalid",
             format!("{base}/identity {why}"),
@@ -314,7 +314,7 @@ fn accept_grant(
     request_transcript: &[u8],
     label: &str,
     expected_peer_id: Option<&str>,
-) -> Result<(PairKey, SbtClaims), PeerError> {
+) -> Result<(PairKey, SbtClaims), ApiError> {
     if grant.v != HANDSHAKE_VERSION {
         return Err(grant_invalid("has an unsupported version"));
     }
@@ -338,7 +338,7 @@ fn accept_grant(
         .decode(&grant.signature)
         .map_err(|_| grant_invalid("has a signature that is not base64url"))?;
     pinned.verify(&signed, &signature).map_err(|_| {
-        PeerError::new(
+        ApiError::new(
             StatusCode::BAD_GATEWAY,
             "hosted_signature_invalid",
             "the hosted backend's signature does not verify with the pinned hosted key",
@@ -367,7 +367,7 @@ fn accept_grant(
     let claims =
         SessionBindingToken::verify(&grant.sbt, &pair_key, &expected, super::peer_now(state))
             .map_err(|err| {
-                PeerError::new(
+                ApiError::new(
                     StatusCode::BAD_GATEWAY,
                     err.code(),
                     format!("the hosted backend's SBT was refused: {err}"),
@@ -380,16 +380,18 @@ fn accept_grant(
 }
 
 /// The whole local side of the handshake. Nothing is stored unless every check passed.
-async fn pair(state: &AppState, request: PairRequest) -> Result<Peer, PeerError> {
+async fn pair(state: &AppState, request: PairRequest) -> Result<Peer, ApiError> {
     let base = hosted_base_url(&request.hosted_url)?;
     if request.pairing_code.trim().is_empty() || request.pairing_code.len() > 64 {
-        return Err(PeerError::bad_request("pairing_code is not a pairing code"));
+        return Err(ApiError::invalid_request(
+            "pairing_code is not a pairing code",
+        ));
     }
     let (hosted_doc, hosted_key) = fetch_hosted_identity(&base).await?;
     if let Some(expected) = &request.expected_hosted_key_id
         && expected != &hosted_doc.key_id
     {
-        return Err(PeerError::new(
+        return Err(ApiError::new(
             StatusCode::CONFLICT,
             "hosted_key_mismatch",
             format!(
@@ -474,10 +476,10 @@ async fn pair(state: &AppState, request: PairRequest) -> Result<Peer, PeerError>
     Ok(peer)
 }
 
-fn store_key(state: &AppState, peer_id: &str, kid: &str, key: &PairKey) -> Result<(), PeerError> {
+fn store_key(state: &AppState, peer_id: &str, kid: &str, key: &PairKey) -> Result<(), ApiError> {
     keys::save_local(state, peer_id, kid, key).map_err(|err| {
         tracing::error!(error = %err, "cannot store a pair key");
-        PeerError::new(
+        ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "key_store_unavailable",
             format!(
@@ -488,8 +490,8 @@ fn store_key(state: &AppState, peer_id: &str, kid: &str, key: &PairKey) -> Resul
     })
 }
 
-fn unknown_peer() -> PeerError {
-    PeerError::new(StatusCode::NOT_FOUND, "unknown_peer", "no such peer")
+fn unknown_peer() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "unknown_peer", "no such peer")
 }
 
 /// An active peer this daemon calls, and its URL: `404 unknown_peer` if there is no such
@@ -497,10 +499,10 @@ fn unknown_peer() -> PeerError {
 pub async fn active_remote_peer(
     state: &AppState,
     peer_id: &str,
-) -> Result<(Peer, String), PeerError> {
+) -> Result<(Peer, String), ApiError> {
     let peer = state.store.peer(peer_id).await?.ok_or_else(unknown_peer)?;
     if peer.status != PEER_ACTIVE {
-        return Err(PeerError::new(
+        return Err(ApiError::new(
             StatusCode::CONFLICT,
             "revoked",
             "the peer is revoked; pair again",
@@ -512,17 +514,15 @@ pub async fn active_remote_peer(
 
 /// The current pair key of a peer this daemon calls: its row (which holds the SBT) and the
 /// key itself, from the key store.
-pub async fn current_key(state: &AppState, peer: &Peer) -> Result<(PeerKey, PairKey), PeerError> {
+pub async fn current_key(state: &AppState, peer: &Peer) -> Result<(PeerKey, PairKey), ApiError> {
     let key_row = state
         .store
         .peer_key(&peer.peer_id, &peer.kid)
         .await?
-        .ok_or_else(|| {
-            PeerError::new(StatusCode::CONFLICT, "unknown_kid", "no current pair key")
-        })?;
+        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "unknown_kid", "no current pair key"))?;
     let pair_key = keys::load_pair_key(state, &key_row).map_err(|err| {
         tracing::error!(error = %err, "cannot load a pair key");
-        PeerError::new(
+        ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "key_store_unavailable",
             "the pair key cannot be read from the key store",
@@ -536,23 +536,27 @@ pub async fn current_key(state: &AppState, peer: &Peer) -> Result<(PeerKey, Pair
 fn sign_transcript(
     state: &AppState,
     transcript: Option<Vec<u8>>,
-) -> Result<(Vec<u8>, String), PeerError> {
-    let transcript = transcript.ok_or_else(PeerError::internal)?;
+) -> Result<(Vec<u8>, String), ApiError> {
+    let transcript =
+        transcript.ok_or_else(|| ApiError::bug("the registration transcript cannot be built"))?;
     let proof = state
         .identity
         .key
         .sign(&transcript)
-        .map_err(|_| PeerError::internal())?;
+        .map_err(|e| ApiError::bug(format!("cannot sign the transcript: {e}")))?;
     Ok((transcript, URL_SAFE_NO_PAD.encode(proof)))
 }
 
 /// Renews a peer's pair key and SBT with its hosted backend (signed with the identity key).
-pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, PeerError> {
+pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, ApiError> {
     let unknown = unknown_peer;
     let (peer, base) = active_remote_peer(state, peer_id).await?;
-    let hosted_key =
-        PublicIdentityKey::from_pem(&peer.remote_public_key).map_err(|_| PeerError::internal())?;
-    let hosted_id: BackendId = peer.remote_id.parse().map_err(|_| PeerError::internal())?;
+    let hosted_key = PublicIdentityKey::from_pem(&peer.remote_public_key)
+        .map_err(|e| ApiError::bug(format!("the stored hosted key does not parse: {e}")))?;
+    let hosted_id: BackendId = peer
+        .remote_id
+        .parse()
+        .map_err(|e| ApiError::bug(format!("stored hosted id: {e}")))?;
     let me = &state.identity;
     let nonce = new_nonce();
     let timestamp = super::peer_now(state);
@@ -602,7 +606,7 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, PeerErr
         .await?
     {
         keys::delete_local(state, &peer.peer_id, &key_row.kid);
-        return Err(PeerError::new(
+        return Err(ApiError::new(
             StatusCode::CONFLICT,
             "revoked",
             "the peer was revoked meanwhile",
@@ -648,7 +652,7 @@ pub async fn renew_due_peers(state: &AppState) -> Vec<(String, Result<(), String
                 Ok(())
             }
             Err(err) => {
-                tracing::warn!(peer_id = %peer.peer_id, code = err.code, error = %err.message,
+                tracing::warn!(peer_id = %peer.peer_id, code = err.code, error = %err.describe(),
                     "cannot renew the session binding; will retry");
                 audit(
                     state,
@@ -689,7 +693,7 @@ async fn list(State(state): State<AppState>) -> Result<Json<Vec<PeerView>>, ApiE
 async fn renew_now(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,
-) -> Result<Json<PeerView>, PeerError> {
+) -> Result<Json<PeerView>, ApiError> {
     let peer = renew_peer(&state, &peer_id).await?;
     Ok(Json(PeerView::from(&peer)))
 }
@@ -705,7 +709,7 @@ struct RemoteBinding {
 async fn remote_binding(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,
-) -> Result<Json<RemoteBinding>, PeerError> {
+) -> Result<Json<RemoteBinding>, ApiError> {
     let peer = state.store.peer(&peer_id).await?.ok_or_else(unknown_peer)?;
     let (key_row, pair_key) = current_key(&state, &peer).await?;
     let base = peer.remote_url.clone().ok_or_else(unknown_peer)?;
@@ -717,8 +721,8 @@ async fn remote_binding(
         body: Vec::new(),
         created: super::peer_now(&state),
     };
-    let request =
-        signed_request(client(), call, &key_row, &pair_key).map_err(|_| PeerError::internal())?;
+    let request = signed_request(client(), call, &key_row, &pair_key)
+        .map_err(|e| ApiError::bug(format!("cannot sign the request: {e}")))?;
     let response = request.send().await.map_err(unreachable)?;
     super::learn_skew(&state, response.headers());
     let status = response.status();
@@ -728,7 +732,7 @@ async fn remote_binding(
             .ok()
             .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
             .unwrap_or_default();
-        return Err(PeerError::new(
+        return Err(ApiError::new(
             StatusCode::BAD_GATEWAY,
             "peer_refused",
             format!(

@@ -19,14 +19,11 @@ use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::config::Mode;
-use crate::error::error_response;
 use crate::state::AppState;
 use crate::store::{AuditEntry, Peer};
 
@@ -194,62 +191,6 @@ pub(crate) fn rfc3339_ms(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .unwrap_or_default()
         .to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// A refusal with its own `code` (the error codes of the protocol are more specific than
-/// the generic ones of [`crate::error::ApiError`]).
-#[derive(Debug)]
-pub struct PeerError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-    pub retry_after: Option<u64>,
-}
-
-impl PeerError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
-    }
-
-    pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "internal error",
-        )
-    }
-}
-
-impl From<crate::store::StoreError> for PeerError {
-    fn from(err: crate::store::StoreError) -> Self {
-        tracing::error!(error = %err, "store error");
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "the database is unavailable",
-        )
-    }
-}
-
-impl IntoResponse for PeerError {
-    fn into_response(self) -> Response {
-        let mut response = error_response(self.status, self.code, self.message);
-        if let Some(secs) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
-        response
-    }
 }
 
 /// The client's address: the configured proxy header if set and valid, else the TCP peer.

@@ -5,8 +5,9 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
-use super::{ClientIp, PeerError, audit, keys, now_secs};
+use super::{ClientIp, audit, keys, now_secs};
 use crate::config::Mode;
+use crate::error::ApiError;
 use crate::handshake::httpsig::{
     self, DEFAULT_WINDOW_SECS, SigError, SignInput, SignatureHeaders, SignatureParams, VerifyInput,
 };
@@ -26,9 +27,9 @@ pub struct SignedPeerRequest {
 }
 
 impl FromRequest<AppState> for SignedPeerRequest {
-    type Rejection = PeerError;
+    type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, PeerError> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
         let (mut parts, body) = request.into_parts();
         let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, state).await;
         let path_peer = RawPathParams::from_request_parts(&mut parts, state)
@@ -51,8 +52,8 @@ impl FromRequest<AppState> for SignedPeerRequest {
     }
 }
 
-fn sig_error(err: SigError) -> PeerError {
-    PeerError::new(StatusCode::UNAUTHORIZED, err.code(), err.to_string())
+fn sig_error(err: SigError) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, err.code(), err.to_string())
 }
 
 /// The verifier, in the order docs/protocol.md gives. The body limit is the edge's;
@@ -61,7 +62,7 @@ async fn verify(
     request: Request,
     state: &AppState,
     path_peer: &str,
-) -> Result<SignedPeerRequest, PeerError> {
+) -> Result<SignedPeerRequest, ApiError> {
     let (parts, body) = request.into_parts();
     let headers = SignatureHeaders::from_header_map(&parts.headers).map_err(sig_error)?;
     let params =
@@ -70,7 +71,7 @@ async fn verify(
         })?)
         .map_err(sig_error)?;
     if params.peer_id != path_peer {
-        return Err(PeerError::new(
+        return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "wrong_peer",
             "the signing key belongs to another peer than the one in the path",
@@ -93,7 +94,7 @@ async fn verify(
         .ok_or_else(|| sig_error(SigError::UnknownKid))?;
     let pair_key = keys::load_pair_key(state, &key_row).map_err(|err| {
         tracing::error!(error = %err, peer_id = %peer.peer_id, "cannot load a pair key");
-        PeerError::new(
+        ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
             "the pair key cannot be read",
@@ -102,7 +103,7 @@ async fn verify(
     let body = axum::body::to_bytes(body, state.config.http.body_limit_bytes)
         .await
         .map_err(|_| {
-            PeerError::new(
+            ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
                 "the request body is too large",
@@ -159,7 +160,7 @@ pub(super) fn verify_sbt(
     pair_key: &PairKey,
     token: &str,
     now: i64,
-) -> Result<SbtClaims, PeerError> {
+) -> Result<SbtClaims, ApiError> {
     let invalid = || sig_error(SigError::SbtInvalid);
     let kid: Kid = key_row.kid.parse().map_err(|_| invalid())?;
     let remote_id: BackendId = peer.remote_id.parse().map_err(|_| invalid())?;

@@ -36,6 +36,19 @@ impl From<sqlx::Error> for StoreError {
 }
 
 impl StoreError {
+    /// Whether the database could not be reached (down, restarting, out of connections),
+    /// as opposed to a query that failed: the first is worth retrying later.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            Self::Connect { .. } => true,
+            Self::Database(err) => matches!(
+                err,
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed
+            ),
+            _ => false,
+        }
+    }
+
     /// Maps a unique-constraint violation to [`StoreError::Conflict`].
     pub(crate) fn unique(err: sqlx::Error, what: &'static str) -> Self {
         match &err {

@@ -76,17 +76,17 @@ struct Page<T> {
 fn page_params(
     params: Result<Query<PageParams>, QueryRejection>,
 ) -> ApiResult<(i64, Option<String>)> {
-    let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
+        return Err(ApiError::bad_request(format!(
             "limit must be 1 to {MAX_PAGE}"
         )));
     }
     if let Some(cursor) = &params.cursor
         && uuid::Uuid::parse_str(cursor).is_err()
     {
-        return Err(ApiError::BadRequest("cursor is not a record id".into()));
+        return Err(ApiError::bad_request("cursor is not a record id"));
     }
     Ok((limit, params.cursor))
 }
@@ -115,7 +115,7 @@ async fn list(
 
 /// The live conversation `id` of the tenant, or 404 (a tombstone, or another account's id).
 async fn conversation(state: &AppState, tenant: &Tenant, id: &str) -> ApiResult<Record> {
-    let not_found = || ApiError::NotFound("no such conversation".into());
+    let not_found = || ApiError::not_found("no such conversation");
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(not_found());
     }
@@ -126,7 +126,7 @@ async fn conversation(state: &AppState, tenant: &Tenant, id: &str) -> ApiResult<
 }
 
 async fn message(state: &AppState, tenant: &Tenant, conv: &str, id: &str) -> ApiResult<Record> {
-    let not_found = || ApiError::NotFound("no such message".into());
+    let not_found = || ApiError::not_found("no such message");
     conversation(state, tenant, conv).await?;
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(not_found());
@@ -177,7 +177,7 @@ async fn create_conversation(
     ApiJson(input): ApiJson<ConversationInput>,
 ) -> ApiResult<(StatusCode, Json<ConversationView>)> {
     let title = input.title.unwrap_or_default();
-    check_title(&title).map_err(ApiError::Unprocessable)?;
+    check_title(&title).map_err(ApiError::unprocessable)?;
     let mut record = new_record(&state, KIND_CONVERSATION);
     record.title = Some(title);
     let stored = write(&state, &tenant, record).await?;
@@ -201,7 +201,7 @@ async fn update_conversation(
 ) -> ApiResult<Json<ConversationView>> {
     let mut record = conversation(&state, &tenant, &id).await?;
     if let Some(title) = input.title {
-        check_title(&title).map_err(ApiError::Unprocessable)?;
+        check_title(&title).map_err(ApiError::unprocessable)?;
         record.title = Some(title);
     }
     let stored = write(&state, &tenant, record).await?;
@@ -257,8 +257,8 @@ async fn create_message(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<MessageInput>,
 ) -> ApiResult<(StatusCode, Json<MessageView>)> {
-    check_role(&input.role).map_err(ApiError::Unprocessable)?;
-    check_content(&input.content).map_err(ApiError::Unprocessable)?;
+    check_role(&input.role).map_err(ApiError::unprocessable)?;
+    check_content(&input.content).map_err(ApiError::unprocessable)?;
     conversation(&state, &tenant, &id).await?;
     let mut record = new_record(&state, KIND_MESSAGE);
     record.conversation_id = Some(id);
@@ -283,11 +283,11 @@ async fn update_message(
 ) -> ApiResult<Json<MessageView>> {
     let mut record = message(&state, &tenant, &conv, &id).await?;
     if let Some(role) = input.role {
-        check_role(&role).map_err(ApiError::Unprocessable)?;
+        check_role(&role).map_err(ApiError::unprocessable)?;
         record.role = Some(role);
     }
     if let Some(content) = input.content {
-        check_content(&content).map_err(ApiError::Unprocessable)?;
+        check_content(&content).map_err(ApiError::unprocessable)?;
         record.content = Some(content);
     }
     let stored = write(&state, &tenant, record).await?;

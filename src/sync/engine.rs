@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use super::records::check_version;
 use crate::config::Mode;
+use crate::error::ApiError;
 use crate::peers::{
-    PeerCall, PeerError, SignedPeerRequest, active_remote_peer, current_key, learn_skew, peer_now,
+    PeerCall, SignedPeerRequest, active_remote_peer, current_key, learn_skew, peer_now,
     signed_request,
 };
 use crate::state::AppState;
@@ -82,8 +83,8 @@ fn account_of(state: &AppState, peer: &Peer) -> String {
     }
 }
 
-fn invalid(message: String) -> PeerError {
-    PeerError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
+fn invalid(message: String) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
 }
 
 /// One page of `account`'s feed after `after`, without the versions that came from
@@ -95,7 +96,7 @@ async fn page_for(
     after: i64,
     limit: usize,
     peer_id: &str,
-) -> Result<(Vec<Record>, i64, bool), PeerError> {
+) -> Result<(Vec<Record>, i64, bool), ApiError> {
     let window = state
         .store
         .feed_window(account, after, limit as i64, peer_id)
@@ -118,7 +119,7 @@ async fn page_for(
 async fn respond(
     State(state): State<AppState>,
     signed: SignedPeerRequest,
-) -> Result<Json<SyncResponse>, PeerError> {
+) -> Result<Json<SyncResponse>, ApiError> {
     if state.sync.is_paused() {
         return Err(paused());
     }
@@ -128,7 +129,7 @@ async fn respond(
         return Err(invalid("unsupported sync version".into()));
     }
     if request.changes.len() > MAX_PAGE {
-        return Err(PeerError::new(
+        return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             format!("at most {MAX_PAGE} versions per request"),
@@ -205,22 +206,22 @@ pub struct SyncSummary {
     pub epoch_reset: bool,
 }
 
-fn paused() -> PeerError {
-    PeerError::new(
+fn paused() -> ApiError {
+    ApiError::new(
         StatusCode::CONFLICT,
         "sync_paused",
         "sync is paused on this backend",
     )
 }
 
-fn sync_failed(code: &'static str, message: String) -> PeerError {
-    PeerError::new(StatusCode::BAD_GATEWAY, code, message)
+fn sync_failed(code: &'static str, message: String) -> ApiError {
+    ApiError::new(StatusCode::BAD_GATEWAY, code, message)
 }
 
 /// Syncs with one hosted peer now, looping while either side has more. At most one sync per
 /// peer runs at a time: a second caller waits, then runs its own round (it may have new
 /// writes to send).
-pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummary, PeerError> {
+pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummary, ApiError> {
     if state.sync.is_paused() {
         return Err(paused());
     }
@@ -253,7 +254,7 @@ type PushPage = (Vec<Record>, i64, bool);
 /// is; the cursor a request carries is the one its predecessor's apply writes, so a crash
 /// between the two leaves the stored cursor one page behind, and that page comes again
 /// (applying a version twice changes nothing).
-async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, PeerError> {
+async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, ApiError> {
     let (mut peer, base) = active_remote_peer(state, peer_id).await?;
     let mut renewed = false;
     let my_epoch = store::epoch(state.store.as_ref()).await?;
@@ -383,7 +384,7 @@ async fn apply_answer(
     state: &AppState,
     peer_id: &str,
     answer: Option<(Vec<Record>, SyncCursor)>,
-) -> Result<(), PeerError> {
+) -> Result<(), ApiError> {
     if let Some((changes, cursor)) = answer {
         state
             .store
@@ -397,7 +398,7 @@ async fn apply_answer(
 async fn emit_cycle(
     state: &AppState,
     peer_id: &str,
-    outcome: &Result<SyncSummary, PeerError>,
+    outcome: &Result<SyncSummary, ApiError>,
     took: std::time::Duration,
 ) {
     use crate::telemetry::{Level, TelemetryEvent, emit};
@@ -421,7 +422,7 @@ async fn emit_cycle(
     }
 }
 
-fn needs_renewal(err: &PeerError) -> bool {
+fn needs_renewal(err: &ApiError) -> bool {
     err.message.ends_with(" sbt_expired") || err.message.ends_with(" unknown_kid")
 }
 
@@ -431,9 +432,9 @@ async fn call(
     peer: &Peer,
     base: &str,
     request: &SyncRequest,
-) -> Result<SyncResponse, PeerError> {
+) -> Result<SyncResponse, ApiError> {
     let (key_row, pair_key) = current_key(state, peer).await?;
-    let body = serde_json::to_vec(request).map_err(|_| PeerError::internal())?;
+    let body = serde_json::to_vec(request).map_err(ApiError::internal)?;
     let path = format!("/sync/{}", peer.peer_id);
     let mut attempts = 0;
     let response = loop {
@@ -446,7 +447,7 @@ async fn call(
             created: peer_now(state),
         };
         let response = signed_request(crate::peers::http_client(), call, &key_row, &pair_key)
-            .map_err(|_| PeerError::internal())?
+            .map_err(|e| ApiError::bug(format!("cannot sign the sync request: {e}")))?
             .send()
             .await
             .map_err(|e| {
@@ -507,6 +508,6 @@ async fn call(
 async fn sync_now_route(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,
-) -> Result<Json<SyncSummary>, PeerError> {
+) -> Result<Json<SyncSummary>, ApiError> {
     Ok(Json(sync_peer_now(&state, &peer_id).await?))
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::engine::sync_peer_now;
-use crate::peers::PeerError;
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::PEER_ACTIVE;
 
@@ -77,7 +77,7 @@ struct Failing {
 fn note_outcome(
     failures: &mut HashMap<String, Failing>,
     peer_id: &str,
-    outcome: Result<super::engine::SyncSummary, PeerError>,
+    outcome: Result<super::engine::SyncSummary, ApiError>,
 ) {
     match outcome {
         Ok(summary) => {
@@ -105,7 +105,7 @@ fn note_outcome(
                     code = err.code,
                     retry_in_ms,
                     "sync failed: {}",
-                    err.message
+                    err.describe()
                 );
             } else {
                 tracing::debug!(
@@ -113,7 +113,7 @@ fn note_outcome(
                     code = err.code,
                     retry_in_ms,
                     "sync failed again: {}",
-                    err.message
+                    err.describe()
                 );
             }
             let failing = Failing {
@@ -164,8 +164,8 @@ mod tests {
         text.lines().map(str::to_string).collect()
     }
 
-    fn failure(code: &'static str) -> Result<super::super::engine::SyncSummary, PeerError> {
-        Err(PeerError::new(
+    fn failure(code: &'static str) -> Result<super::super::engine::SyncSummary, ApiError> {
+        Err(ApiError::new(
             axum::http::StatusCode::BAD_GATEWAY,
             code,
             "The hosted backend at http://127.0.0.1:9 cannot be reached (connection refused).",

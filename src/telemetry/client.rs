@@ -220,6 +220,13 @@ pub fn backoff(base: Duration, max: Duration, failures: u32) -> Duration {
     Duration::from_millis(rand::random_range(0..=ms))
 }
 
+/// A store failure on the telemetry path: logged once with its cause, and a short reason
+/// for the status page.
+fn store_failed(err: crate::store::StoreError) -> String {
+    tracing::warn!(error = %err, "telemetry: the local database failed");
+    "the local database failed".to_string()
+}
+
 /// The signed upgrade request for `peer_id`'s telemetry socket, exactly as the client sends
 /// it (`GET /telemetry/{peer_id}` at the peer's URL, signed like every peer request). The
 /// error is a short reason for the status page, never a header or a key.
@@ -228,7 +235,7 @@ pub async fn upgrade_request(state: &AppState, peer_id: &str) -> Result<UpgradeR
         .store
         .peer(peer_id)
         .await
-        .map_err(|_| "database unavailable".to_string())?
+        .map_err(store_failed)?
         .ok_or("no such peer")?;
     let base = peer.remote_url.as_deref().ok_or("the peer has no URL")?;
     let (key_row, pair_key) = current_key(state, &peer).await.map_err(|e| e.message)?;
@@ -421,7 +428,7 @@ impl<'a> Session<'a> {
                     limits.batch_max_bytes,
                 )
                 .await
-                .map_err(|_| "database unavailable".to_string())?;
+                .map_err(store_failed)?;
             let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
                 return Ok(());
             };
@@ -480,7 +487,7 @@ impl<'a> Session<'a> {
                     .telemetry()
                     .outbox_ack(self.peer_id, batch.first, batch.last)
                     .await
-                    .map_err(|_| "database unavailable".to_string())?;
+                    .map_err(store_failed)?;
                 self.acked = true;
                 let now = self.state.clock.now_ms();
                 self.state.telemetry.client.update(self.peer_id, |l| {

@@ -13,7 +13,7 @@ use super::dashboard::{self, Summary};
 use super::session;
 use crate::accounts::AccountAuth;
 use crate::error::{ApiError, ApiResult};
-use crate::peers::{ClientIp, PeerError, SignedPeerRequest, audit};
+use crate::peers::{ClientIp, SignedPeerRequest, audit};
 use crate::state::AppState;
 use crate::store::telemetry::OutboxStatus;
 
@@ -47,7 +47,7 @@ async fn upgrade(State(state): State<AppState>, request: Request) -> Response {
             Some(&ip),
         )
         .await;
-        return PeerError::new(
+        return ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden_origin",
             "browsers may not open the telemetry socket",
@@ -57,7 +57,7 @@ async fn upgrade(State(state): State<AppState>, request: Request) -> Response {
     let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
         Ok(ws) => ws,
         Err(rejection) => {
-            return PeerError::new(rejection.status(), "not_websocket", rejection.body_text())
+            return ApiError::new(rejection.status(), "not_websocket", rejection.body_text())
                 .into_response();
         }
     };
@@ -130,12 +130,12 @@ async fn dashboard_route(
     AccountAuth(account): AccountAuth,
     query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Summary>> {
-    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let windows = match query.window.as_deref() {
         None => dashboard::WINDOWS.to_vec(),
         Some(name) => vec![
             dashboard::window(name)
-                .ok_or_else(|| ApiError::BadRequest("window must be one of 5m, 1h, 24h".into()))?,
+                .ok_or_else(|| ApiError::bad_request("window must be one of 5m, 1h, 24h"))?,
         ],
     };
     let summary = dashboard::summarise(&state, &account.id, &windows).await?;
