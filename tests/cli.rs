@@ -398,3 +398,24 @@ fn configuration_mistakes_are_clear_errors_and_empty_variables_mean_unset() {
     assert!(stderr.contains("whole number from 0 to 65535"), "{stderr}");
     assert!(!stderr.contains("u16"), "{stderr}");
 }
+
+#[test]
+fn commands_that_need_the_daemon_say_so_and_create_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    for args in [
+        vec!["ui", "--data-dir", data_arg],
+        vec!["sync", "--data-dir", data_arg],
+    ] {
+        let out = run(command(home.path()).args(&args));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("no local daemon is running"), "{stderr}");
+        assert!(
+            !stderr.contains("WARN"),
+            "no warning before the error: {stderr}"
+        );
+        assert!(!data.exists(), "{args:?} created the data dir");
+    }
+}

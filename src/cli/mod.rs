@@ -219,19 +219,23 @@ pub struct DaemonArgs {
 impl DaemonArgs {
     /// A client of the running daemon, holding the Bearer secret of the data dir.
     pub async fn client(&self, env: &Env) -> anyhow::Result<LocalClient> {
-        let (config, secret) = self.local.secret(env).await?;
+        // Where the daemon is comes first: without one, nothing is created for nothing.
         let url = match &self.url {
             Some(url) => url.clone(),
-            None => match local_api::read_record(&config.data_dir)? {
-                Some(record) => record.url,
-                None => anyhow::bail!(
-                    "no local daemon is running for {} (it has no {}); start one with \
-                     `backend-8825 serve`, or pass --local URL",
-                    config.data_dir.display(),
-                    local_api::address::RECORD_FILE
-                ),
-            },
+            None => {
+                let data_dir = self.local.load(env)?.data_dir;
+                match local_api::read_record(&data_dir)? {
+                    Some(record) => record.url,
+                    None => anyhow::bail!(
+                        "no local daemon is running for {} (it has no {}); start one with \
+                         `backend-8825 serve`, or pass --local URL",
+                        data_dir.display(),
+                        local_api::address::RECORD_FILE
+                    ),
+                }
+            }
         };
+        let (_, secret) = self.local.secret(env).await?;
         Ok(LocalClient::new(&url, secret)?)
     }
 }

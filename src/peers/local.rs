@@ -150,10 +150,17 @@ fn unreachable(err: reqwest::Error) -> ApiError {
     } else {
         "answered with something that is not HTTP"
     };
+    let at = err
+        .url()
+        .map(|u| format!(" at {}", u.origin().ascii_serialization()))
+        .unwrap_or_default();
     ApiError::new(
         StatusCode::BAD_GATEWAY,
         "hosted_unreachable",
-        format!("the hosted backend {what}"),
+        format!(
+            "the hosted backend{at} {what} ({})",
+            super::describe_http_error(&err)
+        ),
     )
 }
 

@@ -428,4 +428,9 @@ async fn a_pinned_fingerprint_that_does_not_match_stops_pairing() {
         (502, "hosted_unreachable"),
         "{body}"
     );
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("at http://127.0.0.1:9 cannot be reached (connection refused)"),
+        "which backend, and why: {message}"
+    );
 }
