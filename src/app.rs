@@ -23,7 +23,8 @@ use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
 use crate::local_api::address::AddressRecord;
 use crate::lock::{DataDirLock, LockError};
-use crate::state::{AppInner, AppState};
+use crate::state::{AppInner, AppState, Parts};
+use crate::sync::SyncAccess;
 use crate::{accounts, health, identity, local_api, peers, store, sync, telemetry, ui};
 
 /// A daemon that is bound and ready to serve.
@@ -116,7 +117,7 @@ impl Application {
         let store = self.state.store.clone();
         let mut background = peers::spawn_background(self.state.clone());
         background.extend(telemetry::spawn_background(self.state.clone()));
-        if self.state.config.mode == Mode::Local && self.state.sync.automatic {
+        if self.state.config.mode == Mode::Local && self.state.sync().automatic {
             background.push(sync::spawn_scheduler(self.state.clone()));
         }
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
@@ -232,25 +233,28 @@ pub async fn build_state_with_clock(
     let hlc = sync::hlc::Hlc::new(&identity.backend_id, seen.as_deref());
     let mut sync = sync::SyncState::new(hlc, config.sync.interval);
     sync.automatic = config.sync.automatic;
-    let state = AppState::new(AppInner {
+    let telemetry = telemetry::Telemetry::default();
+    telemetry.set_limits(telemetry::TelemetryLimits {
+        outbox_max_items: config.telemetry.outbox_max_items,
+        outbox_max_bytes: config.telemetry.outbox_max_bytes,
+        ..telemetry.limits()
+    });
+    // Each capability's runtime state, owned by the capability (see state.rs).
+    let mut parts = Parts::default();
+    parts
+        .insert(sync)
+        .insert(telemetry)
+        .insert(local_api::LocalApiState::default())
+        .insert(peers::PeersState::default());
+    Ok(AppState::new(AppInner {
         config,
         store,
         identity,
         keychain,
         clock,
         bound_addr: Default::default(),
-        local_api: Default::default(),
-        telemetry: Default::default(),
-        sync,
-        pair_keys: Default::default(),
-    });
-    let limits = state.telemetry.limits();
-    state.telemetry.set_limits(telemetry::TelemetryLimits {
-        outbox_max_items: state.config.telemetry.outbox_max_items,
-        outbox_max_bytes: state.config.telemetry.outbox_max_bytes,
-        ..limits
-    });
-    Ok(state)
+        parts,
+    }))
 }
 
 /// Every route of the daemon, with the edge layers applied.
@@ -266,7 +270,11 @@ pub fn router(state: AppState) -> Router {
         // The guard goes on after the fallbacks, so unknown routes and wrong methods pass
         // through it too.
         Mode::Local => local_api::protect(
-            with_fallbacks(routes.merge(local_api::router())),
+            with_fallbacks(
+                routes
+                    .merge(local_api::router())
+                    .merge(crate::advisor::router()),
+            ),
             state.clone(),
         ),
         Mode::Hosted => with_fallbacks(routes.merge(accounts::router())),

@@ -19,6 +19,7 @@ pub mod lock;
 pub mod logging;
 pub mod peers;
 pub mod secret;
+pub mod security;
 pub mod service;
 pub mod state;
 pub mod store;

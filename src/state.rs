@@ -1,6 +1,15 @@
 //! The state every handler shares: one `AppState` per daemon (tests run several in one
 //! process, so nothing here is global).
+//!
+//! It holds infrastructure only: the configuration, the store, the identity, the keychain,
+//! the clock. Each capability keeps its own runtime state (the sync engine's clock and
+//! locks, the telemetry hub, the local API's sessions...) as a *part*, put in when the
+//! daemon is built and reached through an accessor the capability owns
+//! (`crate::sync::SyncAccess::sync`, ...). This file imports no capability, so no
+//! capability depends on another through the state (docs/architecture.md).
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
@@ -9,7 +18,6 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
-use crate::local_api::LocalApiState;
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -24,19 +32,47 @@ pub struct AppInner {
     /// The address the daemon listens on, once it is bound (with `--port 0`, the port the
     /// OS chose). Unset in states that are never served.
     pub bound_addr: OnceLock<SocketAddr>,
-    /// The sync engine's clock, scheduler wake-up and per-peer locks.
-    pub sync: crate::sync::SyncState,
-    /// Pair keys read from the local key store, kept for the next signed call.
-    pub pair_keys: crate::peers::PairKeyCache,
-    /// The local API's secret and UI sessions (unused in hosted mode).
-    pub local_api: LocalApiState,
-    /// Telemetry: the hub (hosted), the client's wake-ups and poke subscribers (local).
-    pub telemetry: crate::telemetry::Telemetry,
+    /// Each capability's runtime state, one value per type.
+    pub parts: Parts,
+}
+
+/// The capabilities' runtime states, by type: filled once while the daemon is built, then
+/// read-only (each part synchronises its own insides).
+#[derive(Default)]
+pub struct Parts(HashMap<TypeId, Box<dyn Any + Send + Sync>>);
+
+impl Parts {
+    /// Adds a part; a second part of the same type replaces the first.
+    pub fn insert<T: Any + Send + Sync>(&mut self, part: T) -> &mut Self {
+        self.0.insert(TypeId::of::<T>(), Box::new(part));
+        self
+    }
+
+    fn get<T: Any>(&self) -> Option<&T> {
+        self.0.get(&TypeId::of::<T>())?.downcast_ref()
+    }
 }
 
 impl AppState {
     pub fn new(inner: AppInner) -> Self {
         Self(Arc::new(inner))
+    }
+
+    /// The part of type `T`. Every part is put in when the daemon is built, so a missing one
+    /// is a bug in building it, not a runtime condition.
+    pub fn part<T: Any>(&self) -> &T {
+        self.0.parts.get().unwrap_or_else(|| {
+            panic!(
+                "the daemon was built without its {} part",
+                std::any::type_name::<T>()
+            )
+        })
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Arc<BackendIdentity> {
+    fn from_ref(state: &AppState) -> Self {
+        state.identity.clone()
     }
 }
 

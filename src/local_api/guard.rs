@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use super::secret::{constant_time_eq, local_secret};
 use super::sessions::{SESSION_COOKIE, UiSession};
 use crate::error::{ApiError, ApiResult};
+use crate::local_api::LocalApiAccess;
 use crate::state::AppState;
 
 /// The header the web UI sends its session's CSRF token in.
@@ -95,7 +96,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         }
         Err(refused) => {
             let code = refused.code().to_string();
-            crate::peers::audit(&state, "local_api", Err(&code), None, None, None).await;
+            crate::security::audit(&state, "local_api", Err(&code), None, None, None).await;
             refused.into_response()
         }
     };
@@ -173,7 +174,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap, safe: bool) -> ApiR
         ));
     }
     let now = state.clock.now();
-    let sessions = &state.local_api.sessions;
+    let sessions = &state.local_api().sessions;
     let session = cookies
         .iter()
         .find_map(|id| sessions.session(id, now))

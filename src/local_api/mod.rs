@@ -21,6 +21,17 @@ pub use guard::{AllowedHosts, Caller};
 pub use secret::{LocalSecret, local_secret, secret_name};
 pub use sessions::SESSION_COOKIE;
 
+/// The local API's runtime state, a part of the daemon's state (see `crate::state`).
+pub trait LocalApiAccess {
+    fn local_api(&self) -> &LocalApiState;
+}
+
+impl LocalApiAccess for AppState {
+    fn local_api(&self) -> &LocalApiState {
+        self.part()
+    }
+}
+
 /// What the local API keeps in memory: the secret (read once) and the UI sessions.
 #[derive(Default)]
 pub struct LocalApiState {

@@ -11,6 +11,7 @@ use super::address::local_url;
 use super::guard::Caller;
 use super::sessions::SESSION_COOKIE;
 use crate::error::{ApiError, ApiResult, OptionalJson};
+use crate::local_api::LocalApiAccess;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -45,7 +46,7 @@ async fn create_launch_token(
         ));
     }
     let issued = state
-        .local_api
+        .local_api()
         .sessions
         .issue_launch_token(state.clock.now());
     let http = &state.config.http;
@@ -83,7 +84,7 @@ async fn launch(
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
     let opened = state
-        .local_api
+        .local_api()
         .sessions
         .redeem_launch_token(&token, state.clock.now())
         .ok_or_else(invalid)?;

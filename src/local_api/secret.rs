@@ -9,6 +9,7 @@ use subtle::ConstantTimeEq;
 
 use crate::identity::BackendId;
 use crate::keychain::{KeychainError, KeychainManager};
+use crate::local_api::LocalApiAccess;
 use crate::secret::Secret;
 use crate::state::AppState;
 
@@ -75,7 +76,7 @@ pub fn load_or_create(
 /// The daemon's secret, read (or created) on first use and then kept in memory.
 pub async fn local_secret(state: &AppState) -> Result<&LocalSecret, SecretError> {
     state
-        .local_api
+        .local_api()
         .secret
         .get_or_try_init(|| async {
             let keychain = state.keychain.clone();

@@ -21,7 +21,7 @@ use super::wire::{
     BindingView, Grant, HANDSHAKE_VERSION, HANDSHAKE_WINDOW_SECS, RegisterPeerRequest,
     RenewRequest, valid_nonce,
 };
-use super::{ClientIp, KEY_OVERLAP_MS, PeerView, SignedPeerRequest, audit, now_secs};
+use super::{KEY_OVERLAP_MS, PeerView, SignedPeerRequest, now_secs};
 use crate::accounts::AccountAuth;
 use crate::accounts::secrets::hash_code;
 use crate::config::Mode;
@@ -29,6 +29,7 @@ use crate::error::{ApiError, ApiJson};
 use crate::handshake::pair_key::{Kid, PairKey};
 use crate::handshake::sbt::{SBT_LIFETIME_SECS, SbtBinding, SbtClaims, SessionBindingToken};
 use crate::identity::PublicIdentityKey;
+use crate::security::{ClientIp, audit};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey, Redemption, Registration};
 

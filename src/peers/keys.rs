@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::handshake::pair_key::PairKey;
+use crate::peers::PeersAccess;
 use crate::secret::Secret;
 use crate::state::AppState;
 use crate::store::PeerKey;
@@ -64,7 +65,7 @@ pub fn load_pair_key(state: &AppState, row: &PeerKey) -> Result<PairKey, PairKey
         return PairKey::from_bytes(bytes).map_err(|_| PairKeyStoreError::Corrupt);
     }
     let name = pair_key_secret_name(&row.peer_id, &row.kid);
-    if let Some(key) = state.pair_keys.get(&name) {
+    if let Some(key) = state.pair_keys().get(&name) {
         return Ok(key);
     }
     let encoded = state
@@ -75,7 +76,7 @@ pub fn load_pair_key(state: &AppState, row: &PeerKey) -> Result<PairKey, PairKey
         .decode(encoded.expose().trim())
         .map_err(|_| PairKeyStoreError::Corrupt)?;
     let key = PairKey::from_bytes(&bytes).map_err(|_| PairKeyStoreError::Corrupt)?;
-    state.pair_keys.put(name, key.clone());
+    state.pair_keys().put(name, key.clone());
     Ok(key)
 }
 
@@ -89,14 +90,14 @@ pub(super) fn save_local(
     let encoded = Secret::new(URL_SAFE_NO_PAD.encode(key.as_bytes()));
     let name = pair_key_secret_name(peer_id, kid);
     state.keychain.set(&name, &encoded)?;
-    state.pair_keys.put(name, key.clone());
+    state.pair_keys().put(name, key.clone());
     Ok(())
 }
 
 /// Removes a pair key from the local key store; a missing one is not an error.
 pub(super) fn delete_local(state: &AppState, peer_id: &str, kid: &str) {
     let name = pair_key_secret_name(peer_id, kid);
-    state.pair_keys.forget(&name);
+    state.pair_keys().forget(&name);
     if let Err(err) = state.keychain.delete(&name) {
         tracing::warn!(error = %err, peer_id, "cannot delete a replaced pair key");
     }

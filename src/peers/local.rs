@@ -16,7 +16,7 @@ use super::transcript::{
     self, RegisterRequest as RegisterTranscript, RenewRequest as RenewTranscript,
 };
 use super::wire::{BindingView, Grant, HANDSHAKE_VERSION, RegisterPeerRequest, RenewRequest};
-use super::{PeerCall, PeerView, audit, keys, signed_request};
+use super::{PeerCall, PeerView, keys, signed_request};
 use crate::accounts::secrets::hash_code;
 use crate::config::Mode;
 use crate::error::{ApiError, ApiJson};
@@ -24,6 +24,7 @@ use crate::handshake::httpsig::new_nonce;
 use crate::handshake::pair_key::PairKey;
 use crate::handshake::sbt::{ExpectedBinding, SbtClaims, SessionBindingToken};
 use crate::identity::{BackendId, IdentityDocument, KeyId, PublicIdentityKey};
+use crate::security::audit;
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey};
 

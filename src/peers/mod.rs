@@ -14,18 +14,15 @@ pub mod transcript;
 mod unreachable;
 pub mod wire;
 
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use axum::{Extension, Router};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::config::Mode;
 use crate::state::AppState;
-use crate::store::{AuditEntry, Peer};
+use crate::store::Peer;
 
 pub use keys::{PairKeyCache, load_pair_key, pair_key_secret_name};
 pub use local::{
@@ -193,69 +190,26 @@ pub(crate) fn rfc3339_ms(ms: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The client's address: the configured proxy header if set and valid, else the TCP peer.
-#[derive(Clone, Debug)]
-pub struct ClientIp(pub String);
+/// The peers capability's runtime state, a part of the daemon's state (see `crate::state`).
+#[derive(Default)]
+pub struct PeersState {
+    /// Pair keys read from the local key store, kept for the next signed call.
+    pub pair_keys: PairKeyCache,
+    /// The peer's clock minus this one, in seconds, as last learned (see [`peer_now`]).
+    pub skew_secs: std::sync::atomic::AtomicI64,
+}
 
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let from_header = state
-            .config
-            .http
-            .client_ip_header
-            .as_deref()
-            .and_then(|name| parts.headers.get(name))
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse::<IpAddr>().ok());
-        let ip = from_header.or_else(|| {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip())
-        });
-        Ok(Self(ip.map_or_else(
-            || "unknown".to_string(),
-            |ip| ip.to_string(),
-        )))
+pub trait PeersAccess {
+    fn peers(&self) -> &PeersState;
+    fn pair_keys(&self) -> &PairKeyCache {
+        &self.peers().pair_keys
     }
 }
 
-/// One audit entry. A failure to write it is logged and does not fail the request it
-/// describes (the request's own outcome is already decided).
-/// `outcome` is `Ok(())` or the refusal's error code.
-pub(crate) async fn audit(
-    state: &AppState,
-    event: &str,
-    outcome: Result<(), &str>,
-    peer_id: Option<&str>,
-    account_id: Option<&str>,
-    ip: Option<&str>,
-) {
-    let entry = AuditEntry {
-        at: state.clock.now_ms(),
-        event: event.to_string(),
-        outcome: if outcome.is_ok() { "ok" } else { "refused" }.to_string(),
-        peer_id: peer_id.map(str::to_string),
-        account_id: account_id.map(str::to_string),
-        ip: ip.map(str::to_string),
-        detail: outcome.err().map(str::to_string),
-    };
-    if let Err(err) = state.store.append_audit(&entry).await {
-        tracing::error!(error = %err, event, "cannot write the audit trail");
+impl PeersAccess for AppState {
+    fn peers(&self) -> &PeersState {
+        self.part()
     }
-    tracing::info!(
-        event,
-        outcome = %entry.outcome,
-        code = entry.detail.as_deref(),
-        peer_id,
-        "audit"
-    );
 }
 
 /// The current time in unix seconds, on the state's clock.
@@ -274,8 +228,8 @@ const SKEW_IGNORED_SECS: i64 = 30;
 pub fn peer_now(state: &AppState) -> i64 {
     now_secs(state)
         + state
-            .sync
-            .peer_skew_secs
+            .peers()
+            .skew_secs
             .load(std::sync::atomic::Ordering::Relaxed)
 }
 
@@ -295,8 +249,8 @@ pub fn learn_skew(state: &AppState, headers: &reqwest::header::HeaderMap) -> boo
         skew
     };
     let previous = state
-        .sync
-        .peer_skew_secs
+        .peers()
+        .skew_secs
         .swap(skew, std::sync::atomic::Ordering::Relaxed);
     if (previous - skew).abs() >= SKEW_IGNORED_SECS {
         tracing::warn!(

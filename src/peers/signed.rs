@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
-use super::{ClientIp, audit, keys, now_secs};
+use super::{keys, now_secs};
 use crate::config::Mode;
 use crate::error::ApiError;
 use crate::handshake::httpsig::{
@@ -14,6 +14,7 @@ use crate::handshake::httpsig::{
 use crate::handshake::pair_key::{Kid, PairKey};
 use crate::handshake::sbt::{ExpectedBinding, SbtClaims, SessionBindingToken};
 use crate::identity::{BackendId, KeyId};
+use crate::security::{ClientIp, audit};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey};
 

@@ -17,6 +17,7 @@ use crate::peers::{
 };
 use crate::state::AppState;
 use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor, SyncFailure};
+use crate::sync::SyncAccess;
 
 pub const SYNC_VERSION: u32 = 1;
 /// Most versions in one direction of one round trip.
@@ -120,7 +121,7 @@ async fn respond(
     State(state): State<AppState>,
     signed: SignedPeerRequest,
 ) -> Result<Json<SyncResponse>, ApiError> {
-    if state.sync.is_paused() {
+    if state.sync().is_paused() {
         return Err(paused());
     }
     let request: SyncRequest = serde_json::from_slice(&signed.body)
@@ -141,7 +142,7 @@ async fn respond(
     let peer = &signed.peer;
     let account = account_of(&state, peer);
     for record in &request.changes {
-        state.sync.hlc.observe(&record.version);
+        state.sync().hlc.observe(&record.version);
     }
     let epoch = store::epoch(state.store.as_ref()).await?;
     let after = match &request.since {
@@ -222,10 +223,10 @@ fn sync_failed(code: &'static str, message: String) -> ApiError {
 /// peer runs at a time: a second caller waits, then runs its own round (it may have new
 /// writes to send).
 pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummary, ApiError> {
-    if state.sync.is_paused() {
+    if state.sync().is_paused() {
         return Err(paused());
     }
-    let lock = state.sync.peer_lock(peer_id);
+    let lock = state.sync().peer_lock(peer_id);
     let _guard = lock.lock().await;
     let started = std::time::Instant::now();
     let outcome = sync_locked(state, peer_id).await;
@@ -352,7 +353,7 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             })?;
         }
         for record in &response.changes {
-            state.sync.hlc.observe(&record.version);
+            state.sync().hlc.observe(&record.version);
         }
         let acked = response.ack.min(push_through).max(cursor.push_seq);
         cursor = SyncCursor {

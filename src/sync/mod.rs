@@ -9,7 +9,7 @@ pub mod records;
 mod scheduler;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,6 +20,17 @@ use crate::config::Mode;
 use crate::state::AppState;
 
 pub use engine::{SyncSummary, sync_peer_now};
+
+/// The sync engine's runtime state, a part of the daemon's state (see `crate::state`).
+pub trait SyncAccess {
+    fn sync(&self) -> &SyncState;
+}
+
+impl SyncAccess for AppState {
+    fn sync(&self) -> &SyncState {
+        self.part()
+    }
+}
 pub use scheduler::spawn_scheduler;
 
 /// What the sync engine keeps in memory: the clock, the wake-up for the scheduler, and one
@@ -34,9 +45,6 @@ pub struct SyncState {
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Pause Sync: no sync leaves or is accepted; local writes accumulate and flow on resume.
     paused: AtomicBool,
-    /// The peer's clock minus this one, in seconds, as last learned (see
-    /// [`crate::peers::peer_now`]).
-    pub peer_skew_secs: AtomicI64,
     /// Whether the scheduler runs (`sync.automatic`).
     pub automatic: bool,
 }
@@ -49,7 +57,6 @@ impl SyncState {
             interval,
             locks: Mutex::new(HashMap::new()),
             paused: AtomicBool::new(false),
-            peer_skew_secs: AtomicI64::new(0),
             automatic: true,
         }
     }
@@ -80,9 +87,7 @@ impl SyncState {
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = api::router().merge(engine::router());
     match state.config.mode {
-        Mode::Local => routes
-            .merge(engine::local_router())
-            .merge(crate::advisor::router()),
+        Mode::Local => routes.merge(engine::local_router()),
         Mode::Hosted => routes,
     }
 }

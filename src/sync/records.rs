@@ -8,6 +8,7 @@ use super::hlc::parse_version;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, Record};
+use crate::sync::SyncAccess;
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_CONTENT_BYTES: usize = 64 * 1024;
@@ -152,7 +153,7 @@ pub async fn write(
     tenant: &Tenant,
     mut record: Record,
 ) -> Result<Record, ApiError> {
-    record.version = state.sync.hlc.next(state.clock.as_ref());
+    record.version = state.sync().hlc.next(state.clock.as_ref());
     record.source_backend = state.identity.backend_id.to_string();
     record.updated_at = state.clock.now_ms();
     let applied = state
@@ -165,7 +166,7 @@ pub async fn write(
             "a version written here did not apply"
         )));
     }
-    state.sync.wake.notify_one();
+    state.sync().wake.notify_one();
     if state.config.mode == crate::config::Mode::Hosted {
         // The account's local daemons sync at once instead of at their next tick.
         crate::telemetry::poke_account(state, &tenant.0, None, "data");

@@ -10,6 +10,8 @@ use super::engine::sync_peer_now;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::PEER_ACTIVE;
+use crate::sync::SyncAccess;
+use crate::telemetry::TelemetryAccess;
 
 /// Writes that come in a burst are sent together.
 const DEBOUNCE: Duration = Duration::from_millis(20);
@@ -22,22 +24,22 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
         let mut failures: HashMap<String, Failing> = HashMap::new();
         // A poke from a hosted peer (another peer of the account changed something) wakes
         // the scheduler like a local write does.
-        let mut pokes = state.telemetry.subscribe_pokes();
+        let mut pokes = state.telemetry().subscribe_pokes();
         loop {
             let woken = tokio::select! {
-                () = state.sync.wake.notified() => true,
+                () = state.sync().wake.notified() => true,
                 poke = pokes.recv() => {
                     if let Err(tokio::sync::broadcast::error::RecvError::Closed) = poke {
-                        pokes = state.telemetry.subscribe_pokes();
+                        pokes = state.telemetry().subscribe_pokes();
                     }
                     true
                 }
-                () = tokio::time::sleep(state.sync.interval) => false,
+                () = tokio::time::sleep(state.sync().interval) => false,
             };
             if woken {
                 tokio::time::sleep(DEBOUNCE).await;
             }
-            if state.sync.is_paused() {
+            if state.sync().is_paused() {
                 continue;
             }
             let peers = match state.store.peers(None).await {

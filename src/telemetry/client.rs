@@ -22,6 +22,7 @@ use crate::handshake::pair_key::PairKey;
 use crate::peers::{RequestTarget, current_key, peer_now, signature_headers};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, PeerKey};
+use crate::telemetry::TelemetryAccess;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -128,7 +129,7 @@ impl ClientState {
 pub(super) async fn supervise(state: AppState) {
     let mut tasks = JoinSet::new();
     let mut running: HashMap<String, AbortHandle> = HashMap::new();
-    let mut wake = state.telemetry.client.wake.subscribe();
+    let mut wake = state.telemetry().client.wake.subscribe();
     let mut tick = tokio::time::interval(Duration::from_secs(2));
     loop {
         while tasks.try_join_next().is_some() {}
@@ -166,7 +167,7 @@ pub(super) async fn supervise(state: AppState) {
 /// Connects, serves the socket, and reconnects after a jittered backoff, for as long as the
 /// supervisor keeps the peer.
 async fn peer_loop(state: AppState, peer_id: String) {
-    let client = &state.telemetry.client;
+    let client = &state.telemetry().client;
     let mut enabled = client.enabled.subscribe();
     let mut failures: u32 = 0;
     loop {
@@ -197,7 +198,7 @@ async fn peer_loop(state: AppState, peer_id: String) {
             }
         }
         failures = failures.saturating_add(1);
-        let limits = state.telemetry.limits();
+        let limits = state.telemetry().limits();
         tokio::time::sleep(backoff(
             limits.reconnect_base,
             limits.reconnect_max,
@@ -355,8 +356,8 @@ impl<'a> Session<'a> {
     }
 
     async fn serve(&mut self, socket: &mut Socket) -> String {
-        let client = &self.state.telemetry.client;
-        let limits = self.state.telemetry.limits();
+        let client = &self.state.telemetry().client;
+        let limits = self.state.telemetry().limits();
         if let Err(err) = self
             .state
             .store
@@ -415,7 +416,7 @@ impl<'a> Session<'a> {
     /// Sends batches of unsent outbox rows until the in-flight window is full. Only the
     /// first batch in flight may be partial.
     async fn fill(&mut self, socket: &mut Socket) -> Result<(), String> {
-        let limits = self.state.telemetry.limits();
+        let limits = self.state.telemetry().limits();
         while self.in_flight.len() < limits.max_in_flight {
             let rows = self
                 .state
@@ -490,13 +491,13 @@ impl<'a> Session<'a> {
                     .map_err(store_failed)?;
                 self.acked = true;
                 let now = self.state.clock.now_ms();
-                self.state.telemetry.client.update(self.peer_id, |l| {
+                self.state.telemetry().client.update(self.peer_id, |l| {
                     l.acked_batches += 1;
                     l.last_ack_at = Some(now);
                 });
             }
             Downstream::Poke(Poke { reason, .. }) => {
-                self.state.telemetry.client.deliver_poke(PokeNotice {
+                self.state.telemetry().client.deliver_poke(PokeNotice {
                     peer_id: self.peer_id.to_string(),
                     reason,
                 });

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use super::frames::{Poke, close};
 use crate::state::AppState;
+use crate::telemetry::TelemetryAccess;
 
 /// What the hub tells one socket's task.
 #[derive(Debug)]
@@ -193,6 +194,6 @@ pub(super) struct ShutdownOnDrop(pub AppState);
 
 impl Drop for ShutdownOnDrop {
     fn drop(&mut self) {
-        self.0.telemetry.hub.shutdown();
+        self.0.telemetry().hub.shutdown();
     }
 }

@@ -26,6 +26,17 @@ use crate::config::Mode;
 use crate::state::AppState;
 
 pub use client::{ClientState, PeerLink, PokeNotice};
+
+/// Telemetry's runtime state, a part of the daemon's state (see `crate::state`).
+pub trait TelemetryAccess {
+    fn telemetry(&self) -> &Telemetry;
+}
+
+impl TelemetryAccess for AppState {
+    fn telemetry(&self) -> &Telemetry {
+        self.part()
+    }
+}
 pub use dashboard::{Summary, percentile};
 pub use event::{EventError, Level, TelemetryEvent};
 pub use hub::{Hub, HubStats};
@@ -118,7 +129,7 @@ pub fn poke_account(
         reason: reason.to_string(),
         at: state.clock.now_ms(),
     };
-    state.telemetry.hub.poke(account_id, except_peer, poke)
+    state.telemetry().hub.poke(account_id, except_peer, poke)
 }
 
 /// The telemetry routes of this daemon's mode.

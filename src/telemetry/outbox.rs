@@ -10,6 +10,7 @@ use crate::store::telemetry::{OutboxCaps, OutboxItem, StoredEvent};
 use crate::store::{PEER_ACTIVE, StoreError};
 
 use super::event::{EventError, TelemetryEvent};
+use crate::telemetry::TelemetryAccess;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmitError {
@@ -71,7 +72,7 @@ pub async fn emit(state: &AppState, mut event: TelemetryEvent) -> Result<(), Emi
         Mode::Local => {
             let (done, written) = oneshot::channel();
             let start = {
-                let mut queue = state.telemetry.outbox.lock();
+                let mut queue = state.telemetry().outbox.lock();
                 queue.waiting.push(Waiting {
                     event_id: event.event_id.to_string(),
                     payload,
@@ -101,7 +102,7 @@ pub async fn emit(state: &AppState, mut event: TelemetryEvent) -> Result<(), Emi
 
 /// Writes the waiting events, [`GROUP_MAX`] per transaction, until none is left.
 async fn flush(state: AppState) {
-    let writer = &state.telemetry.outbox;
+    let writer = &state.telemetry().outbox;
     // Ends the flush however this task ends: a panic or a cancelled task fails the events
     // still waiting (their senders are dropped) rather than leaving them waiting forever.
     struct Finish<'a> {
@@ -135,7 +136,7 @@ async fn flush(state: AppState) {
         };
         let result = write_group(&state, &group).await.map_err(Arc::new);
         if result.is_ok() {
-            state.telemetry.client.wake();
+            state.telemetry().client.wake();
         }
         for waiting in group {
             let _ = waiting.done.send(result.clone());
@@ -152,7 +153,7 @@ async fn write_group(state: &AppState, group: &[Waiting]) -> Result<(), StoreErr
         .filter(|p| p.status == PEER_ACTIVE && p.remote_url.is_some())
         .map(|p| p.peer_id)
         .collect();
-    let limits = state.telemetry.limits();
+    let limits = state.telemetry().limits();
     let caps = OutboxCaps {
         max_items: limits.outbox_max_items,
         max_bytes: limits.outbox_max_bytes,

@@ -13,9 +13,11 @@ use super::dashboard::{self, Summary};
 use super::session;
 use crate::accounts::AccountAuth;
 use crate::error::{ApiError, ApiResult};
-use crate::peers::{ClientIp, SignedPeerRequest, audit};
+use crate::peers::SignedPeerRequest;
+use crate::security::{ClientIp, audit};
 use crate::state::AppState;
 use crate::store::telemetry::OutboxStatus;
+use crate::telemetry::TelemetryAccess;
 
 /// The hard limit of the WebSocket layer: a frame past it is dropped with the connection.
 /// Frames between the configured limit and this one are read, then refused with 1009.
@@ -103,8 +105,8 @@ async fn status(State(state): State<AppState>) -> ApiResult<Json<StatusResponse>
     let counts = store.outbox_status().await?;
     let pending: std::collections::HashMap<String, i64> =
         store.outbox_pending_by_peer().await?.into_iter().collect();
-    let limits = state.telemetry.limits();
-    let mut peers = state.telemetry.client.links();
+    let limits = state.telemetry().limits();
+    let mut peers = state.telemetry().client.links();
     for link in &mut peers {
         link.pending = pending.get(&link.peer_id).copied().unwrap_or(0);
     }

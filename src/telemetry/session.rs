@@ -14,6 +14,7 @@ use super::outbox::{payload_attributes, stored_event};
 use crate::peers::SignedPeerRequest;
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer};
+use crate::telemetry::TelemetryAccess;
 
 /// Why a socket ends: the other side left, or we close it with a code.
 enum End {
@@ -25,13 +26,13 @@ enum End {
 pub(super) async fn run(state: AppState, signed: SignedPeerRequest, mut socket: WebSocket) {
     let peer = signed.peer;
     let sbt_exp = signed.claims.exp;
-    let hub = &state.telemetry.hub;
+    let hub = &state.telemetry().hub;
     let Some((id, mut control)) = hub.register(&peer.peer_id, &peer.account_id) else {
         send_close(&mut socket, close::GOING_AWAY, "the server is stopping").await;
         return;
     };
     tracing::info!(peer_id = %peer.peer_id, "telemetry socket open");
-    let limits = state.telemetry.limits();
+    let limits = state.telemetry().limits();
     let mut bucket = TokenBucket::new(limits.max_frames_per_second);
     let mut tick = tokio::time::interval(limits.check_interval.min(limits.ping_interval));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -107,14 +108,14 @@ async fn on_message(
         Message::Ping(_) | Message::Pong(_) => return Ok(None),
     };
     if text.len() > limits.max_frame_bytes {
-        state.telemetry.hub.count_too_big();
+        state.telemetry().hub.count_too_big();
         return Err(End::Close(
             close::TOO_BIG,
             format!("frames are limited to {} bytes", limits.max_frame_bytes),
         ));
     }
     if bucket.take().await {
-        state.telemetry.hub.count_throttled();
+        state.telemetry().hub.count_throttled();
     }
     let Upstream::Batch { batch_id, events } =
         Upstream::parse(text.as_str()).map_err(|reason| End::Close(close::INVALID, reason))?;
@@ -170,7 +171,7 @@ async fn store_batch(
         })?;
     let duplicates = rows.len() as u64 - stored;
     state
-        .telemetry
+        .telemetry()
         .hub
         .count_batch(stored, duplicates, rejected.len() as u64);
     Ok(Downstream::Ack {

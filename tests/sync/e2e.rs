@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::common::{self, Db};
 use crate::harness::{Daemon, eventually, pair, pair_of, sync, with_account};
+use backend_8825::telemetry::TelemetryAccess;
 
 #[tokio::test]
 async fn a_conversation_started_on_local_continues_on_hosted_and_back() {
@@ -449,7 +450,7 @@ async fn a_reply_on_hosted_reaches_local_at_once_through_a_poke() {
         assert!(on_hosted, "{}", db.name());
         // Wait until the local daemon's telemetry socket is up, so the poke has a way down.
         let connected = eventually(Duration::from_secs(10), || async {
-            !hosted.state.telemetry.hub.connected().is_empty()
+            !hosted.state.telemetry().hub.connected().is_empty()
         })
         .await;
         assert!(connected, "the telemetry socket did not connect");

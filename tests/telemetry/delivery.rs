@@ -9,6 +9,7 @@ use backend_8825::telemetry::TelemetryLimits;
 use crate::common::{self, Db};
 use crate::harness::{Node, emit_many, eventually, hosted, pair};
 use crate::proxy::Proxy;
+use backend_8825::telemetry::TelemetryAccess;
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -64,7 +65,7 @@ async fn a_hosted_outage_fills_the_outbox_and_a_restart_drains_it_exactly_once()
     for db in common::databases().await {
         let (mut hosted, token) = hosted(&db).await;
         let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
-            s.telemetry.set_limits(TelemetryLimits {
+            s.telemetry().set_limits(TelemetryLimits {
                 reconnect_max: Duration::from_millis(500),
                 ..TelemetryLimits::default()
             })
@@ -102,7 +103,7 @@ async fn a_local_crash_between_send_and_ack_loses_nothing_and_stores_nothing_twi
         // A window wide enough that all 30 events go out unacknowledged, one per batch (a
         // full batch goes even while others wait for their acks; a partial one would wait).
         let wide = |s: &backend_8825::state::AppState| {
-            s.telemetry.set_limits(TelemetryLimits {
+            s.telemetry().set_limits(TelemetryLimits {
                 max_in_flight: 64,
                 batch_max_events: 1,
                 ..TelemetryLimits::default()
@@ -125,7 +126,7 @@ async fn a_local_crash_between_send_and_ack_loses_nothing_and_stores_nothing_twi
         // Killed before any ack: the outbox still holds all 30, and they are sent again.
         local.stop().await;
         proxy.hold_downstream(false);
-        let duplicates_before = hosted.state.telemetry.hub.stats().duplicates;
+        let duplicates_before = hosted.state.telemetry().hub.stats().duplicates;
         local.restart().await;
         eventually("the outbox to empty", WAIT, || async {
             local.pending().await == 0
@@ -135,7 +136,7 @@ async fn a_local_crash_between_send_and_ack_loses_nothing_and_stores_nothing_twi
         assert_eq!(stored, ids, "{}", db.name());
         assert_eq!(rows, 30, "{}", db.name());
         // The resend really happened, and was recognised.
-        let stats = hosted.state.telemetry.hub.stats();
+        let stats = hosted.state.telemetry().hub.stats();
         assert!(stats.duplicates >= duplicates_before + 30, "{stats:?}");
     }
 }
@@ -149,7 +150,7 @@ async fn a_proxy_cutting_connections_at_random_loses_and_duplicates_nothing() {
         let (hosted, token) = hosted(&db).await;
         let proxy = Proxy::start(hosted.addr).await;
         let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
-            s.telemetry.set_limits(TelemetryLimits {
+            s.telemetry().set_limits(TelemetryLimits {
                 outbox_max_items: 2 * EVENTS as i64,
                 batch_max_events: 100,
                 reconnect_base: Duration::from_millis(20),

@@ -19,6 +19,7 @@ use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
 
 use crate::common::{self, Db};
+use backend_8825::telemetry::TelemetryAccess;
 
 /// Polls `condition` every 20 ms until it holds; panics with `what` after `limit`.
 pub async fn eventually<F, Fut>(what: &str, limit: Duration, mut condition: F)
@@ -251,7 +252,7 @@ impl Node {
     /// Whether the local client has a socket open to `peer_id`.
     pub fn connected(&self, peer_id: &str) -> bool {
         self.state
-            .telemetry
+            .telemetry()
             .client
             .link(peer_id)
             .is_some_and(|l| l.connected)

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::common::{self, Db};
 use crate::harness::Node;
+use backend_8825::telemetry::TelemetryAccess;
 
 const WIDE: OutboxCaps = OutboxCaps {
     max_items: 1_000,
@@ -234,7 +235,7 @@ async fn one_push_writes_many_events_for_every_peer_and_the_caps_follow_acks_and
 #[tokio::test]
 async fn concurrent_emits_are_each_written_once_and_a_failed_write_fails_them_all() {
     let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
-        s.telemetry.set_limits(TelemetryLimits {
+        s.telemetry().set_limits(TelemetryLimits {
             outbox_max_items: 10_000,
             ..TelemetryLimits::default()
         })
@@ -350,7 +351,7 @@ async fn events_are_stored_once_on_both_databases() {
 #[tokio::test]
 async fn emit_validates_caps_and_shows_its_counts_on_the_status_route() {
     let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
-        s.telemetry.set_limits(TelemetryLimits {
+        s.telemetry().set_limits(TelemetryLimits {
             outbox_max_items: 3,
             ..TelemetryLimits::default()
         })

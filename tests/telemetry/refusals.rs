@@ -15,6 +15,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::common::{self, Db};
 use crate::harness::{Node, emit_many, eventually, hosted, pair};
+use backend_8825::telemetry::TelemetryAccess;
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 const WAIT: Duration = Duration::from_secs(20);
@@ -24,7 +25,7 @@ const WAIT: Duration = Duration::from_secs(20);
 async fn bare(db: &Db) -> (Node, String, Node, String) {
     let (hosted, token) = hosted(db).await;
     let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
-        s.telemetry.client.set_enabled(false)
+        s.telemetry().client.set_enabled(false)
     })
     .await;
     let peer_id = pair(&hosted, &token, &local, &hosted.base()).await;
@@ -178,7 +179,7 @@ async fn an_open_socket_closes_with_1008_when_its_sbt_expires() {
         let (hosted, _, local, peer_id) = bare(&db).await;
         let mut ws = open(request(&local, &peer_id).await).await.unwrap();
         hosted.advance(8 * 3600 + 1);
-        hosted.state.telemetry.hub.recheck();
+        hosted.state.telemetry().hub.recheck();
         assert_eq!(
             closed(&mut ws).await,
             (1008, "sbt_expired".into()),
@@ -194,7 +195,7 @@ async fn an_open_socket_closes_with_1008_when_its_peer_is_revoked() {
         let (hosted, _, local, peer_id) = bare(&db).await;
         let mut idle = open(request(&local, &peer_id).await).await.unwrap();
         hosted.state.store.revoke_peer(&peer_id, 0).await.unwrap();
-        hosted.state.telemetry.hub.recheck();
+        hosted.state.telemetry().hub.recheck();
         assert_eq!(
             closed(&mut idle).await,
             (1008, "revoked".into()),
@@ -283,7 +284,7 @@ async fn an_oversized_frame_closes_only_its_own_socket() {
         );
         ws.send(Message::Text(huge.into())).await.unwrap();
         assert_eq!(closed(&mut ws).await.0, 1009, "{}", db.name());
-        assert_eq!(hosted.state.telemetry.hub.stats().closed_too_big, 1);
+        assert_eq!(hosted.state.telemetry().hub.stats().closed_too_big, 1);
 
         // The other peer's socket never noticed: same socket, still delivering.
         let ids = emit_many(&local, 5).await;
@@ -294,7 +295,7 @@ async fn an_oversized_frame_closes_only_its_own_socket() {
         assert_eq!(
             local
                 .state
-                .telemetry
+                .telemetry()
                 .client
                 .link(&peer_id)
                 .unwrap()
@@ -326,10 +327,10 @@ async fn one_socket_per_peer_the_newest_wins() {
 async fn pokes_reach_the_local_subscribers() {
     let (hosted, token) = hosted(&Db::Sqlite).await;
     let local = Node::start(Mode::Local, &Db::Sqlite).await;
-    let mut pokes = local.state.telemetry.subscribe_pokes();
+    let mut pokes = local.state.telemetry().subscribe_pokes();
     let peer_id = pair(&hosted, &token, &local, &hosted.base()).await;
     eventually("the socket", WAIT, || async {
-        hosted.state.telemetry.hub.connected() == vec![peer_id.clone()]
+        hosted.state.telemetry().hub.connected() == vec![peer_id.clone()]
     })
     .await;
     let account_id = hosted
@@ -342,7 +343,7 @@ async fn pokes_reach_the_local_subscribers() {
         .account_id;
 
     // The peer that made the change is not poked about it.
-    let hub = &hosted.state.telemetry.hub;
+    let hub = &hosted.state.telemetry().hub;
     let poke = Poke {
         reason: "data".into(),
         at: 1,

@@ -10,6 +10,8 @@ use serde_json::json;
 
 use crate::daemons::{DbKind, Pair, PgSchema, call, in_schema};
 use crate::report::{Row, percentiles, rate};
+use backend_8825::sync::SyncAccess;
+use backend_8825::telemetry::TelemetryAccess;
 
 /// The batch size of one sync round trip (docs/sync.md): the raw insert uses the same.
 const BATCH: usize = 500;
@@ -79,7 +81,7 @@ async fn latency_on(
     }
     // Hosted → local, with where the time goes: the write, the poke's arrival at the local
     // daemon, and the sync it sets off (a 20 ms debounce, then one round trip).
-    let mut pokes = local.state.telemetry.subscribe_pokes();
+    let mut pokes = local.state.telemetry().subscribe_pokes();
     let (mut down, mut written, mut poked) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..writes {
         while pokes.try_recv().is_ok() {}
@@ -185,7 +187,7 @@ fn records(state: &AppState, count: usize) -> Vec<Record> {
                 created_at: now,
                 updated_at: now,
                 deleted: false,
-                version: state.sync.hlc.next(state.clock.as_ref()),
+                version: state.sync().hlc.next(state.clock.as_ref()),
                 source_backend: source.clone(),
                 seq: 0,
                 origin_peer: None,

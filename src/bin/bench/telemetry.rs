@@ -15,6 +15,7 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::daemons::{DbKind, Pair, PgSchema, in_schema};
 use crate::report::{Row, rate};
 use crate::sync::db_label;
+use backend_8825::telemetry::TelemetryAccess;
 
 const NAME: &str = "bench.event";
 
@@ -78,8 +79,8 @@ async fn product(
     let (local, hosted) = (&pair.local.state, &pair.hosted.state);
     if lifted {
         for state in [local, hosted] {
-            let limits = state.telemetry.limits();
-            state.telemetry.set_limits(TelemetryLimits {
+            let limits = state.telemetry().limits();
+            state.telemetry().set_limits(TelemetryLimits {
                 max_frames_per_second: 100_000,
                 batch_max_events: 500,
                 max_in_flight: 16,
@@ -89,9 +90,9 @@ async fn product(
     }
     // Reopen the socket so that both ends use these limits: wait until the old one is
     // closed, then until a new one (a higher `connects`) is open.
-    let link = |state: &backend_8825::state::AppState| state.telemetry.client.link(&pair.peer_id);
+    let link = |state: &backend_8825::state::AppState| state.telemetry().client.link(&pair.peer_id);
     let opened = link(local).map_or(0, |l| l.connects);
-    local.telemetry.client.set_enabled(false);
+    local.telemetry().client.set_enabled(false);
     let deadline = Instant::now() + Duration::from_secs(15);
     while link(local).is_some_and(|l| l.connected) {
         if Instant::now() > deadline {
@@ -99,14 +100,14 @@ async fn product(
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    local.telemetry.client.set_enabled(true);
+    local.telemetry().client.set_enabled(true);
     while !link(local).is_some_and(|l| l.connected && l.connects > opened) {
         if Instant::now() > deadline {
             bail!("the telemetry socket did not open");
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let before = hosted.telemetry.hub.stats();
+    let before = hosted.telemetry().hub.stats();
 
     let started = Instant::now();
     let next = Arc::new(AtomicUsize::new(0));
@@ -129,7 +130,7 @@ async fn product(
     let emitted = started.elapsed();
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let s = hosted.telemetry.hub.stats();
+        let s = hosted.telemetry().hub.stats();
         if (s.stored + s.duplicates + s.rejected
             - before.stored
             - before.duplicates
@@ -144,7 +145,7 @@ async fn product(
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let took = started.elapsed();
-    let stats = hosted.telemetry.hub.stats();
+    let stats = hosted.telemetry().hub.stats();
     let stored = hosted
         .store
         .telemetry()
