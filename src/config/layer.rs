@@ -1,0 +1,129 @@
+//! The layers of configuration as TOML files write them (every key optional), and how a
+//! higher layer overrides a lower one.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{ConfigError, LogFormat};
+
+/// One layer of configuration as it appears in a TOML file; unknown keys are errors, so a
+/// misspelt key is reported instead of silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Layer {
+    pub(super) data_dir: Option<PathBuf>,
+    #[serde(default)]
+    pub(super) http: HttpLayer,
+    #[serde(default)]
+    pub(super) database: DatabaseLayer,
+    #[serde(default)]
+    pub(super) identity: IdentityLayer,
+    #[serde(default)]
+    pub(super) log: LogLayer,
+    #[serde(default)]
+    pub(super) sync: SyncLayer,
+    #[serde(default)]
+    pub(super) telemetry: TelemetryLayer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TelemetryLayer {
+    pub(super) outbox_max_items: Option<i64>,
+    pub(super) outbox_max_bytes: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SyncLayer {
+    pub(super) interval_ms: Option<u64>,
+    pub(super) automatic: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct HttpLayer {
+    pub(super) bind: Option<IpAddr>,
+    pub(super) port: Option<u16>,
+    pub(super) body_limit_bytes: Option<usize>,
+    pub(super) client_ip_header: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DatabaseLayer {
+    pub(super) url: Option<String>,
+    pub(super) max_connections: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct IdentityLayer {
+    pub(super) keychain: Option<bool>,
+    pub(super) key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LogLayer {
+    pub(super) format: Option<LogFormat>,
+    pub(super) filter: Option<String>,
+}
+
+impl Layer {
+    pub(super) fn parse(text: &str, origin: &str) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            origin: origin.to_string(),
+            message: crate::humanize::toml_error(text, &e),
+        })
+    }
+
+    /// Makes the relative paths of a config file relative to the file's own directory (as
+    /// a reader of the file expects), not to wherever the daemon was started.
+    pub(super) fn resolve_paths(&mut self, file: &Path) {
+        let base = std::path::absolute(file)
+            .ok()
+            .and_then(|f| f.parent().map(Path::to_path_buf));
+        let Some(base) = base else { return };
+        for path in [&mut self.data_dir, &mut self.identity.key_file] {
+            if let Some(p) = path.as_mut().filter(|p| p.is_relative()) {
+                *p = base.join(&*p);
+            }
+        }
+    }
+
+    /// Overwrites every field of `self` that `top` sets.
+    pub(super) fn merge(&mut self, top: Layer) {
+        fn set<T>(slot: &mut Option<T>, value: Option<T>) {
+            if value.is_some() {
+                *slot = value;
+            }
+        }
+        set(&mut self.data_dir, top.data_dir);
+        set(&mut self.http.bind, top.http.bind);
+        set(&mut self.http.port, top.http.port);
+        set(&mut self.http.body_limit_bytes, top.http.body_limit_bytes);
+        set(&mut self.http.client_ip_header, top.http.client_ip_header);
+        set(&mut self.database.url, top.database.url);
+        set(
+            &mut self.database.max_connections,
+            top.database.max_connections,
+        );
+        set(&mut self.identity.keychain, top.identity.keychain);
+        set(&mut self.identity.key_file, top.identity.key_file);
+        set(&mut self.log.format, top.log.format);
+        set(&mut self.log.filter, top.log.filter);
+        set(&mut self.sync.interval_ms, top.sync.interval_ms);
+        set(&mut self.sync.automatic, top.sync.automatic);
+        set(
+            &mut self.telemetry.outbox_max_items,
+            top.telemetry.outbox_max_items,
+        );
+        set(
+            &mut self.telemetry.outbox_max_bytes,
+            top.telemetry.outbox_max_bytes,
+        );
+    }
+}
