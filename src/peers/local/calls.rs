@@ -1,0 +1,181 @@
+//! Calls to a hosted backend during the handshake: the URL it is reached at, answers read
+//! with a size limit, and its refusals relayed in this API's words.
+
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::error::ApiError;
+use crate::peers::wire::Grant;
+use crate::state::AppState;
+
+/// Largest answer read from a hosted backend.
+pub(super) const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// Normalises a hosted URL: http or https, a host, no credentials, query or fragment; the
+/// path (if any) is kept as a prefix, without a trailing slash.
+pub(super) fn hosted_base_url(raw: &str) -> Result<String, ApiError> {
+    let raw = raw.trim();
+    let bad = |why: &str| ApiError::invalid_request(format!("hosted_url {raw:?} {why}"));
+    if !raw.contains("://") {
+        // `127.0.0.1:18825` or `sync.example.com`: the scheme is what is missing.
+        return Err(bad(&format!(
+            "has no scheme: write it as a full URL, e.g. \"https://{raw}\" (or \"http://{raw}\" \
+             for a backend on this machine)"
+        )));
+    }
+    let url = reqwest::Url::parse(raw).map_err(|e| {
+        bad(&format!(
+            "is not a URL ({e}); write it like https://sync.example.com"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("must start with http:// or https://"));
+    }
+    if url.host_str().is_none() {
+        return Err(bad("has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not carry credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("must not have a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+pub(super) fn unreachable(err: reqwest::Error) -> ApiError {
+    let what = if err.is_timeout() {
+        "did not answer in time"
+    } else if err.is_connect() {
+        "cannot be reached"
+    } else {
+        "answered with something that is not HTTP"
+    };
+    let at = err
+        .url()
+        .map(|u| format!(" at {}", u.origin().ascii_serialization()))
+        .unwrap_or_default();
+    ApiError::new(
+        StatusCode::BAD_GATEWAY,
+        "hosted_unreachable",
+        format!(
+            "the hosted backend{at} {what} ({})",
+            crate::peers::describe_http_error(&err)
+        ),
+    )
+}
+
+/// Reads an answer of at most [`MAX_ANSWER_BYTES`].
+pub(super) async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_ANSWER_BYTES {
+            return Err(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "hosted_invalid",
+                "the hosted backend's answer is too large",
+            ));
+        }
+    }
+    Ok(body)
+}
+
+/// The error codes a hosted backend may answer a handshake with, relayed as they are.
+const RELAYED_CODES: [&str; 14] = [
+    "invalid_request",
+    "unsupported_media_type",
+    "payload_too_large",
+    "pairing_code_invalid",
+    "pairing_code_expired",
+    "pairing_code_used",
+    "pairing_code_bound",
+    "hosted_key_mismatch",
+    "stale",
+    "bad_proof",
+    "replay",
+    "revoked",
+    "unknown_peer",
+    "rate_limited",
+];
+
+/// Maps a hosted backend's refusal to this daemon's answer: its code is kept (so the UI can
+/// say "that code was already used"), the status becomes 422, or 429 / 502.
+pub(super) fn relay_refusal(
+    status: reqwest::StatusCode,
+    body: &[u8],
+    retry_after: Option<u64>,
+) -> ApiError {
+    #[derive(Deserialize)]
+    struct Body {
+        error: Inner,
+    }
+    #[derive(Deserialize)]
+    struct Inner {
+        code: String,
+        message: String,
+    }
+    let parsed: Option<Body> = serde_json::from_slice(body).ok();
+    let code = parsed
+        .as_ref()
+        .and_then(|b| RELAYED_CODES.iter().find(|c| **c == b.error.code))
+        .copied();
+    let message = parsed.map_or_else(String::new, |b| b.error.message);
+    let message: String = message.chars().take(300).collect();
+    match code {
+        Some("rate_limited") => {
+            let mut err = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("the hosted backend refused: {message}"),
+            );
+            err.retry_after = retry_after;
+            err
+        }
+        Some(code) if status.is_client_error() => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            format!("the hosted backend refused: {message}"),
+        ),
+        _ => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "hosted_error",
+            format!("the hosted backend answered HTTP {}", status.as_u16()),
+        ),
+    }
+}
+
+/// POSTs a handshake body and reads the grant.
+pub(super) async fn post_for_grant<T: Serialize>(
+    state: &AppState,
+    url: &str,
+    body: &T,
+) -> Result<Grant, ApiError> {
+    let response = client()
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .map_err(unreachable)?;
+    crate::peers::learn_skew(state, response.headers());
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let body = read_body(response).await?;
+    if !status.is_success() {
+        return Err(relay_refusal(status, &body, retry_after));
+    }
+    serde_json::from_slice(&body).map_err(|_| grant_invalid("is not a grant"))
+}
+
+pub(super) fn grant_invalid(why: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_GATEWAY,
+        "grant_invalid",
+        format!("the hosted backend's answer {why}"),
+    )
+}
