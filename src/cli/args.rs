@@ -1,0 +1,235 @@
+//! The arguments commands share: which data dir, database and config, and how to reach the
+//! running daemon.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+
+use crate::app::build_state;
+use crate::config::{Config, Env, Mode, Overrides};
+use crate::keychain::KeychainManager;
+use crate::local_api::{LocalClient, LocalSecret};
+use crate::{local_api, logging, store};
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Which profile: `local` (your machine) or `hosted` (a server) [default: $BACKEND_8825_MODE,
+    /// else local; an empty variable counts as unset].
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+    /// Data directory [default: the platform data dir, e.g. ~/.local/share/backend-8825].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: `sqlite:PATH` or `postgres://...` [local default: SQLite in the data
+    /// dir; hosted: $DATABASE_URL].
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// A TOML config file layered over the profile's defaults (see docs/configuration.md)
+    /// [default: $BACKEND_8825_CONFIG].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Address to listen on [local: 127.0.0.1; hosted: 0.0.0.0].
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<IpAddr>,
+    /// Port to listen on; 0 picks a free one and logs it [local: 8825; hosted: $PORT or 8080].
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+}
+
+/// Which local daemon's data (and so which secret) a command uses.
+#[derive(Debug, Args)]
+pub struct LocalArgs {
+    /// Data directory of the local daemon [default: the platform data dir, e.g.
+    /// ~/.local/share/backend-8825].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL, if the daemon runs with one other than the data dir's (`sqlite:PATH`).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// A TOML config file (see docs/configuration.md) [default: $BACKEND_8825_CONFIG].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl LocalArgs {
+    /// The local profile's configuration. Logs go to stderr at `warn`, so stdout carries
+    /// only what the command prints.
+    pub fn load(&self, env: &Env) -> anyhow::Result<Config> {
+        let overrides = Overrides {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            config_file: self.config.clone(),
+            ..Overrides::default()
+        };
+        let config = Config::load(Mode::Local, &overrides, env)?;
+        logging::init(crate::config::LogFormat::Pretty, "warn");
+        Ok(config)
+    }
+
+    /// The local API secret of this data dir, created if there is none (as `serve` would).
+    pub async fn secret(&self, env: &Env) -> anyhow::Result<(Config, LocalSecret)> {
+        let config = self.load(env)?;
+        let keychain = KeychainManager::open(config.identity.keychain, &config.secrets_dir());
+        let state = build_state(config.clone(), keychain).await?;
+        let secret = local_api::local_secret(&state).await.cloned();
+        state.store.close().await;
+        Ok((config, secret?))
+    }
+}
+
+/// How a command finds the running local daemon: its data dir's address record, or a URL.
+#[derive(Debug, Args)]
+pub struct PairArgs {
+    /// URL of the hosted backend, e.g. https://sync.example.com.
+    #[arg(long, value_name = "URL")]
+    pub hosted: String,
+    /// The pairing code issued by the hosted backend (single use, valid 10 minutes).
+    #[arg(long, value_name = "CODE")]
+    pub code: String,
+    /// Stop unless the hosted backend's identity key has this key_id (its fingerprint, as
+    /// `curl URL/identity` shows it).
+    #[arg(long, value_name = "KEY_ID")]
+    pub expect_key_id: Option<String>,
+    #[command(flatten)]
+    pub daemon: DaemonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Only this peer [default: every peer].
+    #[arg(long, value_name = "PEER_ID")]
+    pub peer: Option<String>,
+    #[command(flatten)]
+    pub daemon: DaemonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DaemonArgs {
+    #[command(flatten)]
+    pub local: LocalArgs,
+    /// URL of the running local daemon, e.g. http://127.0.0.1:8825 [default: the one the
+    /// daemon of the data dir wrote to <data dir>/daemon.json].
+    #[arg(long = "local", value_name = "URL")]
+    pub url: Option<String>,
+}
+
+impl DaemonArgs {
+    /// A client of the running daemon, holding the Bearer secret of the data dir.
+    pub async fn client(&self, env: &Env) -> anyhow::Result<LocalClient> {
+        // Where the daemon is comes first: without one, nothing is created for nothing.
+        let url = match &self.url {
+            Some(url) => url.clone(),
+            None => {
+                let data_dir = self.local.load(env)?.data_dir;
+                match local_api::read_record(&data_dir)? {
+                    Some(record) => record.url,
+                    None => anyhow::bail!(
+                        "no local daemon is running for {} (it has no {}); start one with \
+                         `backend-8825 serve`, or pass --local URL",
+                        data_dir.display(),
+                        local_api::address::RECORD_FILE
+                    ),
+                }
+            }
+        };
+        let (_, secret) = self.local.secret(env).await?;
+        Ok(LocalClient::new(&url, secret)?)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountAction {
+    /// Create an account and print its token, once, alone on stdout (only its hash is kept).
+    Create {
+        /// Lowercase letters, digits, '.', '_' or '-'; at most 64 characters.
+        name: String,
+        #[command(flatten)]
+        db: HostedDbArgs,
+    },
+}
+
+/// The hosted backend's database, for commands that act on it directly.
+#[derive(Debug, Args)]
+pub struct HostedDbArgs {
+    /// Database URL [default: $DATABASE_URL].
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Data directory of the hosted backend [default: $BACKEND_8825_DATA_DIR or the
+    /// platform data dir].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A TOML config file (see docs/configuration.md) [default: $BACKEND_8825_CONFIG].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl HostedDbArgs {
+    /// Opens the hosted profile's store. Logs go to stderr at `warn`, so stdout carries only
+    /// the secret the command prints.
+    pub(super) async fn open(self, env: &Env) -> anyhow::Result<std::sync::Arc<dyn store::Store>> {
+        let overrides = Overrides {
+            data_dir: self.data_dir,
+            database_url: self.database_url,
+            config_file: self.config,
+            ..Overrides::default()
+        };
+        let config = Config::load(Mode::Hosted, &overrides, env)?;
+        logging::init(crate::config::LogFormat::Pretty, "warn");
+        let db = &config.database;
+        let store = store::connect(db.url.expose(), db.max_connections)
+            .await
+            .with_context(|| format!("cannot open the {} database", db.kind.as_str()))?;
+        Ok(store)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceAction {
+    /// Write the service file for this binary and start it.
+    Install {
+        /// Data directory the service passes to `serve` [default: the platform data dir].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Only write the file; do not load or start the service.
+        #[arg(long)]
+        no_start: bool,
+    },
+    /// Stop the service and remove its file.
+    Uninstall {
+        /// Only remove the file; do not stop the service.
+        #[arg(long)]
+        no_stop: bool,
+    },
+}
+
+impl CommonArgs {
+    pub(super) fn load(
+        &self,
+        bind: Option<IpAddr>,
+        port: Option<u16>,
+        env: &Env,
+    ) -> anyhow::Result<Config> {
+        let overrides = Overrides {
+            bind,
+            port,
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            config_file: self.config.clone(),
+        };
+        let mode = match self.mode {
+            Some(mode) => mode,
+            None => crate::config::env_mode(env)?,
+        };
+        let config = Config::load(mode, &overrides, env)?;
+        logging::init(config.log.format, &config.log.filter);
+        Ok(config)
+    }
+}

@@ -1,0 +1,92 @@
+//! The commands that talk to the running local daemon: `pair`, `sync`, `ui`.
+
+use super::*;
+use crate::config::Env;
+use crate::local_api::ClientError;
+
+pub(super) async fn pair(args: PairArgs, env: &Env) -> anyhow::Result<()> {
+    let client = args.daemon.client(env).await?;
+    let body = serde_json::json!({
+        "hosted_url": args.hosted,
+        "pairing_code": args.code,
+        "expected_hosted_key_id": args.expect_key_id,
+    });
+    let paired: serde_json::Value = match client.post_json("/register-peer", &body).await {
+        Ok(paired) => paired,
+        Err(ClientError::Refused { code, message, .. }) => {
+            anyhow::bail!("pairing failed ({code}): {message}")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let field = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or("?").to_string();
+    let peer = &paired["peer"];
+    eprintln!(
+        "paired with {} (SBT valid until {}, renewed automatically)",
+        args.hosted,
+        field(peer, "sbt_expires_at")
+    );
+    println!("peer_id        {}", field(peer, "peer_id"));
+    println!("account_id     {}", field(peer, "account_id"));
+    println!("local backend  {}", field(&paired["local"], "backend_id"));
+    println!("local key_id   {}", field(&paired["local"], "key_id"));
+    println!("hosted backend {}", field(&paired["hosted"], "backend_id"));
+    println!("hosted key_id  {}", field(&paired["hosted"], "key_id"));
+    Ok(())
+}
+
+pub(super) async fn sync_now(args: SyncArgs, env: &Env) -> anyhow::Result<()> {
+    let client = args.daemon.client(env).await?;
+    let peers: Vec<serde_json::Value> = client.get_json("/peers").await?;
+    let ids: Vec<String> = match args.peer {
+        Some(peer) => vec![peer],
+        None => peers
+            .iter()
+            .filter(|p| p["status"] == "active")
+            .filter_map(|p| p["peer_id"].as_str().map(str::to_string))
+            .collect(),
+    };
+    if ids.is_empty() {
+        anyhow::bail!("this daemon has no active peer; pair first with `backend-8825 pair`");
+    }
+    let mut failed = 0;
+    for id in ids {
+        let path = format!("/peers/{id}/sync");
+        match client
+            .post_json::<serde_json::Value>(&path, &serde_json::json!({}))
+            .await
+        {
+            Ok(summary) => println!(
+                "{id}  pushed {}  pulled {}  round trips {}",
+                summary["pushed"], summary["pulled"], summary["round_trips"]
+            ),
+            Err(ClientError::Refused { code, message, .. }) => {
+                failed += 1;
+                eprintln!("{id}  failed ({code}): {message}");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} peer(s) did not sync");
+    }
+    Ok(())
+}
+
+pub(super) async fn open_ui(args: DaemonArgs, env: &Env) -> anyhow::Result<()> {
+    let client = args.client(env).await?;
+    let launch = match client.launch_url().await {
+        Ok(launch) => launch,
+        Err(ClientError::Refused { status: 401, .. }) => anyhow::bail!(
+            "the daemon at {} does not take the secret of this data dir: pass the --data-dir \
+             it runs with",
+            client.base_url()
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    eprintln!(
+        "open this URL in your browser; it works once, until {}:",
+        launch.expires_at
+    );
+    println!("{}", launch.url);
+    Ok(())
+}
