@@ -1,22 +1,20 @@
-//! `POST /sync/{peer_id}`: push and pull in one round trip (the responder), and the caller
-//! side that a local daemon runs against its hosted peers. The wire format is in
-//! docs/sync.md.
+//! `POST /sync/{peer_id}`: push and pull in one round trip, the responder's side. The
+//! caller's side, which a local daemon runs against its hosted peers, is in caller.rs. The
+//! wire format is in docs/sync.md.
 
-use axum::extract::{Path, State};
-use axum::http::{Method, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
+use super::caller::paused;
 use super::records::check_version;
 use crate::config::Mode;
 use crate::error::ApiError;
-use crate::peers::{
-    PeerCall, SignedPeerRequest, active_remote_peer, current_key, learn_skew, peer_now,
-    signed_request,
-};
+use crate::peers::SignedPeerRequest;
 use crate::state::AppState;
-use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor, SyncFailure};
+use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor};
 use crate::sync::SyncAccess;
 
 pub const SYNC_VERSION: u32 = 1;
@@ -25,7 +23,7 @@ pub const MAX_PAGE: usize = 500;
 /// A page stops growing past this many bytes of JSON (the body limit is 1 MiB).
 pub const MAX_PAGE_BYTES: usize = 512 * 1024;
 /// Round trips in one sync before it yields (a sync loops while `has_more`).
-const MAX_ROUNDS: usize = 10_000;
+pub(super) const MAX_ROUNDS: usize = 10_000;
 
 /// A feed position in a store of the given epoch.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,10 +70,6 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/sync/{peer_id}", post(respond))
 }
 
-pub fn local_router() -> Router<AppState> {
-    Router::new().route("/peers/{peer_id}/sync", post(sync_now_route))
-}
-
 /// The account a peer's versions belong to on this side.
 fn account_of(state: &AppState, peer: &Peer) -> String {
     match state.config.mode {
@@ -91,7 +85,7 @@ fn invalid(message: String) -> ApiError {
 /// One page of `account`'s feed after `after`, without the versions that came from
 /// `peer_id` (skipped unread, but they move the position): the versions, the position they
 /// reach, and whether more is waiting.
-async fn page_for(
+pub(super) async fn page_for(
     state: &AppState,
     account: &str,
     after: i64,
@@ -193,322 +187,4 @@ async fn respond(
         has_more,
         ack: request.push_through,
     }))
-}
-
-/// What one sync with a peer did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct SyncSummary {
-    pub peer_id: String,
-    pub round_trips: usize,
-    pub pushed: usize,
-    pub pulled: usize,
-    /// The peer's store had another epoch than last time: cursors were reset and everything
-    /// was sent again.
-    pub epoch_reset: bool,
-}
-
-fn paused() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "sync_paused",
-        "sync is paused on this backend",
-    )
-}
-
-fn sync_failed(code: &'static str, message: String) -> ApiError {
-    ApiError::new(StatusCode::BAD_GATEWAY, code, message)
-}
-
-/// Syncs with one hosted peer now, looping while either side has more. At most one sync per
-/// peer runs at a time: a second caller waits, then runs its own round (it may have new
-/// writes to send).
-pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummary, ApiError> {
-    if state.sync().is_paused() {
-        return Err(paused());
-    }
-    let lock = state.sync().peer_lock(peer_id);
-    let _guard = lock.lock().await;
-    let started = std::time::Instant::now();
-    let outcome = sync_locked(state, peer_id).await;
-    emit_cycle(state, peer_id, &outcome, started.elapsed()).await;
-    let now = state.clock.now_ms();
-    let failure = outcome.as_ref().err().map(|e| SyncFailure {
-        code: e.code,
-        message: e.message.clone(),
-    });
-    if let Err(err) = state
-        .store
-        .record_sync_outcome(peer_id, now, failure.as_ref())
-        .await
-    {
-        tracing::warn!(error = %err, "cannot record a sync outcome");
-    }
-    outcome
-}
-
-/// A push page: the versions, the feed position they reach, whether more is waiting.
-type PushPage = (Vec<Record>, i64, bool);
-
-/// The rounds of one sync. Two things overlap with each request while it is in flight: the
-/// local store applies what the previous answer brought (and advances the cursors with it),
-/// and the next push page is read. Each answer is still applied in order, before the next
-/// is; the cursor a request carries is the one its predecessor's apply writes, so a crash
-/// between the two leaves the stored cursor one page behind, and that page comes again
-/// (applying a version twice changes nothing).
-async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, ApiError> {
-    let (mut peer, base) = active_remote_peer(state, peer_id).await?;
-    let mut renewed = false;
-    let my_epoch = store::epoch(state.store.as_ref()).await?;
-    let mut summary = SyncSummary {
-        peer_id: peer.peer_id.clone(),
-        ..SyncSummary::default()
-    };
-    let mut cursor = state
-        .store
-        .sync_cursor(&peer.peer_id)
-        .await?
-        .unwrap_or_default();
-    cursor.peer_id = peer.peer_id.clone();
-    let mut prefetched: Option<PushPage> = None;
-    // The previous answer's versions and the cursor they bring, not yet applied.
-    let mut unapplied: Option<(Vec<Record>, SyncCursor)> = None;
-    for _ in 0..MAX_ROUNDS {
-        let (changes, push_through, push_more) = match prefetched.take() {
-            Some(page) => page,
-            None => {
-                page_for(
-                    state,
-                    LOCAL_ACCOUNT,
-                    cursor.push_seq,
-                    MAX_PAGE,
-                    &peer.peer_id,
-                )
-                .await?
-            }
-        };
-        let request = SyncRequest {
-            v: SYNC_VERSION,
-            epoch: my_epoch.clone(),
-            since: cursor.pull_epoch.clone().map(|epoch| Cursor {
-                epoch,
-                seq: cursor.pull_seq,
-            }),
-            changes,
-            push_through,
-            limit: Some(MAX_PAGE),
-        };
-        let previous = unapplied.take();
-        let (answer, applied, next_page) = tokio::join!(
-            call(state, &peer, &base, &request),
-            apply_answer(state, &peer.peer_id, previous),
-            async {
-                // Read ahead as if this page will be acknowledged; dropped if it is not.
-                match push_more {
-                    true => Some(
-                        page_for(state, LOCAL_ACCOUNT, push_through, MAX_PAGE, &peer.peer_id).await,
-                    ),
-                    false => None,
-                }
-            }
-        );
-        applied?;
-        let response = match answer {
-            Ok(response) => response,
-            // The SBT ran out (a laptop that slept) or the key was replaced: renew with the
-            // identity key, then go on with the new pair key.
-            Err(err) if err.code == "peer_refused" && needs_renewal(&err) && !renewed => {
-                crate::peers::renew_peer(state, &peer.peer_id).await?;
-                renewed = true;
-                (peer, _) = active_remote_peer(state, peer_id).await?;
-                continue;
-            }
-            Err(err) => return Err(err),
-        };
-        summary.round_trips += 1;
-        if cursor
-            .push_epoch
-            .as_ref()
-            .is_some_and(|e| *e != response.epoch)
-        {
-            // The peer's store is not the one that acknowledged our versions (wiped or
-            // restored): start over in both directions.
-            tracing::warn!(peer_id = %peer.peer_id, "the peer's store has a new epoch; syncing everything again");
-            cursor = SyncCursor {
-                peer_id: peer.peer_id.clone(),
-                ..SyncCursor::default()
-            };
-            state
-                .store
-                .apply_versions(LOCAL_ACCOUNT, &[], None, Some(&cursor))
-                .await?;
-            summary.epoch_reset = true;
-            continue;
-        }
-        for record in &response.changes {
-            check_version(record).map_err(|e| {
-                sync_failed(
-                    "sync_invalid",
-                    format!("the peer sent version {}: {e}", record.id),
-                )
-            })?;
-        }
-        for record in &response.changes {
-            state.sync().hlc.observe(&record.version);
-        }
-        let acked = response.ack.min(push_through).max(cursor.push_seq);
-        cursor = SyncCursor {
-            peer_id: peer.peer_id.clone(),
-            pull_epoch: Some(response.epoch.clone()),
-            pull_seq: response.cursor,
-            push_epoch: Some(response.epoch.clone()),
-            push_seq: acked,
-            ..SyncCursor::default()
-        };
-        summary.pushed += request.changes.len();
-        summary.pulled += response.changes.len();
-        // The page read ahead holds if the peer acknowledged the whole of this one.
-        if acked == push_through {
-            prefetched = next_page.transpose()?;
-        }
-        let done = !response.has_more && !push_more;
-        unapplied = Some((response.changes, cursor.clone()));
-        if done {
-            break;
-        }
-    }
-    apply_answer(state, &peer.peer_id, unapplied).await?;
-    Ok(summary)
-}
-
-/// Applies an answer's versions, with the cursor they bring, in one transaction.
-async fn apply_answer(
-    state: &AppState,
-    peer_id: &str,
-    answer: Option<(Vec<Record>, SyncCursor)>,
-) -> Result<(), ApiError> {
-    if let Some((changes, cursor)) = answer {
-        state
-            .store
-            .apply_versions(LOCAL_ACCOUNT, &changes, Some(peer_id), Some(&cursor))
-            .await?;
-    }
-    Ok(())
-}
-
-/// A `sync.cycle` telemetry event: duration, versions each way, the error code if any.
-async fn emit_cycle(
-    state: &AppState,
-    peer_id: &str,
-    outcome: &Result<SyncSummary, ApiError>,
-    took: std::time::Duration,
-) {
-    use crate::telemetry::{Level, TelemetryEvent, emit};
-    let level = if outcome.is_ok() {
-        Level::Info
-    } else {
-        Level::Error
-    };
-    let mut event = TelemetryEvent::new("sync.cycle", level, state.clock.now())
-        .with_duration_ms(took.as_secs_f64() * 1000.0)
-        .with_attribute("peer_id", peer_id);
-    event = match outcome {
-        Ok(summary) => event
-            .with_attribute("pushed", summary.pushed)
-            .with_attribute("pulled", summary.pulled)
-            .with_attribute("round_trips", summary.round_trips),
-        Err(err) => event.with_attribute("error", err.code),
-    };
-    if let Err(err) = emit(state, event).await {
-        tracing::warn!(error = %err, "cannot record a sync telemetry event");
-    }
-}
-
-fn needs_renewal(err: &ApiError) -> bool {
-    err.message.ends_with(" sbt_expired") || err.message.ends_with(" unknown_kid")
-}
-
-/// One signed round trip.
-async fn call(
-    state: &AppState,
-    peer: &Peer,
-    base: &str,
-    request: &SyncRequest,
-) -> Result<SyncResponse, ApiError> {
-    let (key_row, pair_key) = current_key(state, peer).await?;
-    let body = serde_json::to_vec(request).map_err(ApiError::internal)?;
-    let path = format!("/sync/{}", peer.peer_id);
-    let mut attempts = 0;
-    let response = loop {
-        attempts += 1;
-        let call = PeerCall {
-            method: Method::POST,
-            base_url: base,
-            path_and_query: &path,
-            body: body.clone(),
-            created: peer_now(state),
-        };
-        let response = signed_request(crate::peers::http_client(), call, &key_row, &pair_key)
-            .map_err(|e| ApiError::bug(format!("cannot sign the sync request: {e}")))?
-            .send()
-            .await
-            .map_err(|e| {
-                sync_failed(
-                    "peer_unreachable",
-                    format!(
-                        "The hosted backend at {base} cannot be reached ({}).",
-                        crate::peers::describe_http_error(&e)
-                    ),
-                )
-            })?;
-        // A clock that is off shows as `stale`: learn the peer's time and sign again, once.
-        let skewed = learn_skew(state, response.headers());
-        if skewed && response.status() == StatusCode::UNAUTHORIZED && attempts == 1 {
-            continue;
-        }
-        break response;
-    };
-    let status = response.status();
-    let bytes = response.bytes().await.map_err(|e| {
-        sync_failed(
-            "peer_unreachable",
-            format!(
-                "The hosted backend at {base} stopped answering mid-reply ({}).",
-                crate::peers::describe_http_error(&e)
-            ),
-        )
-    })?;
-    if !status.is_success() {
-        let code = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
-            .unwrap_or_default();
-        let code = if code.is_empty() {
-            String::new()
-        } else {
-            format!(", {code}")
-        };
-        return Err(sync_failed(
-            "peer_refused",
-            format!(
-                "The hosted backend at {base} refused the sync (HTTP {}{code}).",
-                status.as_u16()
-            ),
-        ));
-    }
-    serde_json::from_slice(&bytes).map_err(|_| {
-        sync_failed(
-            "sync_invalid",
-            format!(
-                "The hosted backend at {base} answered with something that is not a sync response."
-            ),
-        )
-    })
-}
-
-/// `POST /peers/{peer_id}/sync` (local): sync now.
-async fn sync_now_route(
-    State(state): State<AppState>,
-    Path(peer_id): Path<String>,
-) -> Result<Json<SyncSummary>, ApiError> {
-    Ok(Json(sync_peer_now(&state, &peer_id).await?))
 }

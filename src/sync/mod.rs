@@ -3,6 +3,7 @@
 //! scheduler that keeps a local daemon's peers in step.
 
 mod api;
+mod caller;
 pub mod engine;
 pub mod hlc;
 pub mod records;
@@ -19,7 +20,7 @@ use tokio::sync::Notify;
 use crate::config::Mode;
 use crate::state::AppState;
 
-pub use engine::{SyncSummary, sync_peer_now};
+pub use caller::{SyncSummary, sync_peer_now};
 
 /// The sync engine's runtime state, a part of the daemon's state (see `crate::state`).
 pub trait SyncAccess {
@@ -87,7 +88,7 @@ impl SyncState {
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = api::router().merge(engine::router());
     match state.config.mode {
-        Mode::Local => routes.merge(engine::local_router()),
+        Mode::Local => routes.merge(caller::local_router()),
         Mode::Hosted => routes,
     }
 }

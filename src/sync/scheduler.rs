@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::engine::sync_peer_now;
+use super::caller::sync_peer_now;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::PEER_ACTIVE;
@@ -79,7 +79,7 @@ struct Failing {
 fn note_outcome(
     failures: &mut HashMap<String, Failing>,
     peer_id: &str,
-    outcome: Result<super::engine::SyncSummary, ApiError>,
+    outcome: Result<super::caller::SyncSummary, ApiError>,
 ) {
     match outcome {
         Ok(summary) => {
@@ -166,7 +166,7 @@ mod tests {
         text.lines().map(str::to_string).collect()
     }
 
-    fn failure(code: &'static str) -> Result<super::super::engine::SyncSummary, ApiError> {
+    fn failure(code: &'static str) -> Result<super::super::caller::SyncSummary, ApiError> {
         Err(ApiError::new(
             axum::http::StatusCode::BAD_GATEWAY,
             code,

@@ -3,28 +3,27 @@
 //! After any disconnect or restart it sends again everything still in the outbox; the hosted
 //! side stores each `event_id` once, so a resend is harmless.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use tokio::net::TcpStream;
 use tokio::sync::{broadcast, watch};
 use tokio::task::{AbortHandle, JoinSet};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::tungstenite::{self};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::frames::{Downstream, Poke};
+use super::uplink::Session;
 use crate::handshake::pair_key::PairKey;
 use crate::peers::{RequestTarget, current_key, peer_now, signature_headers};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, PeerKey};
 use crate::telemetry::TelemetryAccess;
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(super) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// A WebSocket client request (the upgrade), as tokio-tungstenite takes it.
 pub type UpgradeRequest = tungstenite::handshake::client::Request;
@@ -56,8 +55,8 @@ pub struct PeerLink {
 /// The client's shared state: the wake-up that emit sends, poke subscribers, an on/off
 /// switch, and each peer's link.
 pub struct ClientState {
-    wake: watch::Sender<u64>,
-    enabled: watch::Sender<bool>,
+    pub(super) wake: watch::Sender<u64>,
+    pub(super) enabled: watch::Sender<bool>,
     pokes: broadcast::Sender<PokeNotice>,
     links: Mutex<HashMap<String, PeerLink>>,
 }
@@ -105,7 +104,7 @@ impl ClientState {
         self.links.lock().expect("links lock").get(peer_id).cloned()
     }
 
-    fn update(&self, peer_id: &str, f: impl FnOnce(&mut PeerLink)) {
+    pub(super) fn update(&self, peer_id: &str, f: impl FnOnce(&mut PeerLink)) {
         let mut links = self.links.lock().expect("links lock");
         let link = links
             .entry(peer_id.to_string())
@@ -209,7 +208,7 @@ async fn peer_loop(state: AppState, peer_id: String) {
 }
 
 /// Waits until the switch is `want`; false if it can no longer change.
-async fn wait_until(switch: &mut watch::Receiver<bool>, want: bool) -> bool {
+pub(super) async fn wait_until(switch: &mut watch::Receiver<bool>, want: bool) -> bool {
     switch.wait_for(|on| *on == want).await.is_ok()
 }
 
@@ -223,7 +222,7 @@ pub fn backoff(base: Duration, max: Duration, failures: u32) -> Duration {
 
 /// A store failure on the telemetry path: logged once with its cause, and a short reason
 /// for the status page.
-fn store_failed(err: crate::store::StoreError) -> String {
+pub(super) fn store_failed(err: crate::store::StoreError) -> String {
     tracing::warn!(error = %err, "telemetry: the local database failed");
     "the local database failed".to_string()
 }
@@ -318,193 +317,6 @@ fn socket_url(base: &str, peer_id: &str) -> Result<String, String> {
         return Err("the peer URL is not http(s)".into());
     };
     Ok(format!("{rest}/telemetry/{peer_id}"))
-}
-
-/// A batch sent and not yet acknowledged: its outbox rows are `first..=last`.
-struct InFlight {
-    batch_id: String,
-    first: i64,
-    last: i64,
-}
-
-struct Session<'a> {
-    state: &'a AppState,
-    peer_id: &'a str,
-    in_flight: VecDeque<InFlight>,
-    /// The last outbox row sent on this socket.
-    cursor: i64,
-    acked: bool,
-}
-
-impl<'a> Session<'a> {
-    fn new(state: &'a AppState, peer_id: &'a str) -> Self {
-        Self {
-            state,
-            peer_id,
-            in_flight: VecDeque::new(),
-            cursor: 0,
-            acked: false,
-        }
-    }
-
-    /// Serves the socket until it ends; returns whether any batch was acknowledged, and why
-    /// it ended.
-    async fn run(mut self, mut socket: Socket) -> (bool, String) {
-        let why = self.serve(&mut socket).await;
-        let _ = socket.close(None).await;
-        (self.acked, why)
-    }
-
-    async fn serve(&mut self, socket: &mut Socket) -> String {
-        let client = &self.state.telemetry().client;
-        let limits = self.state.telemetry().limits();
-        if let Err(err) = self
-            .state
-            .store
-            .telemetry()
-            .outbox_claim(self.peer_id)
-            .await
-        {
-            tracing::warn!(error = %err, "cannot claim unassigned telemetry");
-        }
-        let mut wake = client.wake.subscribe();
-        let mut enabled = client.enabled.subscribe();
-        let mut ping = tokio::time::interval(limits.ping_interval);
-        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        // A safety net for rows that arrive without a wake-up (another process, a lost race).
-        let mut poll = tokio::time::interval(Duration::from_secs(1));
-        let mut last_heard = Instant::now();
-        loop {
-            if let Err(why) = self.fill(socket).await {
-                return why;
-            }
-            tokio::select! {
-                _ = wake.changed() => {}
-                _ = poll.tick() => {}
-                _ = wait_until(&mut enabled, false) => return "telemetry sending is off".into(),
-                _ = ping.tick() => {
-                    if last_heard.elapsed() > limits.idle_timeout {
-                        return "no answer to pings".into();
-                    }
-                    if socket.send(Message::Ping(Default::default())).await.is_err() {
-                        return "the socket failed".into();
-                    }
-                }
-                message = socket.next() => {
-                    last_heard = Instant::now();
-                    match message {
-                        None => return "the hosted backend closed the socket".into(),
-                        Some(Err(err)) => return format!("socket error: {err}"),
-                        Some(Ok(Message::Text(text))) => {
-                            if let Err(why) = self.on_frame(text.as_str()).await {
-                                return why;
-                            }
-                        }
-                        Some(Ok(Message::Close(frame))) => {
-                            return match frame {
-                                Some(f) => format!("closed {}: {}", u16::from(f.code), f.reason),
-                                None => "closed".into(),
-                            };
-                        }
-                        Some(Ok(_)) => {}
-                    }
-                }
-            }
-        }
-    }
-
-    /// Sends batches of unsent outbox rows until the in-flight window is full. Only the
-    /// first batch in flight may be partial.
-    async fn fill(&mut self, socket: &mut Socket) -> Result<(), String> {
-        let limits = self.state.telemetry().limits();
-        while self.in_flight.len() < limits.max_in_flight {
-            let rows = self
-                .state
-                .store
-                .telemetry()
-                .outbox_batch(
-                    self.peer_id,
-                    self.cursor,
-                    limits.batch_max_events,
-                    limits.batch_max_bytes,
-                )
-                .await
-                .map_err(store_failed)?;
-            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
-                return Ok(());
-            };
-            // A partial batch waits while others are in flight: under load the rows that
-            // arrive meanwhile join it (fewer, fuller batches); when idle it goes at once.
-            let bytes: i64 = rows.iter().map(|r| r.bytes).sum();
-            let full =
-                rows.len() as i64 >= limits.batch_max_events || bytes * 2 >= limits.batch_max_bytes;
-            if !full && !self.in_flight.is_empty() {
-                return Ok(());
-            }
-            let (first, last) = (first.seq, last.seq);
-            let batch_id = format!("{first}-{last}");
-            let events: Vec<&str> = rows.iter().map(|r| r.payload.as_str()).collect();
-            // The payloads are events serialised when they were emitted: valid JSON as is.
-            let frame = format!(
-                r#"{{"type":"batch","batch_id":"{batch_id}","events":[{}]}}"#,
-                events.join(",")
-            );
-            socket
-                .send(Message::Text(frame.into()))
-                .await
-                .map_err(|_| "the socket failed".to_string())?;
-            self.cursor = last;
-            self.in_flight.push_back(InFlight {
-                batch_id,
-                first,
-                last,
-            });
-        }
-        Ok(())
-    }
-
-    async fn on_frame(&mut self, text: &str) -> Result<(), String> {
-        let frame: Downstream =
-            serde_json::from_str(text).map_err(|_| "an unreadable frame".to_string())?;
-        match frame {
-            Downstream::Ack {
-                batch_id, rejected, ..
-            } => {
-                // The hub answers batches in order; anything else is a broken socket.
-                let batch = self
-                    .in_flight
-                    .pop_front()
-                    .filter(|b| b.batch_id == batch_id)
-                    .ok_or("an acknowledgement out of order")?;
-                if !rejected.is_empty() {
-                    tracing::warn!(
-                        peer_id = self.peer_id,
-                        rejected = rejected.len(),
-                        "the hosted backend refused some telemetry events"
-                    );
-                }
-                self.state
-                    .store
-                    .telemetry()
-                    .outbox_ack(self.peer_id, batch.first, batch.last)
-                    .await
-                    .map_err(store_failed)?;
-                self.acked = true;
-                let now = self.state.clock.now_ms();
-                self.state.telemetry().client.update(self.peer_id, |l| {
-                    l.acked_batches += 1;
-                    l.last_ack_at = Some(now);
-                });
-            }
-            Downstream::Poke(Poke { reason, .. }) => {
-                self.state.telemetry().client.deliver_poke(PokeNotice {
-                    peer_id: self.peer_id.to_string(),
-                    reason,
-                });
-            }
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]

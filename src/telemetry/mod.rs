@@ -16,6 +16,7 @@ mod hub;
 mod outbox;
 mod routes;
 mod session;
+mod uplink;
 
 use std::sync::RwLock;
 use std::time::Duration;
