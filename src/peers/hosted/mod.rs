@@ -1,0 +1,119 @@
+//! The hosted side of pairing: `POST /register-peer` and `POST /peers/{peer_id}/renew` from
+//! local backends, `GET /peers` for an account, and `GET /peers/{peer_id}/binding` for a
+//! signed peer.
+
+mod grant;
+mod register;
+mod renew;
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::accounts::AccountAuth;
+use crate::error::ApiError;
+use crate::peers::rate_limit::RateLimiter;
+use crate::peers::wire::{BindingView, HANDSHAKE_WINDOW_SECS};
+use crate::peers::{PeerView, SignedPeerRequest, now_secs};
+use crate::security::{ClientIp, audit};
+use crate::state::AppState;
+
+use grant::*;
+use register::*;
+use renew::*;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let limited = Router::new()
+        .route("/register-peer", post(register))
+        .route("/peers/{peer_id}/renew", post(renew))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limit_attempts,
+        ));
+    Router::new()
+        .route("/peers", get(list))
+        .route("/peers/{peer_id}/binding", get(binding))
+        .merge(limited)
+}
+
+/// Counts the attempt against the client's address before anything else happens.
+pub(super) async fn limit_attempts(
+    Extension(limiter): Extension<Arc<RateLimiter>>,
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Err(retry_after) = limiter.check(&ip, state.clock.now_ms()) {
+        audit(
+            &state,
+            "pairing_attempt",
+            Err("rate_limited"),
+            None,
+            None,
+            Some(&ip),
+        )
+        .await;
+        let mut err = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many pairing attempts from this address; retry in {retry_after} s"),
+        );
+        err.retry_after = Some(retry_after);
+        return err.into_response();
+    }
+    next.run(request).await
+}
+
+pub(super) fn refuse(status: StatusCode, code: &'static str, message: &str) -> ApiError {
+    ApiError::new(status, code, message)
+}
+
+pub(super) fn decode_b64(value: &str, what: &str) -> Result<Vec<u8>, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(value)
+        .map_err(|_| ApiError::invalid_request(format!("{what} is not unpadded base64url")))
+}
+
+pub(super) fn check_fresh(state: &AppState, timestamp: i64) -> Result<(), ApiError> {
+    if now_secs(state).abs_diff(timestamp) > HANDSHAKE_WINDOW_SECS as u64 {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "stale",
+            "the timestamp is more than 300 seconds from this server's clock",
+        ));
+    }
+    Ok(())
+}
+
+/// `GET /peers` (hosted): the peers of the account whose token is presented.
+async fn list(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+) -> Result<Json<Vec<PeerView>>, ApiError> {
+    let peers = state.store.peers(Some(&account.id)).await?;
+    Ok(Json(crate::peers::views_with_sync(&state, &peers).await?))
+}
+
+/// `GET /peers/{peer_id}/binding` (hosted, signed): the binding as this side holds it.
+async fn binding(signed: SignedPeerRequest) -> Json<BindingView> {
+    let c = signed.claims;
+    Json(BindingView {
+        peer_id: c.peer_id,
+        account_id: c.account_id,
+        kid: c.kid.to_string(),
+        local_id: c.local_id.to_string(),
+        local_key_id: c.local_key_id.to_string(),
+        hosted_id: c.hosted_id.to_string(),
+        hosted_key_id: c.hosted_key_id.to_string(),
+        status: signed.peer.status,
+        sbt_expires_at: c.exp,
+    })
+}

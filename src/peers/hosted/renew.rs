@@ -1,0 +1,151 @@
+//! `POST /peers/{peer_id}/renew` on the hosted side.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::*;
+use crate::error::{ApiError, ApiJson};
+use crate::handshake::pair_key::{Kid, PairKey};
+use crate::handshake::sbt::SBT_LIFETIME_SECS;
+use crate::identity::PublicIdentityKey;
+use crate::peers::transcript::{self, RenewRequest as RenewTranscript};
+use crate::peers::wire::{Grant, HANDSHAKE_VERSION, RenewRequest, valid_nonce};
+use crate::peers::{KEY_OVERLAP_MS, now_secs};
+use crate::security::{ClientIp, audit};
+use crate::state::AppState;
+use crate::store::{PEER_ACTIVE, PeerKey};
+
+/// `POST /peers/{peer_id}/renew` (hosted): signed with the local identity key, not the SBT,
+/// so a peer whose SBT expired while its machine slept renews without pairing again.
+pub(super) async fn renew(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(peer_id): Path<String>,
+    body: Result<ApiJson<RenewRequest>, ApiError>,
+) -> Response {
+    let outcome = match body {
+        Ok(ApiJson(request)) => renew_checked(&state, &peer_id, request).await,
+        Err(err) => Err(ApiError::new(err.status(), err.code(), err.to_string())),
+    };
+    let peer = Some(peer_id.as_str()).filter(|p| p.len() <= 128);
+    match outcome {
+        Ok(grant) => {
+            let account = Some(grant.account_id.as_str());
+            audit(&state, "renew_peer", Ok(()), peer, account, Some(&ip)).await;
+            Json(grant).into_response()
+        }
+        Err(err) => {
+            audit(&state, "renew_peer", Err(err.code), peer, None, Some(&ip)).await;
+            err.into_response()
+        }
+    }
+}
+
+pub(super) async fn renew_checked(
+    state: &AppState,
+    peer_id: &str,
+    request: RenewRequest,
+) -> Result<Grant, ApiError> {
+    if request.v != HANDSHAKE_VERSION {
+        return Err(ApiError::invalid_request("unsupported handshake version"));
+    }
+    if !valid_nonce(&request.nonce) {
+        return Err(ApiError::invalid_request(
+            "nonce must be 16 to 128 base64url characters",
+        ));
+    }
+    let unknown = || refuse(StatusCode::NOT_FOUND, "unknown_peer", "no such peer");
+    let peer = state.store.peer(peer_id).await?.ok_or_else(unknown)?;
+    if peer.status != PEER_ACTIVE {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "revoked",
+            "the peer is revoked; pair again",
+        ));
+    }
+    if request.local_key_id.as_str() != peer.remote_key_id {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "bad_proof",
+            "local_key_id is not the identity key this peer paired with",
+        ));
+    }
+    check_fresh(state, request.timestamp)?;
+    let me = &state.identity;
+    let request_transcript = RenewTranscript {
+        peer_id: &peer.peer_id,
+        local_id: &peer.remote_id,
+        local_key_id: &peer.remote_key_id,
+        hosted_id: me.backend_id.as_str(),
+        hosted_key_id: me.key_id().as_str(),
+        nonce: &request.nonce,
+        timestamp: request.timestamp,
+    }
+    .transcript()
+    .ok_or_else(|| ApiError::bug("the transcript cannot be built"))?;
+    let local_key = PublicIdentityKey::from_pem(&peer.remote_public_key)
+        .map_err(|e| ApiError::bug(format!("the stored local key does not parse: {e}")))?;
+    let proof = decode_b64(&request.proof, "proof")?;
+    local_key.verify(&request_transcript, &proof).map_err(|_| {
+        refuse(
+            StatusCode::UNAUTHORIZED,
+            "bad_proof",
+            "the proof does not verify with the peer's identity key",
+        )
+    })?;
+    // A renewal request is good for one use: its nonce shares the signed requests' table.
+    let now_ms = state.clock.now_ms();
+    if !state
+        .store
+        .record_nonce(&peer.peer_id, &request.nonce, now_ms)
+        .await?
+    {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "replay",
+            "this renewal request was already used",
+        ));
+    }
+
+    let pair_key = PairKey::generate();
+    let kid = Kid::generate();
+    let wrapped = local_key
+        .wrap(pair_key.as_bytes())
+        .map_err(|e| ApiError::bug(format!("cannot wrap the pair key: {e}")))?;
+    let now = now_secs(state);
+    let sbt_expires_at = now + SBT_LIFETIME_SECS;
+    let key_row = PeerKey {
+        peer_id: peer.peer_id.clone(),
+        kid: kid.to_string(),
+        key: Some(pair_key.as_bytes().to_vec()),
+        sbt: None,
+        created_at: now_ms,
+        sbt_expires_at,
+        retires_at: None,
+    };
+    if !state
+        .store
+        .replace_peer_key(&key_row, now_ms + KEY_OVERLAP_MS, now_ms)
+        .await?
+    {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "revoked",
+            "the peer is revoked; pair again",
+        ));
+    }
+    grant(
+        state,
+        &peer,
+        NewKey {
+            pair_key: &pair_key,
+            kid: &kid,
+            wrapped: &wrapped,
+            request_transcript: &request_transcript,
+            label: transcript::RENEW_RESPONSE,
+            now,
+        },
+    )
+}
