@@ -20,6 +20,9 @@ pub struct ApiError {
     pub message: String,
     /// Seconds, sent as `Retry-After`.
     pub retry_after: Option<u64>,
+    /// For a refusal relayed from another backend: the `code` that backend answered with,
+    /// for callers that branch on it (not sent).
+    pub upstream_code: Option<String>,
     #[source]
     cause: Option<anyhow::Error>,
 }
@@ -36,6 +39,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            upstream_code: None,
             cause: None,
         }
     }

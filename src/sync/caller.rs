@@ -250,8 +250,12 @@ async fn emit_cycle(
     }
 }
 
+/// The peer refused the request's SBT or pair key: renewing gives new ones.
 fn needs_renewal(err: &ApiError) -> bool {
-    err.message.ends_with(" sbt_expired") || err.message.ends_with(" unknown_kid")
+    matches!(
+        err.upstream_code.as_deref(),
+        Some("sbt_expired" | "unknown_kid")
+    )
 }
 
 /// One signed round trip.
@@ -309,18 +313,20 @@ async fn call(
             .ok()
             .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
             .unwrap_or_default();
-        let code = if code.is_empty() {
+        let shown = if code.is_empty() {
             String::new()
         } else {
             format!(", {code}")
         };
-        return Err(sync_failed(
+        let mut err = sync_failed(
             "peer_refused",
             format!(
-                "The hosted backend at {base} refused the sync (HTTP {}{code}).",
+                "The hosted backend at {base} refused the sync (HTTP {}{shown}).",
                 status.as_u16()
             ),
-        ));
+        );
+        err.upstream_code = (!code.is_empty()).then_some(code);
+        return Err(err);
     }
     serde_json::from_slice(&bytes).map_err(|_| {
         sync_failed(

@@ -164,3 +164,20 @@ async fn renewal_is_refused_for_a_revoked_peer_and_a_replayed_request() {
         assert_eq!(after.kid, before.kid, "{}", db.name());
     }
 }
+
+#[tokio::test]
+async fn a_sync_after_a_sleep_past_expiry_renews_and_goes_through() {
+    for db in common::databases().await {
+        let h = Harness::start(&db).await;
+        let peer_id = h.paired().await;
+        let kid_before = h.local_peers().await[0]["kid"].clone();
+        h.advance(30 * 3600);
+        // The hosted backend refuses the expired SBT; the sync renews with the identity key
+        // and carries on, without waiting for the renewal task.
+        let summary = backend_8825::sync::sync_peer_now(&h.local.state, &peer_id)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {}", db.name(), e.describe()));
+        assert_eq!(summary.peer_id, peer_id);
+        assert_ne!(h.local_peers().await[0]["kid"], kid_before, "a new pair key");
+    }
+}
