@@ -146,6 +146,14 @@ impl Application {
 /// The data dir's lock. A local daemon cannot run without it; a hosted one whose data dir
 /// cannot be written (a read-only image with its key in the environment) runs without.
 fn lock_data_dir(config: &Config) -> anyhow::Result<Option<DataDirLock>> {
+    // A hosted daemon on Postgres with its key in the environment keeps nothing in its data
+    // dir: instances may share one (a rolling deploy on one host).
+    let stateless = config.mode == Mode::Hosted
+        && config.database.kind != store::DatabaseKind::Sqlite
+        && config.identity.key_pem.is_some();
+    if stateless {
+        return Ok(None);
+    }
     match DataDirLock::acquire(&config.data_dir) {
         Ok(lock) => Ok(Some(lock)),
         Err(err @ LockError::Io { .. }) if config.mode == Mode::Hosted => {

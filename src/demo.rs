@@ -113,16 +113,17 @@ fn own_command() -> String {
     let Ok(me) = std::env::current_exe() else {
         return crate::config::APP_NAME.into();
     };
+    let me = me.canonicalize().unwrap_or(me);
     let on_path = std::env::var_os("PATH").is_some_and(|path| {
         std::env::split_paths(&path).any(|dir| {
             let candidate = dir.join(crate::config::APP_NAME);
-            candidate.canonicalize().ok() == me.canonicalize().ok()
+            candidate.canonicalize().is_ok_and(|found| found == me)
         })
     });
     if on_path {
         crate::config::APP_NAME.into()
     } else {
-        me.display().to_string()
+        crate::humanize::shell_word(&me.display().to_string())
     }
 }
 
@@ -275,7 +276,7 @@ pub async fn run(env: &Env) -> anyhow::Result<()> {
     let ui_command = format!(
         "{} ui --data-dir {}",
         own_command(),
-        root.join("local").display()
+        crate::humanize::shell_word(&root.join("local").display().to_string())
     );
     println!("\nTry it:");
     println!(

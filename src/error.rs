@@ -208,6 +208,27 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    /// A query string that does not fit: which parameter, and what it should be.
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
+        let text = rejection.body_text();
+        let detail = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&text);
+        let message = match detail.split_once(": ") {
+            Some((name, why)) if !name.contains(' ') => format!(
+                "query parameter \"{name}\": {}",
+                crate::humanize::query_value_message(why)
+            ),
+            _ => format!(
+                "the query string is not what this route takes: {}",
+                crate::humanize::serde_message(detail)
+            ),
+        };
+        Self::bad_request(message)
+    }
+}
+
 fn missing_json_content_type() -> ApiError {
     ApiError::unsupported_media_type("expected a request body with Content-Type: application/json")
 }

@@ -44,6 +44,32 @@ pub fn serde_message(raw: &str) -> String {
     msg.to_string()
 }
 
+/// A path or word as a POSIX shell reads it back: as is when it is plain, else in single
+/// quotes (`~/Library/Application Support/...` has a space).
+pub fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./:=@%+-,".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// A query parameter's parse error (`invalid digit found in string`) in plain words.
+pub fn query_value_message(raw: &str) -> String {
+    match raw {
+        "invalid digit found in string" | "cannot parse integer from empty string" => {
+            "expected a whole number".into()
+        }
+        "number too large to fit in target type" => "the number is too large".into(),
+        "number too small to fit in target type" => "the number is too small".into(),
+        other => serde_message(other),
+    }
+}
+
 /// Drops serde_json's ` at line N column M` suffix.
 pub fn strip_position(msg: &str) -> &str {
     match msg.rfind(" at line ") {
@@ -115,10 +141,7 @@ pub fn json_syntax_error(inner: &serde_json::Error) -> String {
     if inner.is_eof() {
         return "the request body is not valid JSON: it ends too early".into();
     }
-    format!(
-        "the request body is not valid JSON: {what} (at character {})",
-        inner.column()
-    )
+    format!("the request body is not valid JSON: {what}")
 }
 
 /// A TOML config error: the line and its text, and what was wrong, in plain words.
@@ -128,8 +151,12 @@ pub fn toml_error(text: &str, err: &toml::de::Error) -> String {
         return what;
     };
     let line_no = text[..span.start.min(text.len())].matches('\n').count() + 1;
-    let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
-    format!("line {line_no} ({line}): {what}")
+    // The key only, not the line: a value may be a secret (a database URL's password).
+    let line = text.lines().nth(line_no - 1).unwrap_or("");
+    match line.split_once('=') {
+        Some((key, _)) => format!("line {line_no} ({}): {what}", key.trim()),
+        None => format!("line {line_no}: {what}"),
+    }
 }
 
 #[cfg(test)]
@@ -161,11 +188,21 @@ mod tests {
     }
 
     #[test]
+    fn shell_words_quote_what_a_shell_would_split() {
+        assert_eq!(shell_word("/tmp/a-b_c.d"), "/tmp/a-b_c.d");
+        assert_eq!(
+            shell_word("/Users/me/Library/Application Support/backend-8825"),
+            "'/Users/me/Library/Application Support/backend-8825'"
+        );
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+    }
+
+    #[test]
     fn a_toml_error_names_its_line() {
         let text = "[http]\nport = \"eighty\"\n";
         let err = toml::from_str::<Port>(text).err().unwrap();
         let msg = toml_error(text, &err);
-        assert!(msg.starts_with("line 2 (port = \"eighty\")"), "{msg}");
+        assert!(msg.starts_with("line 2 (port)"), "{msg}");
         assert!(msg.contains("whole number from 0 to 65535"), "{msg}");
         assert!(!msg.contains("u16"), "{msg}");
     }

@@ -309,6 +309,7 @@ fn a_second_daemon_on_one_data_dir_refuses_and_names_the_first() {
     let port = first.base.rsplit(':').next().unwrap();
     let out = run(command(home.path()).args(["serve", "--data-dir", data_arg, "--port", port]));
     let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("already running on the data dir"),
         "{stderr}"
@@ -394,7 +395,7 @@ fn configuration_mistakes_are_clear_errors_and_empty_variables_mean_unset() {
     std::fs::write(&file, "[http]\nport = \"eighty\"\n").unwrap();
     let out = identity(&[], &["--config", file.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("line 2 (port = \"eighty\")"), "{stderr}");
+    assert!(stderr.contains("line 2 (port)"), "{stderr}");
     assert!(stderr.contains("whole number from 0 to 65535"), "{stderr}");
     assert!(!stderr.contains("u16"), "{stderr}");
 }

@@ -319,7 +319,7 @@ async fn bad_bodies_are_explained_in_the_users_words() {
             "/api/conversations",
             r#"{"title": "a",}"#,
             StatusCode::BAD_REQUEST,
-            vec!["not valid JSON", "at character"],
+            vec!["not valid JSON", "trailing comma"],
         ),
         (
             "/register-peer",

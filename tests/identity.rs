@@ -219,3 +219,53 @@ fn malformed_or_weak_public_keys_are_refused() {
     let err = PublicIdentityKey::from_pem(&pem).unwrap_err();
     assert!(err.to_string().contains("1024"), "{err}");
 }
+
+/// A key that is certainly gone (the keychain answers without it) may be replaced only
+/// while nothing is paired with the identity; once a peer exists, the start refuses.
+#[tokio::test]
+async fn a_lost_key_is_replaced_only_while_nothing_is_paired() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::config(Mode::Local, dir.path(), &Db::Sqlite);
+    let keychain = common::mock_keychain(dir.path());
+    let first = backend_8825::app::build_state(config.clone(), keychain.clone())
+        .await
+        .unwrap();
+    let name = backend_8825::identity::key_secret_name(&first.identity.backend_id);
+    keychain.delete(&name).unwrap();
+    let again = BackendIdentity::load_or_create(&config, first.store.as_ref(), &keychain)
+        .await
+        .expect("unpaired: a new key");
+    assert_eq!(again.backend_id, first.identity.backend_id);
+    assert_ne!(again.key_id(), first.identity.key_id());
+
+    let peer = backend_8825::store::Peer {
+        peer_id: "p1".into(),
+        account_id: "local".into(),
+        remote_id: "0".repeat(32),
+        remote_key_id: "0".repeat(64),
+        remote_public_key: String::new(),
+        remote_url: Some("http://127.0.0.1:9".into()),
+        status: backend_8825::store::PEER_ACTIVE.into(),
+        kid: "0".repeat(32),
+        sbt_expires_at: 0,
+        created_at: 0,
+        updated_at: 0,
+    };
+    let key = backend_8825::store::PeerKey {
+        peer_id: "p1".into(),
+        kid: "0".repeat(32),
+        key: None,
+        sbt: None,
+        created_at: 0,
+        sbt_expires_at: 0,
+        retires_at: None,
+    };
+    first.store.insert_peer(&peer, &key).await.unwrap();
+    keychain.delete(&name).unwrap();
+    let err = BackendIdentity::load_or_create(&config, first.store.as_ref(), &keychain)
+        .await
+        .expect_err("paired: no new key")
+        .to_string();
+    assert!(err.contains("already has an identity"), "{err}");
+    assert!(err.contains("Nothing was changed"), "{err}");
+}

@@ -130,6 +130,17 @@ impl DaemonArgs {
             None => {
                 let data_dir = self.local.load(env)?.data_dir;
                 match local_api::read_record(&data_dir)? {
+                    // A daemon that dies without cleaning up (kill -9) releases the data
+                    // dir's lock but leaves its record: only a held lock means it runs.
+                    Some(_) if crate::lock::DataDirLock::holder(&data_dir).is_none() => {
+                        anyhow::bail!(
+                            "no local daemon is running for {} (its {} is left from one \
+                             that stopped); start one with `backend-8825 serve`, or pass \
+                             --local URL",
+                            data_dir.display(),
+                            local_api::address::RECORD_FILE
+                        )
+                    }
                     Some(record) => record.url,
                     None => anyhow::bail!(
                         "no local daemon is running for {} (it has no {}); start one with \

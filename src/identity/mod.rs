@@ -123,7 +123,7 @@ pub enum IdentityError {
     Keychain(#[from] KeychainError),
     #[error("identity key from {origin}")]
     Key { origin: String, source: KeyError },
-    #[error("key storage task failed: {0}")]
+    #[error("the key storage task failed")]
     Join(#[from] tokio::task::JoinError),
     /// The data dir has an identity whose key cannot be found: starting would mean a new
     /// key under the same backend_id, which breaks every pairing, so the start stops here.
@@ -162,12 +162,20 @@ impl BackendIdentity {
         keychain: &KeychainManager,
     ) -> Result<Arc<Self>, IdentityError> {
         let existing = store.meta_get(META_BACKEND_ID).await?;
-        let may_create = existing.is_none() || !keeps_key_with_data_dir(config);
+        // An identity whose key is gone for certain (no file, and a keychain that answers
+        // without it, or none by the hosted profile's design) and that nothing is paired
+        // with may get a new key: nothing breaks but the fingerprint. This also heals a
+        // first start that stopped between storing the backend_id and the key.
+        let unpaired = store.peers(None).await?.is_empty();
+        let certainly_gone = keychain.uses_keychain() || config.mode == Mode::Hosted;
+        let may_create =
+            existing.is_none() || !keeps_key_with_data_dir(config) || (unpaired && certainly_gone);
         let backend_id = match &existing {
             Some(stored) => stored.parse().map_err(IdentityError::CorruptId)?,
             None => backend_id::derive(backend_id::machine_id().as_deref(), &config.data_dir),
         };
-        let key = load_key(config, keychain, &backend_id, may_create).await?;
+        let replacing = existing.is_some();
+        let key = load_key(config, keychain, &backend_id, may_create, replacing).await?;
         let stored = store
             .meta_init(META_BACKEND_ID, backend_id.as_str())
             .await?;
@@ -200,9 +208,13 @@ fn key_not_here(config: &Config, keychain: &KeychainManager, name: &str) -> Iden
         .unwrap_or_default();
     let keychain_name = keychain.keychain_name();
     let what = match keychain.unavailable_reason() {
+        Some(_) if config.mode == Mode::Hosted => format!(
+            "it is not in {file}. Give the key as BACKEND_8825_IDENTITY_KEY (a PKCS#8 PEM) or \
+             point identity.key_file at it"
+        ),
         Some(why) => format!(
             "it is not in {file}, and {keychain_name}, where it is kept otherwise, is not \
-             used: {why}. Start the daemon where the keychain is reachable (inside your \
+             used: {why}. Run backend-8825 where the keychain is reachable (inside your \
              desktop session) or turn it back on"
         ),
         None => format!(
@@ -228,6 +240,7 @@ async fn load_key(
     keychain: &KeychainManager,
     backend_id: &BackendId,
     may_create: bool,
+    replacing: bool,
 ) -> Result<IdentityKey, IdentityError> {
     if let Some(pem) = &config.identity.key_pem {
         let origin = "BACKEND_8825_IDENTITY_KEY".to_string();
@@ -275,6 +288,13 @@ async fn load_key(
             None => keychain.set(&name, &pem)?,
         };
         tracing::info!(key_id = %key.key_id(), %location, "generated a new identity key");
+        if replacing {
+            tracing::warn!(
+                key_id = %key.key_id(),
+                "this data dir's identity key was not found and nothing is paired with it: a \
+                 new key replaces it, so its fingerprint (key_id) has changed"
+            );
+        }
         if config.mode == Mode::Hosted {
             tracing::warn!(
                 "a hosted backend generated its own identity key: every instance, and every \

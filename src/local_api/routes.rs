@@ -118,7 +118,8 @@ fn used_or_expired(state: &AppState, headers: &axum::http::HeaderMap) -> Respons
     if !wants_html {
         return ApiError::unauthorized(message).into_response();
     }
-    let dir = crate::ui::escape_html(&state.config.data_dir.display().to_string());
+    let dir = crate::humanize::shell_word(&state.config.data_dir.display().to_string());
+    let dir = crate::ui::escape_html(&dir);
     let body = format!(
         "<p>This link to the backend-8825 web UI has expired or was already used. A launch \
          link works once, within two minutes of being made.</p>\n\

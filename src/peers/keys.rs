@@ -26,7 +26,7 @@ pub enum PairKeyStoreError {
     Missing,
     #[error("the stored pair key is corrupt")]
     Corrupt,
-    #[error("key store: {0}")]
+    #[error(transparent)]
     Keychain(#[from] crate::keychain::KeychainError),
 }
 

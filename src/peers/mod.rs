@@ -109,11 +109,15 @@ pub struct SyncStatusView {
 
 /// The state a sync cursor shows, in the words of [`SyncStatusView::state`].
 pub fn sync_state(cursor: &crate::store::SyncCursor) -> &'static str {
-    match (&cursor.last_error_code, cursor.last_success_at) {
-        (Some(code), _) if code == "peer_unreachable" => "unreachable",
+    // A failure recorded before codes were stored has its code at the start of its text.
+    let code = cursor.last_error_code.as_deref().or_else(|| {
+        let error = cursor.last_error.as_deref()?;
+        Some(error.split_once(':').map_or(error, |(code, _)| code))
+    });
+    match (code, cursor.last_success_at) {
+        (Some("peer_unreachable"), _) => "unreachable",
         (Some(_), _) => "failing",
         (None, Some(_)) => "ok",
-        (None, None) if cursor.last_error.is_some() => "failing",
         (None, None) => "never_synced",
     }
 }
@@ -260,4 +264,35 @@ pub fn learn_skew(state: &AppState, headers: &reqwest::header::HeaderMap) -> boo
         return true;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sync_state;
+    use crate::store::SyncCursor;
+
+    #[test]
+    fn the_state_follows_the_last_outcome_and_reads_old_rows_too() {
+        let cursor = |code: Option<&str>, error: Option<&str>, success: Option<i64>| SyncCursor {
+            last_error_code: code.map(String::from),
+            last_error: error.map(String::from),
+            last_success_at: success,
+            ..SyncCursor::default()
+        };
+        assert_eq!(sync_state(&cursor(None, None, None)), "never_synced");
+        assert_eq!(sync_state(&cursor(None, None, Some(1))), "ok");
+        let down = Some("peer_unreachable");
+        assert_eq!(sync_state(&cursor(down, Some("x"), Some(1))), "unreachable");
+        assert_eq!(
+            sync_state(&cursor(Some("peer_refused"), Some("x"), None)),
+            "failing"
+        );
+        // Recorded before the code had a column of its own: `code: message`.
+        let old = Some("peer_unreachable: the peer cannot be reached");
+        assert_eq!(sync_state(&cursor(None, old, Some(1))), "unreachable");
+        assert_eq!(
+            sync_state(&cursor(None, Some("sync_invalid: x"), Some(1))),
+            "failing"
+        );
+    }
 }

@@ -8,7 +8,7 @@ use super::MIN_POSTGRES_VERSION_NUM;
 pub enum StoreError {
     #[error("database error: {}", describe(.0))]
     Database(sqlx::Error),
-    #[error("database migration failed: {0}")]
+    #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(
         "PostgreSQL {found} is too old: backend-8825 needs {MIN_POSTGRES_VERSION_NUM} or newer"
@@ -41,6 +41,7 @@ impl StoreError {
     pub fn is_unreachable(&self) -> bool {
         match self {
             Self::Connect { .. } => true,
+            Self::Database(sqlx::Error::Database(db)) => is_transient(db.code().as_deref()),
             Self::Database(err) => matches!(
                 err,
                 sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed
@@ -59,6 +60,22 @@ impl StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Database error codes that mean "try again shortly", not "this query is wrong": Postgres
+/// connection exceptions (class 08), insufficient resources (53, e.g. too many clients),
+/// shutdown and restart (57P01-57P03), serialization failures and deadlocks (40001,
+/// 40P01); SQLite's busy and locked (5, 6, and their extended codes).
+fn is_transient(code: Option<&str>) -> bool {
+    let Some(code) = code else { return false };
+    if code.starts_with("08") || code.starts_with("53") {
+        return true;
+    }
+    if matches!(code, "57P01" | "57P02" | "57P03" | "40001" | "40P01") {
+        return true;
+    }
+    // SQLite reports its result code as a number; the low byte is the primary code.
+    code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+}
 
 /// One sentence for a sqlx error: the server's own message for a database error, the
 /// operating system's for a socket error.
@@ -98,5 +115,23 @@ pub fn describe_connect(err: &sqlx::Error, database: &str) -> String {
             "connection refused; is PostgreSQL running and listening there?".into()
         }
         other => describe(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_transient;
+
+    #[test]
+    fn waiting_helps_for_connection_resource_and_lock_errors_only() {
+        for code in [
+            "08006", "53300", "57P01", "57P03", "40001", "40P01", "5", "6", "517",
+        ] {
+            assert!(is_transient(Some(code)), "{code}");
+        }
+        for code in ["23505", "42P01", "22P02", "19", "2067", "1"] {
+            assert!(!is_transient(Some(code)), "{code}");
+        }
+        assert!(!is_transient(None));
     }
 }

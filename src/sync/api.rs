@@ -76,7 +76,7 @@ struct Page<T> {
 fn page_params(
     params: Result<Query<PageParams>, QueryRejection>,
 ) -> ApiResult<(i64, Option<String>)> {
-    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let Query(params) = params?;
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::bad_request(format!(

@@ -132,7 +132,7 @@ async fn dashboard_route(
     AccountAuth(account): AccountAuth,
     query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Summary>> {
-    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let Query(query) = query?;
     let windows = match query.window.as_deref() {
         None => dashboard::WINDOWS.to_vec(),
         Some(name) => vec![

@@ -420,6 +420,10 @@ async fn a_pinned_fingerprint_that_does_not_match_stops_pairing() {
             (400, "invalid_request"),
             "{url}: {body}"
         );
+        assert!(
+            !body.to_string().contains(":pw@"),
+            "no password echoed: {body}"
+        );
     }
     // A hosted URL where nothing listens.
     let (status, body) = h.pair_with("http://127.0.0.1:9", &code).await;

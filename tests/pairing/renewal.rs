@@ -178,6 +178,10 @@ async fn a_sync_after_a_sleep_past_expiry_renews_and_goes_through() {
             .await
             .unwrap_or_else(|e| panic!("{}: {}", db.name(), e.describe()));
         assert_eq!(summary.peer_id, peer_id);
-        assert_ne!(h.local_peers().await[0]["kid"], kid_before, "a new pair key");
+        assert_ne!(
+            h.local_peers().await[0]["kid"],
+            kid_before,
+            "a new pair key"
+        );
     }
 }

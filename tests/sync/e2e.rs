@@ -256,6 +256,7 @@ async fn writes_made_while_hosted_was_down_arrive_once_after_it_restarts() {
         assert!(!message.contains('\n'), "{message}");
         let since = status["failing_since"].clone();
         assert!(since.is_string(), "{peers}");
+        local.clock.advance(chrono::Duration::seconds(90));
         backend_8825::sync::sync_peer_now(&local.state, &peer)
             .await
             .unwrap_err();

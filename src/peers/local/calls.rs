@@ -12,11 +12,24 @@ use crate::state::AppState;
 /// Largest answer read from a hosted backend.
 pub(super) const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
+/// The URL as it may be shown back: a `user:password@` part is replaced by `***@`.
+fn without_credentials(raw: &str) -> String {
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return raw.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => raw.to_string(),
+    }
+}
+
 /// Normalises a hosted URL: http or https, a host, no credentials, query or fragment; the
 /// path (if any) is kept as a prefix, without a trailing slash.
 pub(super) fn hosted_base_url(raw: &str) -> Result<String, ApiError> {
     let raw = raw.trim();
-    let bad = |why: &str| ApiError::invalid_request(format!("hosted_url {raw:?} {why}"));
+    let shown = without_credentials(raw);
+    let bad = |why: &str| ApiError::invalid_request(format!("hosted_url {shown:?} {why}"));
     if !raw.contains("://") {
         // `127.0.0.1:18825` or `sync.example.com`: the scheme is what is missing.
         return Err(bad(&format!(
