@@ -103,7 +103,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum KeychainAction {
     /// Say whether the OS keychain is usable here, and where each secret of the data dir is
-    /// now: the identity key, the local API secret, each pair key. Changes nothing.
+    /// now: the identity key, the local API secret, each pair key. Changes no secret.
     Status(LocalArgs),
     /// Move the secrets kept in owner-only files into the OS keychain (each one is written,
     /// read back and compared before its file is removed). Stop the daemon first.
