@@ -64,8 +64,19 @@ fn describe(keychain: &KeychainManager, secret: &str) -> anyhow::Result<String> 
 /// Moves the data dir's file secrets into the OS keychain. The daemon must be stopped: it
 /// reads secrets from where they were when it started.
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
-    let _lock = DataDirLock::acquire(&config.data_dir)
-        .context("stop the daemon before moving its secrets")?;
+    if !config.data_dir.exists() {
+        anyhow::bail!(
+            "{} does not exist: there is nothing to move",
+            config.data_dir.display()
+        );
+    }
+    let _lock = DataDirLock::acquire(&config.data_dir).map_err(|err| match err {
+        crate::lock::LockError::Held { running, .. } => anyhow::anyhow!(
+            "a daemon{running} is running on this data dir: stop the daemon before moving its \
+             secrets (it reads them from where they were when it started)"
+        ),
+        other => other.into(),
+    })?;
     let keychain = KeychainManager::open(true, &config.secrets_dir());
     if let Some(why) = keychain.unavailable_reason() {
         anyhow::bail!(

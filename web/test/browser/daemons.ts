@@ -3,17 +3,19 @@
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** The binary under test: BACKEND_8825_BIN, else the debug build in the cargo target dir. */
+/** The binary under test: BACKEND_8825_BIN, else the debug build in the cargo target dir
+ * ($CARGO_TARGET_DIR, else the checkout's target/, as `cargo build` makes it; the tests run
+ * from web/). */
 export function binary(): string {
   if (process.env.BACKEND_8825_BIN) return process.env.BACKEND_8825_BIN;
-  const target = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/backend-8825/target');
+  const target = process.env.CARGO_TARGET_DIR ?? join(process.cwd(), '..', 'target');
   return join(target, 'debug/backend-8825');
 }
 
