@@ -420,3 +420,40 @@ fn commands_that_need_the_daemon_say_so_and_create_nothing() {
         assert!(!data.exists(), "{args:?} created the data dir");
     }
 }
+
+#[test]
+fn two_first_starts_at_once_make_one_identity() {
+    for _ in 0..3 {
+        let home = tempfile::tempdir().unwrap();
+        let data = home.path().join("data");
+        let data_arg = data.to_str().unwrap();
+        // The database first (two first opens of one SQLite file race on its set-up, a
+        // separate matter); the identity is what the two then race to create.
+        let migrated = run(command(home.path()).args(["migrate", "--data-dir", data_arg]));
+        assert!(migrated.status.success());
+        let spawn = || {
+            command(home.path())
+                .args(["identity", "--data-dir", data_arg])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let docs: Vec<Value> = [a, b]
+            .into_iter()
+            .map(|child| {
+                let out = child.wait_with_output().unwrap();
+                assert!(out.status.success());
+                serde_json::from_slice(&out.stdout).unwrap()
+            })
+            .collect();
+        assert_eq!(docs[0]["key_id"], docs[1]["key_id"], "one key, not two");
+        let again = run(command(home.path()).args(["identity", "--data-dir", data_arg]));
+        let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+        assert_eq!(
+            again["key_id"], docs[0]["key_id"],
+            "and it is the stored one"
+        );
+    }
+}

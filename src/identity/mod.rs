@@ -161,7 +161,17 @@ impl BackendIdentity {
         store: &dyn Store,
         keychain: &KeychainManager,
     ) -> Result<Arc<Self>, IdentityError> {
-        let existing = store.meta_get(META_BACKEND_ID).await?;
+        let mut existing = store.meta_get(META_BACKEND_ID).await?;
+        // Creating one: one process at a time per data dir (`serve` and a CLI command may
+        // both be first), then look again under the lock.
+        let _creating = match (&existing, &config.identity.key_pem) {
+            (None, None) => {
+                let lock = creation_lock(&config.data_dir).await?;
+                existing = store.meta_get(META_BACKEND_ID).await?;
+                Some(lock)
+            }
+            _ => None,
+        };
         // An identity whose key is gone for certain (no file, and a keychain that answers
         // without it, or none by the hosted profile's design) and that nothing is paired
         // with may get a new key: nothing breaks but the fingerprint. This also heals a
@@ -189,6 +199,34 @@ impl BackendIdentity {
             key,
         }))
     }
+}
+
+/// Waits for and takes `<data_dir>/identity.lock`, held while an identity is created.
+async fn creation_lock(data_dir: &std::path::Path) -> Result<std::fs::File, IdentityError> {
+    let dir = data_dir.to_path_buf();
+    let lock = tokio::task::spawn_blocking(move || {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir)?;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(dir.join("identity.lock"))?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await?;
+    lock.map_err(|source| {
+        IdentityError::Keychain(KeychainError::File {
+            action: "lock the identity of",
+            path: data_dir.to_path_buf(),
+            source,
+        })
+    })
 }
 
 /// Whether this daemon's key belongs with its data dir (a local daemon, or any daemon on
