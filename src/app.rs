@@ -265,27 +265,35 @@ pub async fn build_state_with_clock(
     }))
 }
 
-/// Every route of the daemon, with the edge layers applied.
+/// Every route of the daemon, with the edge layers applied: the one place that says which
+/// routes each mode mounts (docs/architecture.md gives each route's credential).
 pub fn router(state: AppState) -> Router {
+    // Both modes: public reads, the conversation API, the sync endpoint.
     let routes = Router::new()
         .merge(health::router())
         .merge(identity::router())
-        .merge(peers::router(&state))
-        .merge(telemetry::router(&state))
-        .merge(sync::router(&state))
-        .merge(ui::router());
+        .merge(ui::router())
+        .merge(sync::router());
     let routes = match state.config.mode {
         // The guard goes on after the fallbacks, so unknown routes and wrong methods pass
         // through it too.
         Mode::Local => local_api::protect(
             with_fallbacks(
                 routes
-                    .merge(local_api::router())
-                    .merge(crate::advisor::router()),
+                    .merge(peers::local_router())
+                    .merge(sync::local_router())
+                    .merge(telemetry::local_router())
+                    .merge(crate::advisor::router())
+                    .merge(local_api::router()),
             ),
             state.clone(),
         ),
-        Mode::Hosted => with_fallbacks(routes.merge(accounts::router())),
+        Mode::Hosted => with_fallbacks(
+            routes
+                .merge(peers::hosted_router(&state))
+                .merge(telemetry::hosted_router())
+                .merge(accounts::router()),
+        ),
     };
     with_edge_layers(routes, state)
 }

@@ -37,16 +37,18 @@ pub const KEY_OVERLAP_MS: i64 = 5 * 60 * 1000;
 /// Signed-request nonces are kept at least twice the signature window.
 pub const NONCE_RETENTION_MS: i64 = 2 * 300 * 1000;
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    match state.config.mode {
-        Mode::Hosted => {
-            hosted::router(state).layer(Extension(Arc::new(rate_limit::RateLimiter::new(
-                rate_limit::PAIRING_ATTEMPTS_PER_WINDOW,
-                rate_limit::WINDOW_MS,
-            ))))
-        }
-        Mode::Local => local::router(),
-    }
+/// The hosted daemon's peer routes: register-peer and renewal from local backends (with
+/// their per-address attempt limit), the account's peers, the signed binding.
+pub fn hosted_router(state: &AppState) -> Router<AppState> {
+    hosted::router(state).layer(Extension(Arc::new(rate_limit::RateLimiter::new(
+        rate_limit::PAIRING_ATTEMPTS_PER_WINDOW,
+        rate_limit::WINDOW_MS,
+    ))))
+}
+
+/// The local daemon's peer routes: pairing, `GET /peers`, renewal now, the remote binding.
+pub fn local_router() -> Router<AppState> {
+    local::router()
 }
 
 /// The daemon's peer-related background tasks: nonce pruning on every daemon, SBT renewal

@@ -17,7 +17,6 @@ use std::time::Duration;
 use axum::Router;
 use tokio::sync::Notify;
 
-use crate::config::Mode;
 use crate::state::AppState;
 
 pub use caller::{SyncSummary, sync_peer_now};
@@ -85,10 +84,12 @@ impl SyncState {
 
 /// The sync routes: the conversation API and `POST /sync/{peer_id}` on both modes, and the
 /// local daemon's `POST /peers/{peer_id}/sync`.
-pub fn router(state: &AppState) -> Router<AppState> {
-    let routes = api::router().merge(engine::router());
-    match state.config.mode {
-        Mode::Local => routes.merge(caller::local_router()),
-        Mode::Hosted => routes,
-    }
+/// The routes of both daemons: the conversation API and `POST /sync/{peer_id}`.
+pub fn router() -> Router<AppState> {
+    api::router().merge(engine::router())
+}
+
+/// The local daemon's own: `POST /peers/{peer_id}/sync`.
+pub fn local_router() -> Router<AppState> {
+    caller::local_router()
 }

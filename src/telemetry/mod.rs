@@ -134,11 +134,14 @@ pub fn poke_account(
 }
 
 /// The telemetry routes of this daemon's mode.
-pub fn router(state: &AppState) -> Router<AppState> {
-    match state.config.mode {
-        Mode::Hosted => routes::hosted(),
-        Mode::Local => routes::local(),
-    }
+/// The hosted daemon's telemetry routes: the signed WebSocket, the dashboard.
+pub fn hosted_router() -> Router<AppState> {
+    routes::hosted()
+}
+
+/// The local daemon's telemetry routes: the outbox's status.
+pub fn local_router() -> Router<AppState> {
+    routes::local()
 }
 
 /// Background tasks: the telemetry client on a local daemon; on a hosted one, a task whose
