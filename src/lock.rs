@@ -6,6 +6,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::keychain::open_lock_file;
 use crate::local_api::address::read_record;
 
 /// The lock file's name inside the data dir.
@@ -43,17 +44,7 @@ impl DataDirLock {
             path: path.clone(),
             source,
         };
-        let mut dir = std::fs::DirBuilder::new();
-        dir.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut dir, 0o700);
-        dir.create(data_dir)
-            .map_err(|e| io("create the directory of", e))?;
-        let mut options = OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&path).map_err(|e| io("open", e))?;
+        let mut file = open_lock_file(&path).map_err(|e| io("open", e))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {

@@ -75,14 +75,18 @@ impl LocalArgs {
     }
 
     /// The local API secret of this data dir, created if there is none (as `serve` would).
-    pub async fn secret(&self, env: &Env) -> anyhow::Result<(Config, LocalSecret)> {
-        let config = self.load(env)?;
-        let keychain = KeychainManager::open(config.identity.keychain, &config.secrets_dir());
-        let state = build_state(config.clone(), keychain).await?;
-        let secret = local_api::local_secret(&state).await.cloned();
-        state.store.close().await;
-        Ok((config, secret?))
+    pub async fn secret(&self, env: &Env) -> anyhow::Result<LocalSecret> {
+        secret_of(self.load(env)?).await
     }
+}
+
+/// The local API secret of the data dir of `config`.
+async fn secret_of(config: Config) -> anyhow::Result<LocalSecret> {
+    let keychain = KeychainManager::open(config.identity.keychain, &config.secrets_dir());
+    let state = build_state(config, keychain).await?;
+    let secret = local_api::local_secret(&state).await.cloned();
+    state.store.close().await;
+    Ok(secret?)
 }
 
 /// How a command finds the running local daemon: its data dir's address record, or a URL.
@@ -124,15 +128,16 @@ pub struct DaemonArgs {
 impl DaemonArgs {
     /// A client of the running daemon, holding the Bearer secret of the data dir.
     pub async fn client(&self, env: &Env) -> anyhow::Result<LocalClient> {
+        let config = self.local.load(env)?;
         // Where the daemon is comes first: without one, nothing is created for nothing.
         let url = match &self.url {
             Some(url) => url.clone(),
             None => {
-                let data_dir = self.local.load(env)?.data_dir;
-                match local_api::read_record(&data_dir)? {
+                let data_dir = &config.data_dir;
+                match local_api::read_record(data_dir)? {
                     // A daemon that dies without cleaning up (kill -9) releases the data
                     // dir's lock but leaves its record: only a held lock means it runs.
-                    Some(_) if crate::lock::DataDirLock::holder(&data_dir).is_none() => {
+                    Some(_) if crate::lock::DataDirLock::holder(data_dir).is_none() => {
                         anyhow::bail!(
                             "no local daemon is running for {} (its {} is left from one \
                              that stopped); start one with `backend-8825 serve`, or pass \
@@ -151,8 +156,7 @@ impl DaemonArgs {
                 }
             }
         };
-        let (_, secret) = self.local.secret(env).await?;
-        Ok(LocalClient::new(&url, secret)?)
+        Ok(LocalClient::new(&url, secret_of(config).await?)?)
     }
 }
 

@@ -169,7 +169,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", issued.code.expose());
         }
         Command::Token(args) => {
-            let (_, secret) = args.secret(&env).await?;
+            let secret = args.secret(&env).await?;
             println!("{}", secret.expose());
         }
         Command::Ui(args) => open_ui(args, &env).await?,

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{APP_NAME, Config, Mode};
-use crate::keychain::{KeychainError, KeychainManager, read_private_file, write_private_file};
+use crate::keychain::{
+    KeychainError, KeychainManager, open_lock_file, read_private_file, write_private_file,
+};
 use crate::store::{Store, StoreError};
 
 pub use keys::{IdentityKey, KEY_BITS, KeyError, PublicIdentityKey};
@@ -172,20 +174,20 @@ impl BackendIdentity {
             }
             _ => None,
         };
-        // An identity whose key is gone for certain (no file, and a keychain that answers
-        // without it, or none by the hosted profile's design) and that nothing is paired
-        // with may get a new key: nothing breaks but the fingerprint. This also heals a
-        // first start that stopped between storing the backend_id and the key.
-        let unpaired = store.peers(None).await?.is_empty();
-        let certainly_gone = keychain.uses_keychain() || config.mode == Mode::Hosted;
-        let may_create =
-            existing.is_none() || !keeps_key_with_data_dir(config) || (unpaired && certainly_gone);
         let backend_id = match &existing {
             Some(stored) => stored.parse().map_err(IdentityError::CorruptId)?,
             None => backend_id::derive(backend_id::machine_id().as_deref(), &config.data_dir),
         };
-        let replacing = existing.is_some();
-        let key = load_key(config, keychain, &backend_id, may_create, replacing).await?;
+        let key = match find_key(config, keychain, &backend_id).await? {
+            Some(key) => key,
+            None => {
+                let replacing = existing.is_some();
+                if replacing && !replaceable(config, store, keychain).await? {
+                    return Err(key_not_here(config, keychain, &backend_id));
+                }
+                create_key(config, keychain, &backend_id, replacing).await?
+            }
+        };
         let stored = store
             .meta_init(META_BACKEND_ID, backend_id.as_str())
             .await?;
@@ -205,17 +207,7 @@ impl BackendIdentity {
 async fn creation_lock(data_dir: &std::path::Path) -> Result<std::fs::File, IdentityError> {
     let dir = data_dir.to_path_buf();
     let lock = tokio::task::spawn_blocking(move || {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&dir)?;
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(dir.join("identity.lock"))?;
+        let file = open_lock_file(&dir.join("identity.lock"))?;
         file.lock()?;
         Ok::<_, std::io::Error>(file)
     })
@@ -238,8 +230,20 @@ fn keeps_key_with_data_dir(config: &Config) -> bool {
 }
 
 /// Why the key of an existing identity is not found, and what to do.
-fn key_not_here(config: &Config, keychain: &KeychainManager, name: &str) -> IdentityError {
+fn key_not_here(
+    config: &Config,
+    keychain: &KeychainManager,
+    backend_id: &BackendId,
+) -> IdentityError {
     let dir = config.data_dir.display();
+    if let Some(path) = &config.identity.key_file {
+        return IdentityError::KeyNotHere(format!(
+            "the data dir {dir} already has an identity, but its key file {} does not exist. \
+             Nothing was changed: a new key would break every pairing",
+            path.display()
+        ));
+    }
+    let name = &key_secret_name(backend_id);
     let file = keychain
         .file_path(name)
         .map(|p| p.display().to_string())
@@ -273,52 +277,72 @@ pub fn key_secret_name(backend_id: &BackendId) -> String {
     format!("identity-{backend_id}")
 }
 
-async fn load_key(
+/// The identity key, if it is where the configuration says: the environment, the key file,
+/// or the key store.
+async fn find_key(
     config: &Config,
     keychain: &KeychainManager,
     backend_id: &BackendId,
-    may_create: bool,
-    replacing: bool,
-) -> Result<IdentityKey, IdentityError> {
+) -> Result<Option<IdentityKey>, IdentityError> {
     if let Some(pem) = &config.identity.key_pem {
         let origin = "BACKEND_8825_IDENTITY_KEY".to_string();
         return IdentityKey::from_pkcs8_pem(pem.expose())
+            .map(Some)
             .map_err(|source| IdentityError::Key { origin, source });
     }
-    let config = config.clone();
+    let key_file = config.identity.key_file.clone();
     let keychain = keychain.clone();
     let name = key_secret_name(backend_id);
     tokio::task::spawn_blocking(move || {
-        let key_file = &config.identity.key_file;
-        let existing = match key_file {
-            Some(path) => read_private_file(path)?,
-            None => keychain.get(&name)?,
+        let (pem, origin) = match &key_file {
+            Some(path) => (read_private_file(path)?, path.display().to_string()),
+            None => (keychain.get(&name)?, format!("secret {name}")),
         };
-        if let Some(pem) = existing {
-            let origin = match key_file {
-                Some(path) => path.display().to_string(),
-                None => format!("secret {name}"),
-            };
-            return IdentityKey::from_pkcs8_pem(pem.expose())
-                .map_err(|source| IdentityError::Key { origin, source });
-        }
-        if !may_create {
-            return Err(match key_file {
-                Some(path) => IdentityError::KeyNotHere(format!(
-                    "the data dir {} already has an identity, but its key file {} does not \
-                     exist. Nothing was changed: a new key would break every pairing",
-                    config.data_dir.display(),
-                    path.display()
-                )),
-                None => key_not_here(&config, &keychain, &name),
-            });
-        }
+        pem.map(|pem| {
+            IdentityKey::from_pkcs8_pem(pem.expose())
+                .map_err(|source| IdentityError::Key { origin, source })
+        })
+        .transpose()
+    })
+    .await?
+}
+
+/// Whether an identity whose key was not found may get a new one. Never where the key lives
+/// with the data dir and might only be out of reach; otherwise only if the key is gone for
+/// certain (no file, and a keychain that answers without it, or none by the hosted profile's
+/// design) and nothing is paired with the identity: then nothing breaks but the
+/// fingerprint, and a first start that stopped between storing the backend_id and its key
+/// heals.
+async fn replaceable(
+    config: &Config,
+    store: &dyn Store,
+    keychain: &KeychainManager,
+) -> Result<bool, IdentityError> {
+    if !keeps_key_with_data_dir(config) {
+        return Ok(true);
+    }
+    let certainly_gone = keychain.uses_keychain() || config.mode == Mode::Hosted;
+    Ok(certainly_gone && store.peers(None).await?.is_empty())
+}
+
+/// Generates an identity key and stores it where the configuration says.
+async fn create_key(
+    config: &Config,
+    keychain: &KeychainManager,
+    backend_id: &BackendId,
+    replacing: bool,
+) -> Result<IdentityKey, IdentityError> {
+    let key_file = config.identity.key_file.clone();
+    let keychain = keychain.clone();
+    let name = key_secret_name(backend_id);
+    let mode = config.mode;
+    tokio::task::spawn_blocking(move || {
         let key = IdentityKey::generate().map_err(|source| IdentityError::Key {
             origin: "generation".into(),
             source,
         })?;
         let pem = key.to_pkcs8_pem();
-        let location = match key_file {
+        let location = match &key_file {
             Some(path) => {
                 write_private_file(path, pem.expose().as_bytes())?;
                 path.display().to_string()
@@ -333,7 +357,7 @@ async fn load_key(
                  new key replaces it, so its fingerprint (key_id) has changed"
             );
         }
-        if config.mode == Mode::Hosted {
+        if mode == Mode::Hosted {
             tracing::warn!(
                 "a hosted backend generated its own identity key: every instance, and every \
                  redeploy on a fresh disk, will have another one; set BACKEND_8825_IDENTITY_KEY \

@@ -21,7 +21,7 @@ use keyring_core::{CredentialStore, Entry};
 use crate::config::APP_NAME;
 use crate::secret::Secret;
 
-pub use files::{read_private_file, write_private_file};
+pub use files::{create_private_dir, open_lock_file, read_private_file, write_private_file};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeychainError {
