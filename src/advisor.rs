@@ -5,10 +5,9 @@
 
 use std::time::{Duration, Instant};
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -24,19 +23,15 @@ pub const MAX_QUESTION_BYTES: usize = 16 * 1024;
 const HISTORY: i64 = 40;
 const SYSTEM_PROMPT: &str = "You are a helpful advisor. Answer concisely.";
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/maestra/advisor/ask", post(ask))
-}
-
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AskRequest {
+pub(crate) struct AskRequest {
     question: String,
     conversation_id: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct AskResponse {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct AskResponse {
     conversation_id: String,
     question: MessageView,
     answer: MessageView,
@@ -67,7 +62,21 @@ fn api(err: ApiError) -> ApiError {
     ApiError::new(err.status(), err.code(), err.to_string())
 }
 
-async fn ask(
+/// `POST /api/maestra/advisor/ask` (local).
+#[utoipa::path(
+    post,
+    path = "/api/maestra/advisor/ask",
+    tag = "advisor",
+    security(("local_secret" = []), ("ui_session" = [])),
+    request_body = AskRequest,
+    responses(
+        (status = 200, description = "The question and the answer, both stored as messages of the conversation", body = AskResponse),
+        (status = 404, description = "`not_found`: no such conversation", body = crate::error::ErrorBody),
+        (status = 502, description = "`llm_error`: the language model failed", body = crate::error::ErrorBody),
+        (status = 503, description = "`llm_not_configured`: no language model is configured", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn ask(
     State(state): State<AppState>,
     body: Result<ApiJson<AskRequest>, ApiError>,
 ) -> Result<Json<AskResponse>, ApiError> {

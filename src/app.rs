@@ -6,26 +6,19 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Mode};
-use crate::error::{ApiError, error_response};
 use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
 use crate::local_api::address::AddressRecord;
 use crate::lock::{DataDirLock, LockError};
 use crate::state::{AppInner, AppState, Parts};
 use crate::sync::SyncAccess;
-use crate::{accounts, health, identity, local_api, peers, store, sync, telemetry, ui};
+use crate::{local_api, peers, store, sync, telemetry};
+
+pub use crate::router::{router, with_edge};
 
 /// A daemon that is bound and ready to serve.
 pub struct Application {
@@ -263,121 +256,6 @@ pub async fn build_state_with_clock(
         bound_addr: Default::default(),
         parts,
     }))
-}
-
-/// Every route of the daemon, with the edge layers applied: the one place that says which
-/// routes each mode mounts (docs/architecture.md gives each route's credential).
-pub fn router(state: AppState) -> Router {
-    // Both modes: public reads, the conversation API, the sync endpoint.
-    let routes = Router::new()
-        .merge(health::router())
-        .merge(identity::router())
-        .merge(ui::router())
-        .merge(sync::router());
-    let routes = match state.config.mode {
-        // The guard goes on after the fallbacks, so unknown routes and wrong methods pass
-        // through it too.
-        Mode::Local => local_api::protect(
-            with_fallbacks(
-                routes
-                    .merge(peers::local_router())
-                    .merge(sync::local_router())
-                    .merge(telemetry::local_router())
-                    .merge(crate::advisor::router())
-                    .merge(local_api::router()),
-            ),
-            state.clone(),
-        ),
-        Mode::Hosted => with_fallbacks(
-            routes
-                .merge(peers::hosted_router(&state))
-                .merge(telemetry::hosted_router())
-                .merge(accounts::router()),
-        ),
-    };
-    with_edge_layers(routes, state)
-}
-
-/// The layers every route shares: JSON errors for unknown routes, wrong methods, oversized
-/// bodies and panics; a span per request; headers that keep responses out of caches and
-/// frames.
-pub fn with_edge(routes: Router<AppState>, state: AppState) -> Router {
-    with_edge_layers(with_fallbacks(routes), state)
-}
-
-/// JSON errors for unknown routes and wrong methods (of the routes present now).
-fn with_fallbacks(routes: Router<AppState>) -> Router<AppState> {
-    routes
-        .fallback(|| async { ApiError::not_found("no such route") })
-        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
-}
-
-fn with_edge_layers(routes: Router<AppState>, state: AppState) -> Router {
-    let limit = state.config.http.body_limit_bytes;
-    routes
-        .layer(DefaultBodyLimit::max(limit))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            reject_oversized,
-        ))
-        .layer(middleware::from_fn_with_state(state.clone(), stamp_time))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        // A refusal is not the daemon failing: ApiError logs the failures that are, once,
-        // with their cause; the trace layer's own line stays at debug.
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
-        )
-        .layer(CatchPanicLayer::custom(|_| {
-            error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error".into(),
-            )
-        }))
-        .with_state(state)
-}
-
-/// One span per request. Only the method and path are recorded: query strings and headers
-/// may carry secrets (launch tokens, bearer tokens).
-fn request_span(request: &Request) -> tracing::Span {
-    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-}
-
-/// Every answer says what time this daemon thinks it is (unix seconds, its own clock), so a
-/// peer whose clock is off can sign requests that fall inside the 300 s window anyway.
-async fn stamp_time(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let now = state.clock.now_ms().div_euclid(1000);
-    response
-        .headers_mut()
-        .insert(peers::TIME_HEADER, HeaderValue::from(now));
-    response
-}
-
-/// Answers 413 before reading a body whose declared length is over the limit.
-async fn reject_oversized(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > state.config.http.body_limit_bytes as u64) {
-        return ApiError::payload_too_large().into_response();
-    }
-    next.run(request).await
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM (what launchd, systemd and Fly send).

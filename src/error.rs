@@ -159,14 +159,18 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+/// The body of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody<'a> {
     error: ErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ErrorDetail<'a> {
+    /// A stable, machine-readable code to branch on (`not_found`, `invalid_request`,
+    /// `sync_paused`, ...); each route's answers name the codes it gives.
     code: &'a str,
+    /// What went wrong and what to do, for people; never a secret.
     message: String,
 }
 

@@ -2,10 +2,9 @@
 
 use std::time::Duration;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 
 use crate::config::Mode;
@@ -14,7 +13,7 @@ use crate::state::AppState;
 /// How long the database may take to answer before the daemon reports itself unavailable.
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     pub status: &'static str,
     pub mode: Mode,
@@ -22,11 +21,17 @@ pub struct Health {
     pub database: &'static str,
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health))
-}
-
-async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+/// `GET /health`.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "meta",
+    responses(
+        (status = 200, description = "Up, and the database answers", body = Health),
+        (status = 503, description = "Up, but the database does not answer within 2 s", body = Health),
+    )
+)]
+pub(crate) async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let reachable = matches!(
         tokio::time::timeout(DATABASE_TIMEOUT, state.store.ping()).await,
         Ok(Ok(()))

@@ -3,14 +3,11 @@
 //! Both profiles serve it; on a local daemon the guard lets these GETs through without
 //! credentials, and the page then uses the session cookie set by the launch URL.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// Scripts, styles and connections from this origin only, except that the page may read
 /// another daemon's `/identity` (the hosted one, when pairing). No inline script, no frames.
@@ -51,17 +48,30 @@ static ASSETS: &[Asset] = assets![
     "pages/status.js" => JS,
 ];
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(index))
-        .route("/ui/{*path}", get(asset))
-}
-
-async fn index() -> Response {
+/// `GET /`: the web UI's page.
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "ui",
+    responses((status = 200, description = "The web UI", content_type = "text/html"))
+)]
+pub(crate) async fn index() -> Response {
     serve("index.html").unwrap_or_else(|| ApiError::not_found("no web UI").into_response())
 }
 
-async fn asset(Path(path): Path<String>) -> Response {
+/// `GET /ui/{*path}`: one of the web UI's files. Mounted as a wildcard; the document lists
+/// it as `/ui/{path}` (OpenAPI has no wildcard), where `path` may contain `/`.
+#[utoipa::path(
+    get,
+    path = "/ui/{path}",
+    tag = "ui",
+    params(("path" = String, Path, description = "A file of the web UI, such as `pages/pair.js`")),
+    responses(
+        (status = 200, description = "The file"),
+        (status = 404, description = "`not_found`: no such file", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn asset(Path(path): Path<String>) -> Response {
     serve(&path).unwrap_or_else(|| ApiError::not_found("no such file").into_response())
 }
 

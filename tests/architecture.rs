@@ -26,7 +26,7 @@ const CAPABILITIES: &[&str] = &[
     "ui",
 ];
 /// What assembles and runs the daemon; may depend on anything.
-const COMPOSITION: &[&str] = &["app", "cli", "demo", "lock"];
+const COMPOSITION: &[&str] = &["app", "cli", "demo", "lock", "router"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

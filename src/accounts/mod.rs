@@ -1,12 +1,12 @@
 //! Accounts of the hosted backend: a person's account token, and the single-use pairing
 //! codes it issues. Tokens and codes are shown once and stored only as hashes.
 
-mod routes;
+pub(crate) mod routes;
 pub mod secrets;
 
 use chrono::{DateTime, Duration, Utc};
 
-pub use routes::{AccountAuth, router};
+pub use routes::AccountAuth;
 
 use crate::clock::Clock;
 use crate::secret::Secret;

@@ -1,20 +1,15 @@
 //! `POST /pairing-codes`, and the account-token extractor for account-level routes.
 
+use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::routing::post;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ApiResult, OptionalJson};
 use crate::identity::KeyId;
 use crate::state::AppState;
 use crate::store::Account;
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/pairing-codes", post(create_pairing_code))
-}
 
 /// The account whose token came in `Authorization: Bearer <token>`.
 pub struct AccountAuth(pub Account);
@@ -35,20 +30,29 @@ impl FromRequestParts<AppState> for AccountAuth {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PairingCodeRequest {
+pub(crate) struct PairingCodeRequest {
     /// Only the local backend with this identity key may redeem the code.
     local_key_id: Option<KeyId>,
 }
 
-#[derive(Debug, Serialize)]
-struct PairingCodeResponse {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct PairingCodeResponse {
     code: String,
     expires_at: String,
 }
 
-async fn create_pairing_code(
+/// `POST /pairing-codes` (hosted).
+#[utoipa::path(
+    post,
+    path = "/pairing-codes",
+    tag = "accounts",
+    security(("account_token" = [])),
+    request_body(content = Option<PairingCodeRequest>, description = "Empty, or a `local_key_id` the code is bound to"),
+    responses((status = 201, description = "A one-time pairing code for this account", body = PairingCodeResponse))
+)]
+pub(crate) async fn create_pairing_code(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     body: OptionalJson<PairingCodeRequest>,

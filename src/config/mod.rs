@@ -25,7 +25,17 @@ const HOSTED_PROFILE: &str = include_str!("../../config/hosted.toml");
 pub const APP_NAME: &str = "backend-8825";
 
 /// Which profile the daemon runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    Deserialize,
+    clap::ValueEnum,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// On the user's machine: loopback only, SQLite, OS keychain, web UI.

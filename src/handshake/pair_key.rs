@@ -86,7 +86,7 @@ pub const KID_LEN: usize = 32;
 
 /// The id of one pair key: 16 random bytes as 32 lowercase hex digits. A renewal draws a new
 /// key and a new `kid`, so a `kid` names exactly one `K`.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 pub struct Kid(String);
 

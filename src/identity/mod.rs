@@ -3,7 +3,7 @@
 
 pub mod backend_id;
 mod keys;
-mod routes;
+pub(crate) mod routes;
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,7 +18,6 @@ use crate::keychain::{
 use crate::store::{Store, StoreError};
 
 pub use keys::{IdentityKey, KEY_BITS, KeyError, PublicIdentityKey};
-pub use routes::router;
 
 /// Version of the identity document format.
 pub const IDENTITY_VERSION: &str = "1.0";
@@ -32,7 +31,7 @@ pub const HOSTED_CAPABILITIES: &[&str] = &["accounts", "relay", "telemetry_inges
 macro_rules! hex_id {
     ($(#[$doc:meta])* $name:ident, $what:literal, $len:expr) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
@@ -97,7 +96,7 @@ hex_id!(
 );
 
 /// The public identity document, exactly as `GET /identity` serves it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IdentityDocument {
     pub backend_id: BackendId,
     pub backend_type: Mode,

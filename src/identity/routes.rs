@@ -2,29 +2,27 @@
 
 use std::sync::Arc;
 
-use axum::extract::{FromRef, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 
-use super::BackendIdentity;
+use super::{BackendIdentity, IdentityDocument};
 use crate::config::Mode;
 
-/// The identity route, for any state that can hand out the identity (the daemon's
-/// `AppState` does): identity is infrastructure and does not depend on the state's type.
-pub fn router<S>() -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-    Arc<BackendIdentity>: FromRef<S>,
-{
-    Router::new().route("/identity", get(identity))
-}
-
+/// `GET /identity`, for any state that can hand out the identity (the daemon's `AppState`
+/// does): identity is infrastructure and does not depend on the state's type.
+///
 /// Public, no authentication. The hosted profile lets any origin read it (a UI served by a
 /// local daemon detects the hosted backend this way); the local profile sends no CORS
 /// headers at all.
-async fn identity(State(me): State<Arc<BackendIdentity>>) -> Response {
+#[utoipa::path(
+    get,
+    path = "/identity",
+    tag = "meta",
+    responses((status = 200, description = "This backend's identity document", body = IdentityDocument))
+)]
+pub async fn identity(State(me): State<Arc<BackendIdentity>>) -> Response {
     let mut response = Json(me.document()).into_response();
     if me.mode == Mode::Hosted {
         response.headers_mut().insert(

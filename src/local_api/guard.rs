@@ -196,7 +196,10 @@ fn is_safe(method: &Method) -> bool {
 /// The routes anyone on this machine may GET without the secret: health, identity, the
 /// launch URL, and the web UI's page and static files.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/" | "/health" | "/identity" | "/launch") || path.starts_with("/ui/")
+    matches!(
+        path,
+        "/" | "/health" | "/identity" | "/launch" | "/openapi.json"
+    ) || path.starts_with("/ui/")
 }
 
 /// The value of a header that appears exactly once and is visible ASCII.

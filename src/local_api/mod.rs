@@ -6,7 +6,7 @@
 pub mod address;
 pub mod client;
 mod guard;
-mod routes;
+pub(crate) mod routes;
 pub mod secret;
 pub mod sessions;
 
@@ -37,11 +37,6 @@ impl LocalApiAccess for AppState {
 pub struct LocalApiState {
     secret: tokio::sync::OnceCell<LocalSecret>,
     sessions: sessions::Sessions,
-}
-
-/// Routes only the local daemon serves (launch URL, session).
-pub fn router() -> Router<AppState> {
-    routes::router()
 }
 
 /// Wraps every local route in the guard. `routes` must already have its fallbacks: a

@@ -1,10 +1,9 @@
 //! `POST /launch-tokens`, `GET /launch`, `GET /session`: how the web UI gets its session.
 
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::address::local_url;
@@ -14,27 +13,31 @@ use crate::error::{ApiError, ApiResult, OptionalJson};
 use crate::local_api::LocalApiAccess;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/launch-tokens", post(create_launch_token))
-        .route("/launch", get(launch))
-        .route("/session", get(session))
-}
-
 /// No fields yet; an empty body or `{}` is accepted.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LaunchTokenRequest {}
+pub(crate) struct LaunchTokenRequest {}
 
-#[derive(Debug, Serialize)]
-struct LaunchTokenResponse {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct LaunchTokenResponse {
     url: String,
     expires_at: String,
 }
 
 /// Issues a one-time launch URL. Only the Bearer secret may: a UI session cannot extend
 /// itself into more sessions.
-async fn create_launch_token(
+#[utoipa::path(
+    post,
+    path = "/launch-tokens",
+    tag = "ui",
+    security(("local_secret" = [])),
+    request_body(content = Option<LaunchTokenRequest>, description = "Empty, or `{}`"),
+    responses(
+        (status = 201, description = "A one-time launch URL, valid for two minutes", body = LaunchTokenResponse),
+        (status = 403, description = "`forbidden`: only the Bearer secret may issue launch URLs", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn create_launch_token(
     State(state): State<AppState>,
     caller: Caller,
     _body: OptionalJson<LaunchTokenRequest>,
@@ -65,14 +68,26 @@ async fn create_launch_token(
     Ok((StatusCode::CREATED, Json(response)))
 }
 
-#[derive(Debug, Deserialize)]
-struct LaunchQuery {
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct LaunchQuery {
+    /// The one-time launch token of the URL `POST /launch-tokens` answered.
     token: Option<String>,
 }
 
 /// Spends a launch token: sets the session cookie and sends the browser to the UI. The
 /// one GET with an effect, by necessity (a URL opened in a browser); HEAD spends nothing.
-async fn launch(
+#[utoipa::path(
+    get,
+    path = "/launch",
+    tag = "ui",
+    params(LaunchQuery),
+    responses(
+        (status = 303, description = "The session cookie is set; on to the web UI"),
+        (status = 401, description = "The link is used, expired or unknown: an HTML page that says how to get a new one", content_type = "text/html"),
+    )
+)]
+pub(crate) async fn launch(
     State(state): State<AppState>,
     method: Method,
     headers: axum::http::HeaderMap,
@@ -131,8 +146,8 @@ fn used_or_expired(state: &AppState, headers: &axum::http::HeaderMap) -> Respons
     crate::ui::notice_page(StatusCode::UNAUTHORIZED, "This link has expired", &body)
 }
 
-#[derive(Debug, Serialize)]
-struct SessionResponse {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct SessionResponse {
     /// `session` or `bearer`.
     auth: &'static str,
     /// The `X-CSRF-Token` value for this session's writes; `null` for the Bearer.
@@ -142,7 +157,14 @@ struct SessionResponse {
 
 /// Tells the UI's script its CSRF token. Other origins cannot read this answer: the daemon
 /// sends no CORS headers, and the cookie is SameSite=Strict.
-async fn session(caller: Caller) -> ApiResult<Json<SessionResponse>> {
+#[utoipa::path(
+    get,
+    path = "/session",
+    tag = "ui",
+    security(("local_secret" = []), ("ui_session" = [])),
+    responses((status = 200, description = "How the caller is authenticated, and the UI session's CSRF token", body = SessionResponse))
+)]
+pub(crate) async fn session(caller: Caller) -> ApiResult<Json<SessionResponse>> {
     let response = match caller {
         Caller::Session(session) => SessionResponse {
             auth: "session",

@@ -5,9 +5,9 @@
 //! from local backends; the local side ([`local`]) takes `POST /register-peer` from its UI or
 //! CLI and drives the handshake against the hosted backend.
 
-mod hosted;
+pub(crate) mod hosted;
 mod keys;
-mod local;
+pub(crate) mod local;
 pub mod rate_limit;
 mod signed;
 pub mod transcript;
@@ -16,9 +16,10 @@ pub mod wire;
 
 use std::sync::Arc;
 
-use axum::{Extension, Router};
+use axum::{Extension, middleware};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::Mode;
 use crate::state::AppState;
@@ -37,18 +38,22 @@ pub const KEY_OVERLAP_MS: i64 = 5 * 60 * 1000;
 /// Signed-request nonces are kept at least twice the signature window.
 pub const NONCE_RETENTION_MS: i64 = 2 * 300 * 1000;
 
-/// The hosted daemon's peer routes: register-peer and renewal from local backends (with
-/// their per-address attempt limit), the account's peers, the signed binding.
-pub fn hosted_router(state: &AppState) -> Router<AppState> {
-    hosted::router(state).layer(Extension(Arc::new(rate_limit::RateLimiter::new(
+/// `routes` (the hosted daemon's register-peer and renewal) under the per-address limit on
+/// attempts, counted before anything else happens.
+pub fn with_attempt_limit(
+    routes: OpenApiRouter<AppState>,
+    state: &AppState,
+) -> OpenApiRouter<AppState> {
+    let limiter = Arc::new(rate_limit::RateLimiter::new(
         rate_limit::PAIRING_ATTEMPTS_PER_WINDOW,
         rate_limit::WINDOW_MS,
-    ))))
-}
-
-/// The local daemon's peer routes: pairing, `GET /peers`, renewal now, the remote binding.
-pub fn local_router() -> Router<AppState> {
-    local::router()
+    ));
+    routes
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            hosted::limit_attempts,
+        ))
+        .layer(Extension(limiter))
 }
 
 /// The daemon's peer-related background tasks: nonce pruning on every daemon, SBT renewal
@@ -76,7 +81,7 @@ fn spawn_nonce_pruning(state: AppState) -> tokio::task::JoinHandle<()> {
 }
 
 /// A peer as `GET /peers` lists it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PeerView {
     pub peer_id: String,
     pub account_id: String,
@@ -91,7 +96,7 @@ pub struct PeerView {
 }
 
 /// Sync status of one peer, as the side that initiates syncs sees it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SyncStatusView {
     pub last_success_at: Option<String>,
     /// Milliseconds since the last successful sync (`null` before the first).
@@ -164,7 +169,7 @@ pub async fn views_with_sync(
 }
 
 /// The other backend of a pairing.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RemoteView {
     pub backend_id: String,
     pub key_id: String,

@@ -11,7 +11,7 @@ pub const HANDSHAKE_VERSION: u32 = 1;
 pub const HANDSHAKE_WINDOW_SECS: i64 = 300;
 
 /// Local → hosted `POST /register-peer`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterPeerRequest {
     pub v: u32,
@@ -29,7 +29,7 @@ pub struct RegisterPeerRequest {
 }
 
 /// Local → hosted `POST /peers/{peer_id}/renew`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenewRequest {
     pub v: u32,
@@ -40,7 +40,7 @@ pub struct RenewRequest {
 }
 
 /// Hosted → local: the answer to a registration or a renewal.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Grant {
     pub v: u32,
     pub peer_id: String,
@@ -58,7 +58,7 @@ pub struct Grant {
 }
 
 /// `GET /peers/{peer_id}/binding`: the binding as the answering side holds it.
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct BindingView {
     pub peer_id: String,
     pub account_id: String,

@@ -144,7 +144,9 @@ pub const KIND_MESSAGE: &str = "message";
 /// The latest version of a conversation or a message. `version` orders versions (Last-
 /// Write-Wins): a Hybrid Logical Clock timestamp and the writing backend's id, fixed width,
 /// so that comparing the strings compares `(hlc, backend_id)`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, sqlx::FromRow)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, sqlx::FromRow, utoipa::ToSchema,
+)]
 pub struct Record {
     pub kind: String,
     pub id: String,

@@ -1,12 +1,11 @@
 //! The conversation API (the ConversationHub): the same routes on both modes, under the local
 //! API rules on a local daemon and under an account token on a hosted one.
 
+use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::routing::{get, patch};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::records::{
@@ -21,28 +20,6 @@ use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, Record, Recor
 
 const DEFAULT_PAGE: i64 = 50;
 const MAX_PAGE: i64 = 200;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/conversations",
-            get(list_conversations).post(create_conversation),
-        )
-        .route(
-            "/api/conversations/{id}",
-            get(get_conversation)
-                .patch(update_conversation)
-                .delete(delete_conversation),
-        )
-        .route(
-            "/api/conversations/{id}/messages",
-            get(list_messages).post(create_message),
-        )
-        .route(
-            "/api/conversations/{id}/messages/{message_id}",
-            patch(update_message).delete(delete_message),
-        )
-}
 
 impl FromRequestParts<AppState> for Tenant {
     type Rejection = ApiError;
@@ -59,15 +36,19 @@ impl FromRequestParts<AppState> for Tenant {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// Paging of a list: `limit` (1 to 200, default 50) and the `cursor` a page answered with.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
-struct PageParams {
+#[into_params(parameter_in = Query)]
+pub(crate) struct PageParams {
+    /// How many items, 1 to 200 (default 50).
     limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct Page<T> {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Page<T> {
     items: Vec<T>,
     /// Pass as `cursor` for the next page; `null` on the last one.
     next_cursor: Option<String>,
@@ -143,7 +124,12 @@ async fn message(state: &AppState, tenant: &Tenant, conv: &str, id: &str) -> Api
     }
 }
 
-async fn list_conversations(
+#[utoipa::path(
+    get, path = "/api/conversations", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
+    params(PageParams),
+    responses((status = 200, description = "A page of conversations, newest first", body = Page<ConversationView>), (status = 400, description = "`bad_request`: `limit` out of range or `cursor` not a record id", body = crate::error::ErrorBody))
+)]
+pub(crate) async fn list_conversations(
     State(state): State<AppState>,
     tenant: Tenant,
     params: Result<Query<PageParams>, QueryRejection>,
@@ -165,13 +151,18 @@ async fn list_conversations(
     Ok(Json(Page { items, next_cursor }))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ConversationInput {
+pub(crate) struct ConversationInput {
     title: Option<String>,
 }
 
-async fn create_conversation(
+#[utoipa::path(
+    post, path = "/api/conversations", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
+    request_body = ConversationInput,
+    responses((status = 201, description = "Created", body = ConversationView))
+)]
+pub(crate) async fn create_conversation(
     State(state): State<AppState>,
     tenant: Tenant,
     ApiJson(input): ApiJson<ConversationInput>,
@@ -184,7 +175,12 @@ async fn create_conversation(
     Ok((StatusCode::CREATED, Json(ConversationView::from(&stored))))
 }
 
-async fn get_conversation(
+#[utoipa::path(
+    get, path = "/api/conversations/{id}", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
+    params(("id" = String, Path, description = "The conversation's id")),
+    responses((status = 200, description = "The conversation", body = ConversationView), (status = 404, description = "`not_found`: no such conversation in this account", body = crate::error::ErrorBody))
+)]
+pub(crate) async fn get_conversation(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
@@ -193,7 +189,12 @@ async fn get_conversation(
     Ok(Json(ConversationView::from(&record)))
 }
 
-async fn update_conversation(
+#[utoipa::path(
+    patch, path = "/api/conversations/{id}", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
+    params(("id" = String, Path, description = "The conversation's id")), request_body = ConversationInput,
+    responses((status = 200, description = "Updated", body = ConversationView), (status = 404, description = "`not_found`: no such conversation in this account", body = crate::error::ErrorBody))
+)]
+pub(crate) async fn update_conversation(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
@@ -208,7 +209,12 @@ async fn update_conversation(
     Ok(Json(ConversationView::from(&stored)))
 }
 
-async fn delete_conversation(
+#[utoipa::path(
+    delete, path = "/api/conversations/{id}", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
+    params(("id" = String, Path, description = "The conversation's id")),
+    responses((status = 204, description = "Deleted (a tombstone that syncs)"), (status = 404, description = "`not_found`: no such conversation in this account", body = crate::error::ErrorBody))
+)]
+pub(crate) async fn delete_conversation(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
@@ -220,7 +226,12 @@ async fn delete_conversation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn list_messages(
+#[utoipa::path(
+    get, path = "/api/conversations/{id}/messages", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
+    params(("id" = String, Path, description = "The conversation's id"), PageParams),
+    responses((status = 200, description = "A page of messages, oldest first", body = Page<MessageView>), (status = 404, description = "`not_found`: no such conversation in this account", body = crate::error::ErrorBody), (status = 400, description = "`bad_request`: `limit` out of range or `cursor` not a record id", body = crate::error::ErrorBody))
+)]
+pub(crate) async fn list_messages(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
@@ -244,14 +255,19 @@ async fn list_messages(
     Ok(Json(Page { items, next_cursor }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct MessageInput {
+pub(crate) struct MessageInput {
     role: String,
     content: String,
 }
 
-async fn create_message(
+#[utoipa::path(
+    post, path = "/api/conversations/{id}/messages", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
+    params(("id" = String, Path, description = "The conversation's id")), request_body = MessageInput,
+    responses((status = 201, description = "Created", body = MessageView), (status = 404, description = "`not_found`: no such conversation in this account", body = crate::error::ErrorBody))
+)]
+pub(crate) async fn create_message(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
@@ -268,14 +284,19 @@ async fn create_message(
     Ok((StatusCode::CREATED, Json(MessageView::from(&stored))))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct MessagePatch {
+pub(crate) struct MessagePatch {
     role: Option<String>,
     content: Option<String>,
 }
 
-async fn update_message(
+#[utoipa::path(
+    patch, path = "/api/conversations/{id}/messages/{message_id}", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
+    params(("id" = String, Path, description = "The conversation's id"), ("message_id" = String, Path, description = "The message's id")), request_body = MessagePatch,
+    responses((status = 200, description = "Updated", body = MessageView), (status = 404, description = "`not_found`: no such conversation or message in this account", body = crate::error::ErrorBody))
+)]
+pub(crate) async fn update_message(
     State(state): State<AppState>,
     tenant: Tenant,
     Path((conv, id)): Path<(String, String)>,
@@ -294,7 +315,12 @@ async fn update_message(
     Ok(Json(MessageView::from(&stored)))
 }
 
-async fn delete_message(
+#[utoipa::path(
+    delete, path = "/api/conversations/{id}/messages/{message_id}", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
+    params(("id" = String, Path, description = "The conversation's id"), ("message_id" = String, Path, description = "The message's id")),
+    responses((status = 204, description = "Deleted (a tombstone that syncs)"), (status = 404, description = "`not_found`: no such conversation or message in this account", body = crate::error::ErrorBody))
+)]
+pub(crate) async fn delete_message(
     State(state): State<AppState>,
     tenant: Tenant,
     Path((conv, id)): Path<(String, String)>,

@@ -1,10 +1,9 @@
 //! The caller's side of `POST /sync/{peer_id}`: a local daemon syncing with a hosted peer,
 //! round after round while either side has more (docs/sync.md).
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
 use serde::Serialize;
 
 use super::engine::*;
@@ -17,13 +16,8 @@ use crate::state::AppState;
 use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor, SyncFailure};
 use crate::sync::SyncAccess;
 
-/// `POST /peers/{peer_id}/sync` on the local API: sync with that peer now.
-pub fn local_router() -> Router<AppState> {
-    Router::new().route("/peers/{peer_id}/sync", post(sync_now_route))
-}
-
 /// What one sync with a peer did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SyncSummary {
     pub peer_id: String,
     pub round_trips: usize,
@@ -339,7 +333,20 @@ async fn call(
 }
 
 /// `POST /peers/{peer_id}/sync` (local): sync now.
-async fn sync_now_route(
+#[utoipa::path(
+    post,
+    path = "/peers/{peer_id}/sync",
+    tag = "sync",
+    security(("local_secret" = []), ("ui_session" = [])),
+    params(("peer_id" = String, Path, description = "The peer to sync with")),
+    responses(
+        (status = 200, description = "Synced: what went each way", body = SyncSummary),
+        (status = 404, description = "`not_found`: no such active peer", body = crate::error::ErrorBody),
+        (status = 409, description = "`sync_paused`: sync is paused", body = crate::error::ErrorBody),
+        (status = 502, description = "The hosted backend refused or could not be reached; the code says which (`peer_unreachable`, `peer_refused`, `sync_invalid`)", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn sync_now_route(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,
 ) -> Result<Json<SyncSummary>, ApiError> {

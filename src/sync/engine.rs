@@ -2,10 +2,9 @@
 //! caller's side, which a local daemon runs against its hosted peers, is in caller.rs. The
 //! wire format is in docs/sync.md.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::caller::paused;
@@ -26,7 +25,7 @@ pub const MAX_PAGE_BYTES: usize = 512 * 1024;
 pub(super) const MAX_ROUNDS: usize = 10_000;
 
 /// A feed position in a store of the given epoch.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cursor {
     pub epoch: String,
@@ -34,7 +33,7 @@ pub struct Cursor {
 }
 
 /// Caller → responder.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
     pub v: u32,
@@ -52,7 +51,7 @@ pub struct SyncRequest {
 }
 
 /// Responder → caller.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SyncResponse {
     pub v: u32,
     /// The responder's store epoch: `cursor` and `ack` count in it.
@@ -64,10 +63,6 @@ pub struct SyncResponse {
     pub has_more: bool,
     /// The caller's `push_through`, now durably applied here.
     pub ack: i64,
-}
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/sync/{peer_id}", post(respond))
 }
 
 /// The account a peer's versions belong to on this side.
@@ -111,7 +106,21 @@ pub(super) async fn page_for(
 }
 
 /// `POST /sync/{peer_id}` (both modes).
-async fn respond(
+#[utoipa::path(
+    post,
+    path = "/sync/{peer_id}",
+    tag = "sync",
+    security(("peer_signature" = [])),
+    params(("peer_id" = String, Path, description = "The pairing's id on the responder")),
+    request_body = SyncRequest,
+    responses(
+        (status = 200, description = "Applied; the responder's changes since `since`", body = SyncResponse),
+        (status = 409, description = "`sync_paused`: sync is paused on this backend", body = crate::error::ErrorBody),
+        (status = 413, description = "`payload_too_large`: more than 500 versions, or a body over the limit", body = crate::error::ErrorBody),
+        (status = 422, description = "`invalid_request`: not a sync request, an unsupported `v`, or a malformed version", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn respond(
     State(state): State<AppState>,
     signed: SignedPeerRequest,
 ) -> Result<Json<SyncResponse>, ApiError> {

@@ -2,8 +2,8 @@
 //! Hybrid Logical Clock, the per-account change feed, `POST /sync/{peer_id}`, and the
 //! scheduler that keeps a local daemon's peers in step.
 
-mod api;
-mod caller;
+pub(crate) mod api;
+pub(crate) mod caller;
 pub mod engine;
 pub mod hlc;
 pub mod records;
@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
 use tokio::sync::Notify;
 
 use crate::state::AppState;
@@ -80,16 +79,4 @@ impl SyncState {
         let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
         locks.entry(peer_id.to_string()).or_default().clone()
     }
-}
-
-/// The sync routes: the conversation API and `POST /sync/{peer_id}` on both modes, and the
-/// local daemon's `POST /peers/{peer_id}/sync`.
-/// The routes of both daemons: the conversation API and `POST /sync/{peer_id}`.
-pub fn router() -> Router<AppState> {
-    api::router().merge(engine::router())
-}
-
-/// The local daemon's own: `POST /peers/{peer_id}/sync`.
-pub fn local_router() -> Router<AppState> {
-    caller::local_router()
 }

@@ -36,7 +36,7 @@ pub struct PokeNotice {
 }
 
 /// One hosted peer's socket as `GET /telemetry/status` shows it.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct PeerLink {
     pub peer_id: String,
     pub connected: bool,

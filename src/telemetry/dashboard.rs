@@ -23,7 +23,7 @@ pub fn window(name: &str) -> Option<(&'static str, i64)> {
     WINDOWS.iter().copied().find(|(n, _)| *n == name)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub account_id: String,
     /// Unix ms, the hosted backend's clock.
@@ -33,7 +33,7 @@ pub struct Summary {
     pub windows: Vec<WindowSummary>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WindowSummary {
     pub window: String,
     pub since: i64,
@@ -45,7 +45,7 @@ pub struct WindowSummary {
 
 /// Counts of one group. `error_rate` is errors / count (0 with no events); the percentiles
 /// are nearest-rank over the events that carry a duration (`null` when none does).
-#[derive(Debug, Default, PartialEq, Serialize)]
+#[derive(Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Stats {
     pub count: u64,
     pub errors: u64,

@@ -14,14 +14,12 @@ pub mod event;
 pub mod frames;
 mod hub;
 mod outbox;
-mod routes;
+pub(crate) mod routes;
 mod session;
 mod uplink;
 
 use std::sync::RwLock;
 use std::time::Duration;
-
-use axum::Router;
 
 use crate::config::Mode;
 use crate::state::AppState;
@@ -131,17 +129,6 @@ pub fn poke_account(
         at: state.clock.now_ms(),
     };
     state.telemetry().hub.poke(account_id, except_peer, poke)
-}
-
-/// The telemetry routes of this daemon's mode.
-/// The hosted daemon's telemetry routes: the signed WebSocket, the dashboard.
-pub fn hosted_router() -> Router<AppState> {
-    routes::hosted()
-}
-
-/// The local daemon's telemetry routes: the outbox's status.
-pub fn local_router() -> Router<AppState> {
-    routes::local()
 }
 
 /// Background tasks: the telemetry client on a local daemon; on a hosted one, a task whose

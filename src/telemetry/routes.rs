@@ -1,11 +1,10 @@
 //! Telemetry routes: the hosted backend's socket and dashboard, the local backend's status.
 
+use axum::Json;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::client::PeerLink;
@@ -23,20 +22,24 @@ use crate::telemetry::TelemetryAccess;
 /// Frames between the configured limit and this one are read, then refused with 1009.
 const HARD_FRAME_LIMIT: usize = 16 * 1024 * 1024;
 
-pub(super) fn hosted() -> Router<AppState> {
-    Router::new()
-        .route("/telemetry/{peer_id}", get(upgrade))
-        .route("/dashboard/telemetry", get(dashboard_route))
-}
-
-pub(super) fn local() -> Router<AppState> {
-    Router::new().route("/telemetry/status", get(status))
-}
-
 /// `GET /telemetry/{peer_id}`: the upgrade is refused before `101` for a browser (any
 /// `Origin`), a request that is not a WebSocket upgrade, and every failure of the signed
 /// request verifier (unsigned, stale, replayed, revoked, ...).
-async fn upgrade(State(state): State<AppState>, request: Request) -> Response {
+#[utoipa::path(
+    get,
+    path = "/telemetry/{peer_id}",
+    tag = "telemetry",
+    description = "Opens the telemetry WebSocket of a paired local backend. The frames are in \
+        docs/telemetry.md.",
+    security(("peer_signature" = [])),
+    params(("peer_id" = String, Path, description = "The pairing's id")),
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 400, description = "`not_websocket`: not a WebSocket upgrade request", body = crate::error::ErrorBody),
+        (status = 403, description = "`forbidden_origin`: a browser (any `Origin`) may not open it", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn upgrade(State(state): State<AppState>, request: Request) -> Response {
     let (mut parts, body) = request.into_parts();
     let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
     if parts.headers.contains_key(header::ORIGIN) {
@@ -85,22 +88,32 @@ async fn upgrade(State(state): State<AppState>, request: Request) -> Response {
         .on_upgrade(move |socket| session::run(state, signed, socket))
 }
 
-#[derive(Debug, Serialize)]
-struct StatusResponse {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct StatusResponse {
     outbox: OutboxView,
     peers: Vec<PeerLink>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct OutboxView {
+    /// `pending`, `pending_bytes`, `accepted`, `dropped`, `delivered` (rows; the last three
+    /// since the database was created).
     #[serde(flatten)]
+    #[schema(value_type = std::collections::BTreeMap<String, i64>)]
     counts: OutboxStatus,
     max_items: i64,
     max_bytes: i64,
 }
 
 /// `GET /telemetry/status` (local): the outbox's counts and each hosted peer's socket.
-async fn status(State(state): State<AppState>) -> ApiResult<Json<StatusResponse>> {
+#[utoipa::path(
+    get,
+    path = "/telemetry/status",
+    tag = "telemetry",
+    security(("local_secret" = []), ("ui_session" = [])),
+    responses((status = 200, description = "The outbox and each hosted peer's socket", body = StatusResponse))
+)]
+pub(crate) async fn status(State(state): State<AppState>) -> ApiResult<Json<StatusResponse>> {
     let store = state.store.telemetry();
     let counts = store.outbox_status().await?;
     let pending: std::collections::HashMap<String, i64> =
@@ -120,14 +133,27 @@ async fn status(State(state): State<AppState>) -> ApiResult<Json<StatusResponse>
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
-struct DashboardQuery {
+#[into_params(parameter_in = Query)]
+pub(crate) struct DashboardQuery {
+    /// One window only: `5m`, `1h` or `24h` (all three without it).
     window: Option<String>,
 }
 
 /// `GET /dashboard/telemetry[?window=5m|1h|24h]` (hosted, account token).
-async fn dashboard_route(
+#[utoipa::path(
+    get,
+    path = "/dashboard/telemetry",
+    tag = "telemetry",
+    security(("account_token" = [])),
+    params(DashboardQuery),
+    responses(
+        (status = 200, description = "Counts, error rates and latency percentiles per window", body = Summary),
+        (status = 400, description = "`bad_request`: an unknown `window`", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn dashboard_route(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,

@@ -3,17 +3,16 @@
 //! signed peer.
 
 mod grant;
-mod register;
-mod renew;
+pub(crate) mod register;
+pub(crate) mod renew;
 
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -26,22 +25,6 @@ use crate::security::{ClientIp, audit};
 use crate::state::AppState;
 
 use grant::*;
-use register::*;
-use renew::*;
-
-pub fn router(state: &AppState) -> Router<AppState> {
-    let limited = Router::new()
-        .route("/register-peer", post(register))
-        .route("/peers/{peer_id}/renew", post(renew))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            limit_attempts,
-        ));
-    Router::new()
-        .route("/peers", get(list))
-        .route("/peers/{peer_id}/binding", get(binding))
-        .merge(limited)
-}
 
 /// Counts the attempt against the client's address before anything else happens.
 pub(super) async fn limit_attempts(
@@ -94,7 +77,14 @@ pub(super) fn check_fresh(state: &AppState, timestamp: i64) -> Result<(), ApiErr
 }
 
 /// `GET /peers` (hosted): the peers of the account whose token is presented.
-async fn list(
+#[utoipa::path(
+    get,
+    path = "/peers",
+    tag = "peers",
+    security(("account_token" = [])),
+    responses((status = 200, description = "The account's peers", body = Vec<PeerView>))
+)]
+pub(crate) async fn list(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
 ) -> Result<Json<Vec<PeerView>>, ApiError> {
@@ -103,7 +93,15 @@ async fn list(
 }
 
 /// `GET /peers/{peer_id}/binding` (hosted, signed): the binding as this side holds it.
-async fn binding(signed: SignedPeerRequest) -> Json<BindingView> {
+#[utoipa::path(
+    get,
+    path = "/peers/{peer_id}/binding",
+    tag = "peers",
+    security(("peer_signature" = [])),
+    params(("peer_id" = String, Path, description = "The pairing's id")),
+    responses((status = 200, description = "The binding as the hosted side holds it", body = BindingView))
+)]
+pub(crate) async fn binding(signed: SignedPeerRequest) -> Json<BindingView> {
     let c = signed.claims;
     Json(BindingView {
         peer_id: c.peer_id,

@@ -20,7 +20,22 @@ use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey, Redemption, Registration};
 
 /// `POST /register-peer` (hosted).
-pub(super) async fn register(
+#[utoipa::path(
+    post,
+    path = "/register-peer",
+    tag = "peers",
+    description = "Spends a pairing code. No header credential: the body carries a proof signed \
+        with the local backend's identity key over a fixed transcript (docs/protocol.md).",
+    request_body = RegisterPeerRequest,
+    responses(
+        (status = 201, description = "Paired: the grant, signed by the hosted identity key", body = Grant),
+        (status = 401, description = "`pairing_code_invalid`, `pairing_code_expired`, `pairing_code_used`, `bad_proof`, `stale` or `replay`", body = crate::error::ErrorBody),
+        (status = 403, description = "`pairing_code_bound`: the code is bound to another local key", body = crate::error::ErrorBody),
+        (status = 409, description = "`hosted_key_mismatch`: the request pinned another hosted identity", body = crate::error::ErrorBody),
+        (status = 429, description = "`rate_limited`: too many attempts from this address; `Retry-After` says when to try again", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     body: Result<ApiJson<RegisterPeerRequest>, ApiError>,

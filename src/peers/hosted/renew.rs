@@ -19,7 +19,22 @@ use crate::store::{PEER_ACTIVE, PeerKey};
 
 /// `POST /peers/{peer_id}/renew` (hosted): signed with the local identity key, not the SBT,
 /// so a peer whose SBT expired while its machine slept renews without pairing again.
-pub(super) async fn renew(
+#[utoipa::path(
+    post,
+    path = "/peers/{peer_id}/renew",
+    tag = "peers",
+    description = "Renews the pair key and SBT. No header credential: the body carries a proof \
+        signed with the local backend's identity key (docs/protocol.md).",
+    params(("peer_id" = String, Path, description = "The pairing's id")),
+    request_body = RenewRequest,
+    responses(
+        (status = 200, description = "Renewed: a new grant", body = Grant),
+        (status = 404, description = "`unknown_peer`: no such pairing", body = crate::error::ErrorBody),
+        (status = 401, description = "`bad_proof`, `stale`, `replay` or `revoked`: the proof signed with the identity key does not hold", body = crate::error::ErrorBody),
+        (status = 429, description = "`rate_limited`: too many attempts from this address; `Retry-After` says when to try again", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn renew(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Path(peer_id): Path<String>,

@@ -3,16 +3,15 @@
 //! renewal keeps the SBT current (renewal.rs); `GET /peers` lists.
 
 mod calls;
-mod pair;
+pub(crate) mod pair;
 mod renewal;
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -26,14 +25,6 @@ use renewal::*;
 pub use renewal::{
     RENEW_BEFORE_SECS, active_remote_peer, current_key, renew_due_peers, renew_peer, spawn_renewal,
 };
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/register-peer", post(register))
-        .route("/peers", get(list))
-        .route("/peers/{peer_id}/renew", post(renew_now))
-        .route("/peers/{peer_id}/remote-binding", get(remote_binding))
-}
 
 /// The HTTP client for calls to hosted backends.
 pub fn client() -> &'static reqwest::Client {
@@ -51,13 +42,32 @@ pub fn client() -> &'static reqwest::Client {
 }
 
 /// `GET /peers` (local): every peer of this daemon, with how sync with it stands.
-async fn list(State(state): State<AppState>) -> Result<Json<Vec<PeerView>>, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/peers",
+    tag = "peers",
+    security(("local_secret" = []), ("ui_session" = [])),
+    responses((status = 200, description = "This daemon's peers and how sync with each stands", body = Vec<PeerView>))
+)]
+pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Vec<PeerView>>, ApiError> {
     let peers = state.store.peers(None).await?;
     Ok(Json(crate::peers::views_with_sync(&state, &peers).await?))
 }
 
 /// `POST /peers/{peer_id}/renew` (local): renew now rather than wait for the task.
-async fn renew_now(
+#[utoipa::path(
+    post,
+    path = "/peers/{peer_id}/renew",
+    tag = "peers",
+    security(("local_secret" = []), ("ui_session" = [])),
+    params(("peer_id" = String, Path, description = "The peer to renew with")),
+    responses(
+        (status = 200, description = "Renewed", body = PeerView),
+        (status = 404, description = "`not_found`: no such peer", body = crate::error::ErrorBody),
+        (status = 502, description = "The hosted backend refused or could not be reached; the code says which", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn renew_now(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,
 ) -> Result<Json<PeerView>, ApiError> {
@@ -65,15 +75,27 @@ async fn renew_now(
     Ok(Json(PeerView::from(&peer)))
 }
 
-#[derive(Debug, Serialize)]
-struct RemoteBinding {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct RemoteBinding {
     local: BindingView,
     hosted: BindingView,
 }
 
 /// `GET /peers/{peer_id}/remote-binding` (local): asks the hosted peer, with a signed
 /// request, how it sees the binding, next to how this side sees it.
-async fn remote_binding(
+#[utoipa::path(
+    get,
+    path = "/peers/{peer_id}/remote-binding",
+    tag = "peers",
+    security(("local_secret" = []), ("ui_session" = [])),
+    params(("peer_id" = String, Path, description = "The peer to ask")),
+    responses(
+        (status = 200, description = "The binding as each side holds it", body = RemoteBinding),
+        (status = 404, description = "`not_found`: no such peer", body = crate::error::ErrorBody),
+        (status = 502, description = "The hosted backend refused or could not be reached; the code says which", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn remote_binding(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,
 ) -> Result<Json<RemoteBinding>, ApiError> {

@@ -22,9 +22,9 @@ use crate::security::audit;
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct PairRequest {
+pub(crate) struct PairRequest {
     pub(super) hosted_url: String,
     pub(super) pairing_code: String,
     /// The hosted key id the user saw; pairing stops if the backend at `hosted_url` has
@@ -33,21 +33,35 @@ pub(super) struct PairRequest {
 }
 
 /// One backend's fingerprint.
-#[derive(Debug, Serialize)]
-pub(super) struct Fingerprint {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Fingerprint {
     pub(super) backend_id: String,
     pub(super) key_id: String,
 }
 
-#[derive(Debug, Serialize)]
-pub(super) struct PairResponse {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct PairResponse {
     pub(super) peer: PeerView,
     pub(super) local: Fingerprint,
     pub(super) hosted: Fingerprint,
 }
 
 /// `POST /register-peer` (local).
-pub(super) async fn register(
+#[utoipa::path(
+    post,
+    path = "/register-peer",
+    tag = "peers",
+    description = "Pairs with a hosted backend: fetches and pins its identity, spends the pairing \
+        code there, and stores the grant (docs/protocol.md).",
+    security(("local_secret" = []), ("ui_session" = [])),
+    request_body = PairRequest,
+    responses(
+        (status = 201, description = "Paired, with both fingerprints to compare", body = PairResponse),
+        (status = 409, description = "`hosted_key_mismatch`: the hosted backend has another key than `expected_hosted_key_id`", body = crate::error::ErrorBody),
+        (status = 502, description = "The hosted backend refused the code or could not be reached; the code says which", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn register(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<PairRequest>,
 ) -> Result<(StatusCode, Json<PairResponse>), ApiError> {

@@ -1,0 +1,115 @@
+//! The route table: every route of the daemon, the modes that mount it, and (in each
+//! handler's `#[utoipa::path]`) its method, path, bodies, answers and credential. The same
+//! list builds the axum router and the OpenAPI document served at `GET /openapi.json`, so
+//! the two cannot disagree (`tests/routes.rs` checks them against each other and against
+//! docs/architecture.md).
+
+mod edge;
+pub mod openapi;
+
+use std::sync::Arc;
+
+use axum::routing::get;
+use axum::{Extension, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::config::Mode;
+use crate::state::AppState;
+use crate::{accounts, advisor, health, identity, local_api, peers, sync, telemetry, ui};
+
+pub use edge::with_edge;
+pub use openapi::ApiDocument;
+
+/// Every route of the daemon in `state`'s mode, with the edge layers applied.
+pub fn router(state: AppState) -> Router {
+    let mode = state.config.mode;
+    let (routes, document) = routes(mode, &state).split_for_parts();
+    let document = ApiDocument(Arc::new(openapi::finish(document, mode)));
+    // The UI's assets are static files under one wildcard; the document lists the route
+    // as `/ui/{path}` (OpenAPI has no wildcard).
+    let routes = routes.layer(Extension(document));
+    let routes = match mode {
+        // The guard goes on after the fallbacks, so unknown routes and wrong methods pass
+        // through it too.
+        Mode::Local => local_api::protect(edge::with_fallbacks(routes), state.clone()),
+        Mode::Hosted => edge::with_fallbacks(routes),
+    };
+    edge::with_edge_layers(routes, state)
+}
+
+/// The OpenAPI document of a daemon in `mode` (what `GET /openapi.json` serves).
+pub fn document(mode: Mode, state: &AppState) -> serde_json::Value {
+    openapi::finish(routes(mode, state).into_openapi(), mode)
+}
+
+/// The table. A route is in one of three groups: both modes, local only, hosted only.
+fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
+    let both = OpenApiRouter::with_openapi(openapi::base())
+        // Public.
+        .routes(routes!(health::health))
+        .routes(routes!(identity::routes::identity))
+        .routes(routes!(ui::index))
+        .routes(routes!(openapi::serve))
+        // The conversation API: local secret or UI session on local, account token on hosted.
+        .routes(routes!(
+            sync::api::list_conversations,
+            sync::api::create_conversation
+        ))
+        .routes(routes!(
+            sync::api::get_conversation,
+            sync::api::update_conversation,
+            sync::api::delete_conversation
+        ))
+        .routes(routes!(sync::api::list_messages, sync::api::create_message))
+        .routes(routes!(
+            sync::api::update_message,
+            sync::api::delete_message
+        ))
+        // Signed peer requests.
+        .routes(routes!(sync::engine::respond));
+    let both = with_ui_assets(both);
+    match mode {
+        Mode::Local => both
+            // Local secret or UI session (the guard of local_api checks them).
+            .routes(routes!(peers::local::pair::register))
+            .routes(routes!(peers::local::list))
+            .routes(routes!(peers::local::renew_now))
+            .routes(routes!(peers::local::remote_binding))
+            .routes(routes!(sync::caller::sync_now_route))
+            .routes(routes!(telemetry::routes::status))
+            .routes(routes!(advisor::ask))
+            .routes(routes!(local_api::routes::create_launch_token))
+            .routes(routes!(local_api::routes::session))
+            // Public: spends a one-time launch token.
+            .routes(routes!(local_api::routes::launch)),
+        Mode::Hosted => both
+            // Signed with the identity key, under a per-address attempt limit.
+            .merge(peers::with_attempt_limit(
+                OpenApiRouter::new()
+                    .routes(routes!(peers::hosted::register::register))
+                    .routes(routes!(peers::hosted::renew::renew)),
+                state,
+            ))
+            // Signed peer requests.
+            .routes(routes!(peers::hosted::binding))
+            .routes(routes!(telemetry::routes::upgrade))
+            // Account token.
+            .routes(routes!(peers::hosted::list))
+            .routes(routes!(telemetry::routes::dashboard_route))
+            .routes(routes!(accounts::routes::create_pairing_code)),
+    }
+}
+
+/// The web UI's files: one wildcard route, which OpenAPI cannot express, so the document
+/// gets the handler's own description under `/ui/{path}`.
+fn with_ui_assets(routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    use utoipa::Path;
+    let mut routes = routes.route("/ui/{*path}", get(ui::asset));
+    routes.get_openapi_mut().paths.add_path_operation(
+        ui::__path_asset::path(),
+        ui::__path_asset::methods(),
+        ui::__path_asset::operation(),
+    );
+    routes
+}
