@@ -7,6 +7,7 @@ use std::str::FromStr;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
+use super::sql::{Db, SqlPools};
 use super::{MIN_POSTGRES_VERSION_NUM, StoreError, StoreResult};
 
 pub struct PostgresStore {
@@ -69,9 +70,10 @@ async fn probe(options: &PgConnectOptions) -> StoreResult<()> {
 
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
-super::sql::sql_store!(
-    PostgresStore,
-    sqlx::PgConnection,
-    super::DatabaseKind::Postgres
-);
+impl SqlPools for PostgresStore {
+    fn db(&self) -> Db<'_> {
+        Db::postgres(&self.pool)
+    }
+}
+
 super::telemetry::telemetry_store!(PostgresStore, sqlx::PgConnection);
