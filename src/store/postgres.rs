@@ -11,9 +11,8 @@ use super::sql::{Db, SqlPools};
 use super::{MIN_POSTGRES_VERSION_NUM, StoreError, StoreResult};
 
 pub struct PostgresStore {
+    /// Reads and writes alike (see [`Db::postgres`]).
     pool: PgPool,
-    /// The same pool: Postgres locks rows, not the database, so writers need no queue.
-    writer: PgPool,
 }
 
 impl PostgresStore {
@@ -34,10 +33,7 @@ impl PostgresStore {
             return Err(StoreError::PostgresTooOld { found });
         }
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        Ok(Self {
-            writer: pool.clone(),
-            pool,
-        })
+        Ok(Self { pool })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -75,5 +71,3 @@ impl SqlPools for PostgresStore {
         Db::postgres(&self.pool)
     }
 }
-
-super::telemetry::telemetry_store!(PostgresStore, sqlx::PgConnection);

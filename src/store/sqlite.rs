@@ -68,5 +68,3 @@ impl SqlPools for SqliteStore {
         Db::sqlite(&self.pool, &self.writer)
     }
 }
-
-super::telemetry::telemetry_store!(SqliteStore, sqlx::SqliteConnection);

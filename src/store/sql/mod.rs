@@ -3,7 +3,7 @@
 //! once, in the files of this module by topic, as a method of [`Db`]: the store's pools,
 //! whichever database they are on. [`query`] runs a statement on either database.
 //! [`SqliteStore`] and [`PostgresStore`] only connect and hand out their pools
-//! ([`SqlPools`]); [`Store`] is implemented here for both.
+//! ([`SqlPools`]); [`Store`] and [`TelemetryStore`] are implemented here for both.
 //!
 //! Each store has two handles: `pool` for reads and `writer` for every statement that
 //! writes. On Postgres they are the same pool. On SQLite `writer` is a pool of one
@@ -13,6 +13,7 @@
 //!
 //! [`SqliteStore`]: super::SqliteStore
 //! [`PostgresStore`]: super::PostgresStore
+//! [`TelemetryStore`]: super::telemetry::TelemetryStore
 
 mod accounts;
 mod apply;
@@ -22,6 +23,7 @@ mod peers;
 mod query;
 mod records;
 mod sync;
+mod telemetry;
 
 use async_trait::async_trait;
 use sqlx::{PgPool, SqlitePool};
@@ -71,7 +73,7 @@ impl<'p> Db<'p> {
 
 /// Each method forwards to its [`Db`] method, in the file of its topic.
 #[async_trait]
-impl<S: SqlPools + TelemetryStore> Store for S {
+impl<S: SqlPools> Store for S {
     fn kind(&self) -> DatabaseKind {
         self.db().pool.kind()
     }
