@@ -5,7 +5,6 @@ mod error;
 mod models;
 pub mod nodelay;
 mod postgres;
-#[macro_use]
 mod sql;
 mod sqlite;
 pub mod telemetry;

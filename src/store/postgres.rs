@@ -7,12 +7,12 @@ use std::str::FromStr;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
+use super::sql::{Db, SqlPools};
 use super::{MIN_POSTGRES_VERSION_NUM, StoreError, StoreResult};
 
 pub struct PostgresStore {
+    /// Reads and writes alike (see [`Db::postgres`]).
     pool: PgPool,
-    /// The same pool: Postgres locks rows, not the database, so writers need no queue.
-    writer: PgPool,
 }
 
 impl PostgresStore {
@@ -33,10 +33,7 @@ impl PostgresStore {
             return Err(StoreError::PostgresTooOld { found });
         }
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        Ok(Self {
-            writer: pool.clone(),
-            pool,
-        })
+        Ok(Self { pool })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -69,9 +66,8 @@ async fn probe(options: &PgConnectOptions) -> StoreResult<()> {
 
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
-super::sql::sql_store!(
-    PostgresStore,
-    sqlx::PgConnection,
-    super::DatabaseKind::Postgres
-);
-super::telemetry::telemetry_store!(PostgresStore, sqlx::PgConnection);
+impl SqlPools for PostgresStore {
+    fn db(&self) -> Db<'_> {
+        Db::postgres(&self.pool)
+    }
+}

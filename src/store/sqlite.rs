@@ -7,6 +7,7 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+use super::sql::{Db, SqlPools};
 use super::{StoreError, StoreResult};
 
 pub struct SqliteStore {
@@ -62,9 +63,8 @@ pub(crate) fn create_private_dir(dir: &std::path::Path) -> StoreResult<()> {
     })
 }
 
-super::sql::sql_store!(
-    SqliteStore,
-    sqlx::SqliteConnection,
-    super::DatabaseKind::Sqlite
-);
-super::telemetry::telemetry_store!(SqliteStore, sqlx::SqliteConnection);
+impl SqlPools for SqliteStore {
+    fn db(&self) -> Db<'_> {
+        Db::sqlite(&self.pool, &self.writer)
+    }
+}

@@ -1,0 +1,92 @@
+//! The store's meta values, accounts and audit trail.
+
+use super::Db;
+use super::query::Query;
+use crate::store::{Account, AuditEntry, StoreError, StoreResult};
+
+impl Db<'_> {
+    pub(super) async fn ping(self) -> StoreResult<()> {
+        Query::new("SELECT 1").execute(self.pool).await?;
+        Ok(())
+    }
+
+    pub(super) async fn meta_get(self, key: &str) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> = Query::new("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(self.pool)
+            .await?;
+        Ok(row.map(|(value,)| value))
+    }
+
+    pub(super) async fn meta_init(self, key: &str, value: &str) -> StoreResult<String> {
+        // `DO UPDATE` (a no-op write) rather than `DO NOTHING` so that `RETURNING` yields the
+        // row that won, whichever transaction inserted it.
+        let (stored,): (String,) = Query::new(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING value",
+        )
+        .bind(key)
+        .bind(value)
+        .fetch_one(self.writer)
+        .await?;
+        Ok(stored)
+    }
+
+    pub(super) async fn create_account(
+        self,
+        account: &Account,
+        token_hash: &str,
+    ) -> StoreResult<()> {
+        Query::new(
+            "INSERT INTO accounts (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&account.id)
+        .bind(&account.name)
+        .bind(token_hash)
+        .bind(account.created_at)
+        .execute(self.writer)
+        .await
+        .map_err(|e| StoreError::unique(e, "account"))?;
+        Ok(())
+    }
+
+    pub(super) async fn account_by_name(self, name: &str) -> StoreResult<Option<Account>> {
+        let sql = "SELECT id, name, created_at FROM accounts WHERE name = $1";
+        Ok(Query::new(sql).bind(name).fetch_optional(self.pool).await?)
+    }
+
+    pub(super) async fn account_by_token_hash(
+        self,
+        token_hash: &str,
+    ) -> StoreResult<Option<Account>> {
+        let sql = "SELECT id, name, created_at FROM accounts WHERE token_hash = $1";
+        Ok(Query::new(sql)
+            .bind(token_hash)
+            .fetch_optional(self.pool)
+            .await?)
+    }
+
+    pub(super) async fn append_audit(self, entry: &AuditEntry) -> StoreResult<()> {
+        Query::new(
+            "INSERT INTO audit_log \
+             (at, event, outcome, peer_id, account_id, ip, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(entry.at)
+        .bind(&entry.event)
+        .bind(&entry.outcome)
+        .bind(&entry.peer_id)
+        .bind(&entry.account_id)
+        .bind(&entry.ip)
+        .bind(&entry.detail)
+        .execute(self.writer)
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn audit_entries(self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        let sql = "SELECT at, event, outcome, peer_id, account_id, ip, detail \
+                   FROM audit_log ORDER BY id DESC LIMIT $1";
+        Ok(Query::new(sql).bind(limit).fetch_all(self.pool).await?)
+    }
+}

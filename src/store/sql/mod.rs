@@ -1,0 +1,248 @@
+//! The queries both stores share. SQLite and Postgres accept the same SQL for everything the
+//! daemon does (`$N` parameters, `RETURNING`, `ON CONFLICT`), so each statement is written
+//! once, in the files of this module by topic, as a method of [`Db`]: the store's pools,
+//! whichever database they are on. [`query`] runs a statement on either database.
+//! [`SqliteStore`] and [`PostgresStore`] only connect and hand out their pools
+//! ([`SqlPools`]); [`Store`] and [`TelemetryStore`] are implemented here for both.
+//!
+//! Each store has two handles: `pool` for reads and `writer` for every statement that
+//! writes. On Postgres they are the same pool. On SQLite `writer` is a pool of one
+//! connection: SQLite allows one writer at a time, and writers queued in the process wait
+//! their turn in order, where writers on separate connections would collide on the file
+//! lock and sleep in SQLite's busy handler (1, 2, 5, 10 ms ... steps).
+//!
+//! [`SqliteStore`]: super::SqliteStore
+//! [`PostgresStore`]: super::PostgresStore
+//! [`TelemetryStore`]: super::telemetry::TelemetryStore
+
+mod accounts;
+mod apply;
+mod builder;
+mod pairing;
+mod peers;
+mod query;
+mod records;
+mod sync;
+mod telemetry;
+
+use async_trait::async_trait;
+use sqlx::{PgPool, SqlitePool};
+
+use self::query::Pool;
+use super::telemetry::TelemetryStore;
+use super::{
+    Account, AuditEntry, DatabaseKind, FeedWindow, NewPairingCode, Peer, PeerKey, Record,
+    RecordQuery, Redemption, Registration, Store, StoreResult, SyncCursor, SyncFailure,
+};
+
+/// A store on a SQL database: the pools its statements run on.
+pub trait SqlPools: Send + Sync + 'static {
+    fn db(&self) -> Db<'_>;
+}
+
+/// The pools of a store, as its statements take them: `pool` for reads, `writer` for
+/// everything that writes (see the module documentation).
+#[derive(Clone, Copy, Debug)]
+pub struct Db<'p> {
+    pool: Pool<'p>,
+    writer: Pool<'p>,
+}
+
+impl<'p> Db<'p> {
+    pub fn sqlite(pool: &'p SqlitePool, writer: &'p SqlitePool) -> Self {
+        Self {
+            pool: Pool::Sqlite(pool),
+            writer: Pool::Sqlite(writer),
+        }
+    }
+
+    /// One pool for both: Postgres locks rows, not the database, so writers need no queue.
+    pub fn postgres(pool: &'p PgPool) -> Self {
+        Self {
+            pool: Pool::Postgres(pool),
+            writer: Pool::Postgres(pool),
+        }
+    }
+
+    /// Closes both pools; pending queries finish first.
+    async fn close(self) {
+        self.writer.close().await;
+        self.pool.close().await;
+    }
+}
+
+/// Each method forwards to its [`Db`] method, in the file of its topic.
+#[async_trait]
+impl<S: SqlPools> Store for S {
+    fn kind(&self) -> DatabaseKind {
+        self.db().pool.kind()
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.db().ping().await
+    }
+
+    async fn meta_get(&self, key: &str) -> StoreResult<Option<String>> {
+        self.db().meta_get(key).await
+    }
+
+    async fn meta_init(&self, key: &str, value: &str) -> StoreResult<String> {
+        self.db().meta_init(key, value).await
+    }
+
+    async fn create_account(&self, account: &Account, token_hash: &str) -> StoreResult<()> {
+        self.db().create_account(account, token_hash).await
+    }
+
+    async fn account_by_name(&self, name: &str) -> StoreResult<Option<Account>> {
+        self.db().account_by_name(name).await
+    }
+
+    async fn account_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<Account>> {
+        self.db().account_by_token_hash(token_hash).await
+    }
+
+    async fn create_pairing_code(&self, code: &NewPairingCode) -> StoreResult<()> {
+        self.db().create_pairing_code(code).await
+    }
+
+    async fn redeem_pairing_code(&self, code_hash: &str, now_ms: i64) -> StoreResult<Redemption> {
+        self.db().redeem_pairing_code(code_hash, now_ms).await
+    }
+
+    async fn register_peer(
+        &self,
+        code_hash: &str,
+        now_ms: i64,
+        peer: &Peer,
+        key: &PeerKey,
+    ) -> StoreResult<Registration> {
+        self.db().register_peer(code_hash, now_ms, peer, key).await
+    }
+
+    async fn insert_peer(&self, peer: &Peer, key: &PeerKey) -> StoreResult<()> {
+        self.db().insert_peer(peer, key).await
+    }
+
+    async fn peer(&self, peer_id: &str) -> StoreResult<Option<Peer>> {
+        self.db().peer(peer_id).await
+    }
+
+    async fn peers(&self, account_id: Option<&str>) -> StoreResult<Vec<Peer>> {
+        self.db().peers(account_id).await
+    }
+
+    async fn peer_key(&self, peer_id: &str, kid: &str) -> StoreResult<Option<PeerKey>> {
+        self.db().peer_key(peer_id, kid).await
+    }
+
+    async fn replace_peer_key(
+        &self,
+        key: &PeerKey,
+        retire_old_at: i64,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        self.db().replace_peer_key(key, retire_old_at, now_ms).await
+    }
+
+    async fn revoke_peer(&self, peer_id: &str, now_ms: i64) -> StoreResult<bool> {
+        self.db().revoke_peer(peer_id, now_ms).await
+    }
+
+    async fn record_nonce(&self, peer_id: &str, nonce: &str, seen_at: i64) -> StoreResult<bool> {
+        self.db().record_nonce(peer_id, nonce, seen_at).await
+    }
+
+    async fn prune_nonces(&self, before: i64) -> StoreResult<u64> {
+        self.db().prune_nonces(before).await
+    }
+
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        self.db().append_audit(entry).await
+    }
+
+    async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        self.db().audit_entries(limit).await
+    }
+
+    async fn max_version(&self) -> StoreResult<Option<String>> {
+        self.db().max_version().await
+    }
+
+    async fn apply_versions(
+        &self,
+        account_id: &str,
+        versions: &[Record],
+        origin_peer: Option<&str>,
+        cursor: Option<&SyncCursor>,
+    ) -> StoreResult<usize> {
+        self.db()
+            .apply_versions(account_id, versions, origin_peer, cursor)
+            .await
+    }
+
+    async fn record(&self, account_id: &str, id: &str) -> StoreResult<Option<Record>> {
+        self.db().record(account_id, id).await
+    }
+
+    async fn list_records(&self, query: &RecordQuery<'_>) -> StoreResult<Vec<Record>> {
+        self.db().list_records(query).await
+    }
+
+    async fn feed_window(
+        &self,
+        account_id: &str,
+        after_seq: i64,
+        limit: i64,
+        exclude_origin: &str,
+    ) -> StoreResult<FeedWindow> {
+        self.db()
+            .feed_window(account_id, after_seq, limit, exclude_origin)
+            .await
+    }
+
+    async fn feed_page(
+        &self,
+        account_id: &str,
+        after_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Record>> {
+        self.db().feed_page(account_id, after_seq, limit).await
+    }
+
+    async fn feed_head(&self, account_id: &str) -> StoreResult<i64> {
+        self.db().feed_head(account_id).await
+    }
+
+    async fn count_pending(
+        &self,
+        account_id: &str,
+        after_seq: i64,
+        exclude_origin: &str,
+    ) -> StoreResult<i64> {
+        self.db()
+            .count_pending(account_id, after_seq, exclude_origin)
+            .await
+    }
+
+    async fn sync_cursor(&self, peer_id: &str) -> StoreResult<Option<SyncCursor>> {
+        self.db().sync_cursor(peer_id).await
+    }
+
+    async fn record_sync_outcome(
+        &self,
+        peer_id: &str,
+        at: i64,
+        failure: Option<&SyncFailure>,
+    ) -> StoreResult<()> {
+        self.db().record_sync_outcome(peer_id, at, failure).await
+    }
+
+    fn telemetry(&self) -> &dyn TelemetryStore {
+        self
+    }
+
+    async fn close(&self) {
+        self.db().close().await;
+    }
+}

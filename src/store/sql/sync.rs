@@ -1,0 +1,54 @@
+//! Sync cursors: how far each peer's feed and this one have been exchanged, and how the last
+//! syncs went. ([`Db::apply_versions`] writes the feed positions along with the versions.)
+
+use super::Db;
+use super::query::Query;
+use crate::store::{StoreResult, SyncCursor, SyncFailure};
+
+impl Db<'_> {
+    pub(super) async fn sync_cursor(self, peer_id: &str) -> StoreResult<Option<SyncCursor>> {
+        let sql = "SELECT peer_id, pull_epoch, pull_seq, push_epoch, push_seq, \
+                   last_success_at, last_error, last_error_at, last_error_code, \
+                   failing_since FROM sync_cursors WHERE peer_id = $1";
+        Ok(Query::new(sql)
+            .bind(peer_id)
+            .fetch_optional(self.pool)
+            .await?)
+    }
+
+    pub(super) async fn record_sync_outcome(
+        self,
+        peer_id: &str,
+        at: i64,
+        failure: Option<&SyncFailure>,
+    ) -> StoreResult<()> {
+        let Some(failure) = failure else {
+            let sql = "INSERT INTO sync_cursors (peer_id, last_success_at) VALUES ($1, $2) \
+                       ON CONFLICT (peer_id) DO UPDATE SET \
+                       last_success_at = excluded.last_success_at, last_error = NULL, \
+                       last_error_at = NULL, last_error_code = NULL, failing_since = NULL";
+            Query::new(sql)
+                .bind(peer_id)
+                .bind(at)
+                .execute(self.writer)
+                .await?;
+            return Ok(());
+        };
+        // `failing_since` keeps the first failure of a run of failures.
+        let sql = "INSERT INTO sync_cursors \
+                   (peer_id, last_error_at, failing_since, last_error_code, last_error) \
+                   VALUES ($1, $2, $2, $3, $4) ON CONFLICT (peer_id) DO UPDATE SET \
+                   last_error_at = excluded.last_error_at, \
+                   failing_since = COALESCE(sync_cursors.failing_since, excluded.failing_since), \
+                   last_error_code = excluded.last_error_code, \
+                   last_error = excluded.last_error";
+        Query::new(sql)
+            .bind(peer_id)
+            .bind(at)
+            .bind(failure.code)
+            .bind(&failure.message)
+            .execute(self.writer)
+            .await?;
+        Ok(())
+    }
+}
