@@ -188,7 +188,11 @@ async fn upgrade_unsigned(state: &AppState, path: &str) -> (u16, String, Value) 
     let bytes = response.into_body().unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes).to_string();
     daemon.stop().await;
-    (status, text.clone(), serde_json::from_str(&text).unwrap_or(Value::Null))
+    (
+        status,
+        text.clone(),
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+    )
 }
 
 /// Every `$ref` names a schema of the document, and every scheme an operation asks for is

@@ -45,7 +45,7 @@ pub struct OutboxRow {
 
 /// The outbox's counters. `accepted`, `dropped` and `delivered` count rows since the
 /// database was created.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct OutboxStatus {
     pub pending: i64,
     pub pending_bytes: i64,

@@ -96,10 +96,7 @@ pub(crate) struct StatusResponse {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct OutboxView {
-    /// `pending`, `pending_bytes`, `accepted`, `dropped`, `delivered` (rows; the last three
-    /// since the database was created).
     #[serde(flatten)]
-    #[schema(value_type = std::collections::BTreeMap<String, i64>)]
     counts: OutboxStatus,
     max_items: i64,
     max_bytes: i64,
