@@ -1,15 +1,30 @@
-//! Shared test harness: configs on temp data dirs, fresh Postgres schemas, in-process daemons
-//! on loopback.
+//! The one test harness: `Daemon` starts an in-process daemon on loopback (local or hosted,
+//! on SQLite or on a fresh Postgres schema from `databases()`, on a manual clock); `account`,
+//! `pair` and `eventually` do the rest, and `binary` runs the real executable. A suite adds
+//! `mod common;` and, for each `db` in `common::databases().await`:
+//! `let (hosted, token) = hosted_with_account(&db).await;`
+//! `let local = Daemon::local().start().await; let peer = pair(&local, &hosted, &token).await;`
 #![allow(dead_code)]
 
 pub mod binary;
+mod daemon;
+mod peers;
 
+use std::future::Future;
 use std::path::Path;
+use std::time::Duration;
 
 use backend_8825::app::{Application, build_state};
 use backend_8825::config::{Config, Env, Mode, Overrides};
 use backend_8825::keychain::KeychainManager;
 use backend_8825::state::AppState;
+use serde_json::Value;
+
+// Each suite is its own crate and uses only some of these.
+#[allow(unused_imports)]
+pub use daemon::{Builder, Daemon};
+#[allow(unused_imports)]
+pub use peers::{account, hosted_with_account, pair, pair_via};
 
 /// Which database a test runs on.
 #[derive(Clone, Debug)]
@@ -175,4 +190,35 @@ impl Drop for TestDaemon {
 pub fn http_client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+/// The status and the JSON body of an answer (or its text, as a JSON string, when it is not
+/// JSON).
+pub async fn read(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, body)
+}
+
+/// The code of a JSON error answer.
+pub fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<no error code>")
+}
+
+/// Polls `condition` every 20 ms until it holds; fails the test, naming `what`, if it still
+/// does not after `limit`. Waits are on something the test can observe, never a bare sleep.
+pub async fn eventually<F, Fut>(what: &str, limit: Duration, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    while !condition().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
