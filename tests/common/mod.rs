@@ -14,7 +14,7 @@ use std::future::Future;
 use std::path::Path;
 use std::time::Duration;
 
-use backend_8825::app::{Application, build_state};
+use backend_8825::app::build_state;
 use backend_8825::config::{Config, Env, Mode, Overrides};
 use backend_8825::keychain::KeychainManager;
 use backend_8825::state::AppState;
@@ -119,72 +119,6 @@ pub async fn state(mode: Mode, dir: &Path, db: &Db) -> AppState {
     build_state(config(mode, dir, db), mock_keychain(dir))
         .await
         .expect("state builds")
-}
-
-/// A daemon serving on a real loopback socket until dropped.
-pub struct TestDaemon {
-    pub addr: std::net::SocketAddr,
-    pub state: AppState,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-}
-
-impl TestDaemon {
-    pub async fn start(config: Config, keychain: KeychainManager) -> Self {
-        let app = Application::build_with_keychain(config, keychain)
-            .await
-            .expect("daemon builds");
-        Self::serve(app)
-    }
-
-    /// Serves a state built by the test (with a manual clock, say).
-    pub async fn start_with_state(state: AppState) -> Self {
-        Self::serve(Application::bind(state).await.expect("daemon binds"))
-    }
-
-    fn serve(app: Application) -> Self {
-        let addr = app.local_addr();
-        let state = app.state().clone();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(app.run_until_stopped(async move {
-            let _ = stopped.await;
-        }));
-        Self {
-            addr,
-            state,
-            stop: Some(stop),
-            task: Some(task),
-        }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// A local daemon's API secret: send it as `Authorization: Bearer` to every local route
-    /// but the public reads (docs/local-api.md).
-    pub async fn local_secret(&self) -> String {
-        let secret = backend_8825::local_api::local_secret(&self.state).await;
-        secret.expect("the local secret loads").expose().to_string()
-    }
-
-    /// Stops serving and waits until the daemon has closed its store.
-    pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.unwrap().unwrap();
-        }
-    }
-}
-
-impl Drop for TestDaemon {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
 }
 
 pub fn http_client() -> reqwest::Client {
