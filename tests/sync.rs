@@ -4,10 +4,18 @@
 
 #[path = "sync/advisor.rs"]
 mod advisor;
+#[path = "sync/api.rs"]
+mod api;
 mod common;
-#[path = "sync/e2e.rs"]
-mod e2e;
-#[path = "sync/harness.rs"]
-mod harness;
+#[path = "sync/conversations.rs"]
+mod conversations;
+#[path = "sync/ordering.rs"]
+mod ordering;
+#[path = "sync/pages.rs"]
+mod pages;
 #[path = "sync/properties.rs"]
 mod properties;
+#[path = "sync/recovery.rs"]
+mod recovery;
+#[path = "sync/round_trip.rs"]
+mod round_trip;

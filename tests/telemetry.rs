@@ -7,8 +7,10 @@ mod common;
 mod dashboard;
 #[path = "telemetry/delivery.rs"]
 mod delivery;
-#[path = "telemetry/harness.rs"]
-mod harness;
+#[path = "telemetry/emit.rs"]
+mod emit;
+#[path = "telemetry/events.rs"]
+mod events;
 #[path = "telemetry/outbox.rs"]
 mod outbox;
 #[path = "telemetry/proxy.rs"]

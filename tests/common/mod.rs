@@ -1,15 +1,30 @@
-//! Shared test harness: configs on temp data dirs, fresh Postgres schemas, in-process daemons
-//! on loopback.
+//! The one test harness: `Daemon` starts an in-process daemon on loopback (local or hosted,
+//! on SQLite or on a fresh Postgres schema from `databases()`, on a manual clock); `account`,
+//! `pair` and `eventually` do the rest, and `binary` runs the real executable. A suite adds
+//! `mod common;` and, for each `db` in `common::databases().await`:
+//! `let (hosted, token) = hosted_with_account(&db).await;`
+//! `let local = Daemon::local().start().await; let peer = pair(&local, &hosted, &token).await;`
 #![allow(dead_code)]
 
 pub mod binary;
+mod daemon;
+mod peers;
 
+use std::future::Future;
 use std::path::Path;
+use std::time::Duration;
 
-use backend_8825::app::{Application, build_state};
+use backend_8825::app::build_state;
 use backend_8825::config::{Config, Env, Mode, Overrides};
 use backend_8825::keychain::KeychainManager;
 use backend_8825::state::AppState;
+use serde_json::Value;
+
+// Each suite is its own crate and uses only some of these.
+#[allow(unused_imports)]
+pub use daemon::{Builder, Daemon};
+#[allow(unused_imports)]
+pub use peers::{account, hosted_with_account, pair, pair_via};
 
 /// Which database a test runs on.
 #[derive(Clone, Debug)]
@@ -106,73 +121,38 @@ pub async fn state(mode: Mode, dir: &Path, db: &Db) -> AppState {
         .expect("state builds")
 }
 
-/// A daemon serving on a real loopback socket until dropped.
-pub struct TestDaemon {
-    pub addr: std::net::SocketAddr,
-    pub state: AppState,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-}
-
-impl TestDaemon {
-    pub async fn start(config: Config, keychain: KeychainManager) -> Self {
-        let app = Application::build_with_keychain(config, keychain)
-            .await
-            .expect("daemon builds");
-        Self::serve(app)
-    }
-
-    /// Serves a state built by the test (with a manual clock, say).
-    pub async fn start_with_state(state: AppState) -> Self {
-        Self::serve(Application::bind(state).await.expect("daemon binds"))
-    }
-
-    fn serve(app: Application) -> Self {
-        let addr = app.local_addr();
-        let state = app.state().clone();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(app.run_until_stopped(async move {
-            let _ = stopped.await;
-        }));
-        Self {
-            addr,
-            state,
-            stop: Some(stop),
-            task: Some(task),
-        }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// A local daemon's API secret: send it as `Authorization: Bearer` to every local route
-    /// but the public reads (docs/local-api.md).
-    pub async fn local_secret(&self) -> String {
-        let secret = backend_8825::local_api::local_secret(&self.state).await;
-        secret.expect("the local secret loads").expose().to_string()
-    }
-
-    /// Stops serving and waits until the daemon has closed its store.
-    pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.unwrap().unwrap();
-        }
-    }
-}
-
-impl Drop for TestDaemon {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 pub fn http_client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+/// The status and the JSON body of an answer (or its text, as a JSON string, when it is not
+/// JSON).
+pub async fn read(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, body)
+}
+
+/// The code of a JSON error answer.
+pub fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<no error code>")
+}
+
+/// Polls `condition` every 20 ms until it holds; fails the test, naming `what`, if it still
+/// does not after `limit`. Waits are on something the test can observe, never a bare sleep.
+pub async fn eventually<F, Fut>(what: &str, limit: Duration, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    while !condition().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

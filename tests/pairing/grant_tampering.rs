@@ -17,8 +17,8 @@ use backend_8825::peers::wire::{Grant, RegisterPeerRequest};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::common::Db;
-use crate::harness::{Harness, error_code};
+use crate::common::{Db, error_code};
+use crate::fixture::Pairing;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Tamper {
@@ -147,7 +147,7 @@ async fn serve_fake(fake: FakeHosted) -> String {
 
 #[tokio::test]
 async fn the_local_end_refuses_tampered_grants_and_stores_nothing() {
-    let h = Harness::start(&Db::Sqlite).await;
+    let h = Pairing::start(&Db::Sqlite).await;
     let other_key = Arc::new(
         IdentityKey::from_pkcs8_pem(h.local.state.identity.key.to_pkcs8_pem().expose()).unwrap(),
     );

@@ -5,18 +5,19 @@ use backend_8825::peers::renew_due_peers;
 use backend_8825::peers::{PeerCall, load_pair_key, signed_request};
 use reqwest::Method;
 
-use crate::common;
-use crate::harness::{Harness, error_code, read};
+use crate::common::{self, error_code, read};
+use crate::fixture::Pairing;
 
-async fn remote_binding(h: &Harness, peer_id: &str) -> (u16, serde_json::Value) {
-    h.local_get(&format!("/peers/{peer_id}/remote-binding"))
+async fn remote_binding(h: &Pairing, peer_id: &str) -> (u16, serde_json::Value) {
+    h.local
+        .get(&format!("/peers/{peer_id}/remote-binding"))
         .await
 }
 
 #[tokio::test]
 async fn the_local_daemon_renews_before_expiry_and_the_old_key_drains() {
     for db in common::databases().await {
-        let h = Harness::start(&db).await;
+        let h = Pairing::start(&db).await;
         let peer_id = h.paired().await;
         let before = h.local.state.store.peer(&peer_id).await.unwrap().unwrap();
         let old_row = h
@@ -74,7 +75,7 @@ async fn the_local_daemon_renews_before_expiry_and_the_old_key_drains() {
 #[tokio::test]
 async fn a_laptop_that_slept_past_expiry_renews_without_pairing_again() {
     for db in common::databases().await {
-        let h = Harness::start(&db).await;
+        let h = Pairing::start(&db).await;
         let peer_id = h.paired().await;
         h.advance(30 * 3600);
         let (status, body) = remote_binding(&h, &peer_id).await;
@@ -85,7 +86,8 @@ async fn a_laptop_that_slept_past_expiry_renews_without_pairing_again() {
         assert_eq!(remote_binding(&h, &peer_id).await.0, 200);
         // The manual route renews too.
         let (status, body) = h
-            .local_post(&format!("/peers/{peer_id}/renew"), serde_json::json!({}))
+            .local
+            .post(&format!("/peers/{peer_id}/renew"), serde_json::json!({}))
             .await;
         assert_eq!(status, 200, "{body}");
         let audited = h.hosted.state.store.audit_entries(20).await.unwrap();
@@ -100,7 +102,7 @@ async fn a_laptop_that_slept_past_expiry_renews_without_pairing_again() {
 #[tokio::test]
 async fn renewal_is_refused_for_a_revoked_peer_and_a_replayed_request() {
     for db in common::databases().await {
-        let h = Harness::start(&db).await;
+        let h = Pairing::start(&db).await;
         let peer_id = h.paired().await;
 
         // Capture a renewal request on its way to the hosted daemon by replaying what the
@@ -157,7 +159,8 @@ async fn renewal_is_refused_for_a_revoked_peer_and_a_replayed_request() {
         let before = h.local.state.store.peer(&peer_id).await.unwrap().unwrap();
         assert!(h.hosted.state.store.revoke_peer(&peer_id, 0).await.unwrap());
         let (status, body) = h
-            .local_post(&format!("/peers/{peer_id}/renew"), serde_json::json!({}))
+            .local
+            .post(&format!("/peers/{peer_id}/renew"), serde_json::json!({}))
             .await;
         assert_eq!((status, error_code(&body)), (422, "revoked"), "{body}");
         let after = h.local.state.store.peer(&peer_id).await.unwrap().unwrap();
@@ -168,7 +171,7 @@ async fn renewal_is_refused_for_a_revoked_peer_and_a_replayed_request() {
 #[tokio::test]
 async fn a_sync_after_a_sleep_past_expiry_renews_and_goes_through() {
     for db in common::databases().await {
-        let h = Harness::start(&db).await;
+        let h = Pairing::start(&db).await;
         let peer_id = h.paired().await;
         let kid_before = h.local_peers().await[0]["kid"].clone();
         h.advance(30 * 3600);

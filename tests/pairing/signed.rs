@@ -9,11 +9,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use reqwest::Method;
 
-use crate::common;
-use crate::harness::{Harness, error_code, read};
+use crate::common::{self, error_code, read};
+use crate::fixture::Pairing;
 
 /// The local side's current key row and pair key for `peer_id`.
-async fn local_key(h: &Harness, peer_id: &str) -> (PeerKey, PairKey) {
+async fn local_key(h: &Pairing, peer_id: &str) -> (PeerKey, PairKey) {
     let store = &h.local.state.store;
     let peer = store.peer(peer_id).await.unwrap().unwrap();
     let row = store.peer_key(peer_id, &peer.kid).await.unwrap().unwrap();
@@ -26,7 +26,7 @@ fn binding_path(peer_id: &str) -> String {
 }
 
 /// A signed GET of `path` (relative to the hosted daemon), created at `created`.
-fn signed(h: &Harness, path: &str, row: &PeerKey, key: &PairKey, created: i64) -> reqwest::Request {
+fn signed(h: &Pairing, path: &str, row: &PeerKey, key: &PairKey, created: i64) -> reqwest::Request {
     let call = PeerCall {
         method: Method::GET,
         base_url: &h.hosted.base(),
@@ -40,7 +40,7 @@ fn signed(h: &Harness, path: &str, row: &PeerKey, key: &PairKey, created: i64) -
         .unwrap()
 }
 
-async fn send(h: &Harness, request: reqwest::Request) -> (u16, String) {
+async fn send(h: &Pairing, request: reqwest::Request) -> (u16, String) {
     let (status, body) = read(h.http.execute(request).await.unwrap()).await;
     (status, error_code(&body).to_string())
 }
@@ -48,7 +48,7 @@ async fn send(h: &Harness, request: reqwest::Request) -> (u16, String) {
 #[tokio::test]
 async fn signed_requests_pass_once_and_every_tampering_fails() {
     for db in common::databases().await {
-        let h = Harness::start(&db).await;
+        let h = Pairing::start(&db).await;
         let peer_id = h.paired().await;
         let (row, key) = local_key(&h, &peer_id).await;
         let path = binding_path(&peer_id);
@@ -132,7 +132,7 @@ async fn signed_requests_pass_once_and_every_tampering_fails() {
 
 /// Re-signs `row` with a different SBT and sends a fresh request.
 async fn with_sbt(
-    h: &Harness,
+    h: &Pairing,
     path: &str,
     row: &PeerKey,
     key: &PairKey,
@@ -148,7 +148,7 @@ async fn with_sbt(
 #[tokio::test]
 async fn the_hosted_end_refuses_broken_expired_and_foreign_sbts() {
     for db in common::databases().await {
-        let h = Harness::start(&db).await;
+        let h = Pairing::start(&db).await;
         let peer_id = h.paired().await;
         let (row, key) = local_key(&h, &peer_id).await;
         let path = binding_path(&peer_id);

@@ -8,18 +8,21 @@ use std::time::Duration;
 use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::{Json, Router};
-use backend_8825::config::{Config, LlmConfig, Mode};
+use backend_8825::config::{Config, LlmConfig};
 use backend_8825::secret::Secret;
 use serde_json::{Value, json};
 
-use crate::common::Db;
-use crate::harness::{Daemon, eventually, pair, with_account};
+use crate::common::{Daemon, Db, eventually, hosted_with_account, pair};
+use crate::conversations::Conversations;
 
 async fn local_with(llm: LlmConfig) -> Daemon {
-    Daemon::start_configured(Mode::Local, &Db::Sqlite, true, move |c: &mut Config| {
-        c.llm = llm;
-    })
-    .await
+    Daemon::local()
+        .automatic_sync(true)
+        .config(move |c: &mut Config| {
+            c.llm = llm;
+        })
+        .start()
+        .await
 }
 
 /// The advisor events the hosted daemon has received, as JSON attribute objects.
@@ -40,14 +43,13 @@ async fn advisor_events(hosted: &Daemon) -> Vec<Value> {
 
 #[tokio::test]
 async fn the_echo_provider_answers_stores_both_messages_and_emits_an_event() {
-    let mut hosted = Daemon::start(Mode::Hosted, &Db::Sqlite).await;
-    with_account(&mut hosted, "alice").await;
+    let (hosted, token) = hosted_with_account(&Db::Sqlite).await;
     let llm = LlmConfig {
         provider: Some("echo".into()),
         ..LlmConfig::default()
     };
     let local = local_with(llm).await;
-    pair(&local, &hosted).await;
+    pair(&local, &hosted, &token).await;
 
     let question = "What is the capital of Portugal?";
     let (status, body) = local
@@ -76,11 +78,10 @@ async fn the_echo_provider_answers_stores_both_messages_and_emits_an_event() {
     assert_eq!(local.messages(&conv).await.len(), 4);
 
     // The events reach the hosted daemon over the telemetry socket, without any text.
-    let arrived = eventually(Duration::from_secs(15), || async {
+    eventually("the advisor events", Duration::from_secs(15), || async {
         advisor_events(&hosted).await.len() == 2
     })
     .await;
-    assert!(arrived, "the advisor events did not arrive");
     for event in advisor_events(&hosted).await {
         assert_eq!(event["provider"], "echo");
         assert_eq!(event["outcome"], "ok");
@@ -93,12 +94,15 @@ async fn the_echo_provider_answers_stores_both_messages_and_emits_an_event() {
     }
     // The messages themselves reached the hosted daemon by sync.
     let path = format!("/api/conversations/{conv}/messages");
-    let synced = eventually(Duration::from_secs(15), || async {
-        let (status, body) = hosted.call("GET", &path, None).await;
-        status == 200 && body["items"].as_array().is_some_and(|i| i.len() == 4)
-    })
+    eventually(
+        "the messages on the hosted daemon",
+        Duration::from_secs(15),
+        || async {
+            let (status, body) = hosted.call("GET", &path, None).await;
+            status == 200 && body["items"].as_array().is_some_and(|i| i.len() == 4)
+        },
+    )
     .await;
-    assert!(synced);
 }
 
 /// What the stand-in received: the Authorization header and the JSON body of each request.

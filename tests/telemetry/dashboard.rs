@@ -3,8 +3,8 @@
 use backend_8825::store::telemetry::StoredEvent;
 use serde_json::Value;
 
-use crate::common::{self, Db};
-use crate::harness::hosted;
+use crate::common::{self, hosted_with_account};
+use crate::events::quiet_local;
 
 fn event(
     i: usize,
@@ -32,7 +32,7 @@ fn event(
 #[tokio::test]
 async fn the_dashboard_summarises_known_events() {
     for db in common::databases().await {
-        let (hosted, token) = hosted(&db).await;
+        let (hosted, token) = hosted_with_account(&db).await;
         let state = &hosted.state;
         let account = state.store.account_by_name("alice").await.unwrap().unwrap();
         let now = state.clock.now_ms();
@@ -153,7 +153,7 @@ async fn the_dashboard_summarises_known_events() {
 
 #[tokio::test]
 async fn the_dashboard_is_hosted_only() {
-    let local = crate::harness::Node::start(backend_8825::config::Mode::Local, &Db::Sqlite).await;
+    let local = quiet_local().start().await;
     let http = common::http_client();
     let response = http
         .get(local.url("/dashboard/telemetry"))

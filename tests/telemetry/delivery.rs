@@ -3,26 +3,25 @@
 
 use std::time::Duration;
 
-use backend_8825::config::Mode;
 use backend_8825::telemetry::TelemetryLimits;
 
-use crate::common::{self, Db};
-use crate::harness::{Node, emit_many, eventually, hosted, pair};
+use crate::common::{self, Daemon, eventually, hosted_with_account, pair, pair_via};
+use crate::events::{Telemetry, emit_many, quiet_local};
 use crate::proxy::Proxy;
 use backend_8825::telemetry::TelemetryAccess;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-async fn delivered(hosted: &Node, peer_id: &str, n: usize) -> bool {
+async fn delivered(hosted: &Daemon, peer_id: &str, n: usize) -> bool {
     hosted.stored_ids(peer_id).await.1 >= n
 }
 
 #[tokio::test]
 async fn events_emitted_on_local_arrive_on_hosted_while_connected() {
     for db in common::databases().await {
-        let (hosted, token) = hosted(&db).await;
-        let local = Node::start(Mode::Local, &Db::Sqlite).await;
-        let peer_id = pair(&hosted, &token, &local, &hosted.base()).await;
+        let (hosted, token) = hosted_with_account(&db).await;
+        let local = quiet_local().start().await;
+        let peer_id = pair(&local, &hosted, &token).await;
         eventually("the socket", WAIT, || async { local.connected(&peer_id) }).await;
 
         let ids = emit_many(&local, 25).await;
@@ -63,15 +62,17 @@ async fn events_emitted_on_local_arrive_on_hosted_while_connected() {
 #[tokio::test]
 async fn a_hosted_outage_fills_the_outbox_and_a_restart_drains_it_exactly_once() {
     for db in common::databases().await {
-        let (mut hosted, token) = hosted(&db).await;
-        let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
-            s.telemetry().set_limits(TelemetryLimits {
-                reconnect_max: Duration::from_millis(500),
-                ..TelemetryLimits::default()
+        let (mut hosted, token) = hosted_with_account(&db).await;
+        let local = quiet_local()
+            .prepare(|s| {
+                s.telemetry().set_limits(TelemetryLimits {
+                    reconnect_max: Duration::from_millis(500),
+                    ..TelemetryLimits::default()
+                })
             })
-        })
-        .await;
-        let peer_id = pair(&hosted, &token, &local, &hosted.base()).await;
+            .start()
+            .await;
+        let peer_id = pair(&local, &hosted, &token).await;
         let mut ids = emit_many(&local, 10).await;
         eventually("first events", WAIT, || delivered(&hosted, &peer_id, 10)).await;
 
@@ -98,7 +99,7 @@ async fn a_hosted_outage_fills_the_outbox_and_a_restart_drains_it_exactly_once()
 #[tokio::test]
 async fn a_local_crash_between_send_and_ack_loses_nothing_and_stores_nothing_twice() {
     for db in common::databases().await {
-        let (hosted, token) = hosted(&db).await;
+        let (hosted, token) = hosted_with_account(&db).await;
         let proxy = Proxy::start(hosted.addr).await;
         // A window wide enough that all 30 events go out unacknowledged, one per batch (a
         // full batch goes even while others wait for their acks; a partial one would wait).
@@ -109,8 +110,8 @@ async fn a_local_crash_between_send_and_ack_loses_nothing_and_stores_nothing_twi
                 ..TelemetryLimits::default()
             })
         };
-        let mut local = Node::start_with(Mode::Local, &Db::Sqlite, wide).await;
-        let peer_id = pair(&hosted, &token, &local, &proxy.url()).await;
+        let mut local = quiet_local().prepare(wide).start().await;
+        let peer_id = pair_via(&local, &hosted, &token, &proxy.url()).await;
         eventually("the socket", WAIT, || async { local.connected(&peer_id) }).await;
 
         // The hosted backend stores the events, but its acks never reach the local one.
@@ -147,19 +148,21 @@ async fn a_local_crash_between_send_and_ack_loses_nothing_and_stores_nothing_twi
 async fn a_proxy_cutting_connections_at_random_loses_and_duplicates_nothing() {
     const EVENTS: usize = 10_000;
     for db in common::databases().await {
-        let (hosted, token) = hosted(&db).await;
+        let (hosted, token) = hosted_with_account(&db).await;
         let proxy = Proxy::start(hosted.addr).await;
-        let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
-            s.telemetry().set_limits(TelemetryLimits {
-                outbox_max_items: 2 * EVENTS as i64,
-                batch_max_events: 100,
-                reconnect_base: Duration::from_millis(20),
-                reconnect_max: Duration::from_millis(200),
-                ..TelemetryLimits::default()
+        let local = quiet_local()
+            .prepare(|s| {
+                s.telemetry().set_limits(TelemetryLimits {
+                    outbox_max_items: 2 * EVENTS as i64,
+                    batch_max_events: 100,
+                    reconnect_base: Duration::from_millis(20),
+                    reconnect_max: Duration::from_millis(200),
+                    ..TelemetryLimits::default()
+                })
             })
-        })
-        .await;
-        let peer_id = pair(&hosted, &token, &local, &proxy.url()).await;
+            .start()
+            .await;
+        let peer_id = pair_via(&local, &hosted, &token, &proxy.url()).await;
         proxy.set_chaos(true);
 
         let ids = emit_many(&local, EVENTS).await;

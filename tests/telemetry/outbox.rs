@@ -1,14 +1,9 @@
-//! The outbox and the event table, on SQLite and Postgres (the store code is shared), and
-//! the local status route.
+//! The outbox and the event table, on SQLite and Postgres (the store code is shared).
 
 use backend_8825::config::Mode;
 use backend_8825::store::telemetry::{OutboxCaps, OutboxItem, StoredEvent};
-use backend_8825::telemetry::{Level, TelemetryEvent, TelemetryLimits, emit};
-use serde_json::Value;
 
-use crate::common::{self, Db};
-use crate::harness::Node;
-use backend_8825::telemetry::TelemetryAccess;
+use crate::common;
 
 const WIDE: OutboxCaps = OutboxCaps {
     max_items: 1_000,
@@ -232,60 +227,6 @@ async fn one_push_writes_many_events_for_every_peer_and_the_caps_follow_acks_and
     }
 }
 
-#[tokio::test]
-async fn concurrent_emits_are_each_written_once_and_a_failed_write_fails_them_all() {
-    let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
-        s.telemetry().set_limits(TelemetryLimits {
-            outbox_max_items: 10_000,
-            ..TelemetryLimits::default()
-        })
-    })
-    .await;
-    let mut tasks = Vec::new();
-    let mut ids = std::collections::BTreeSet::new();
-    for i in 0..600 {
-        let event = TelemetryEvent::new("group.test", Level::Info, local.clock_now())
-            .with_attribute("i", i);
-        ids.insert(event.event_id.to_string());
-        let state = local.state.clone();
-        tasks.push(tokio::spawn(async move { emit(&state, event).await }));
-    }
-    for task in tasks {
-        task.await.unwrap().expect("each emit returns once written");
-    }
-    let rows = local
-        .state
-        .store
-        .telemetry()
-        .outbox_batch("", 0, 10_000, 1 << 30)
-        .await
-        .unwrap();
-    let written: std::collections::BTreeSet<String> =
-        rows.iter().map(|r| r.event_id.clone()).collect();
-    assert_eq!(rows.len(), 600, "each event once");
-    assert_eq!(written, ids);
-
-    // A closed database: every waiting emit gets the error, none hangs, and the next emit
-    // starts a new write (which fails the same way) rather than waiting on a dead one.
-    local.state.store.close().await;
-    let mut tasks = Vec::new();
-    for _ in 0..20 {
-        let state = local.state.clone();
-        let event = TelemetryEvent::new("group.test", Level::Info, local.clock_now());
-        tasks.push(tokio::spawn(async move { emit(&state, event).await }));
-    }
-    for task in tasks {
-        let err = task.await.unwrap().unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("cannot write the telemetry outbox"),
-            "{err}"
-        );
-    }
-    let event = TelemetryEvent::new("group.test", Level::Info, local.clock_now());
-    assert!(emit(&local.state, event).await.is_err());
-}
-
 fn stored(id: &str, peer: &str, account: &str) -> StoredEvent {
     StoredEvent {
         event_id: id.into(),
@@ -346,63 +287,4 @@ async fn events_are_stored_once_on_both_databases() {
                 .is_empty()
         );
     }
-}
-
-#[tokio::test]
-async fn emit_validates_caps_and_shows_its_counts_on_the_status_route() {
-    let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
-        s.telemetry().set_limits(TelemetryLimits {
-            outbox_max_items: 3,
-            ..TelemetryLimits::default()
-        })
-    })
-    .await;
-    // Not paired: events wait unassigned.
-    let mut ids = Vec::new();
-    for i in 0..5 {
-        let event =
-            TelemetryEvent::new("cap.test", Level::Warn, local.clock_now()).with_attribute("i", i);
-        ids.push(event.event_id.to_string());
-        emit(&local.state, event).await.unwrap();
-    }
-    let bad = TelemetryEvent::new("Not Valid", Level::Info, local.clock_now());
-    let err = emit(&local.state, bad).await.unwrap_err();
-    assert!(err.to_string().contains("name must be"), "{err}");
-
-    let left = local
-        .state
-        .store
-        .telemetry()
-        .outbox_batch("", 0, 10, 1 << 20)
-        .await
-        .unwrap();
-    let left: Vec<String> = left.into_iter().map(|r| r.event_id).collect();
-    assert_eq!(left, ids[2..], "the two oldest were dropped");
-
-    let secret = backend_8825::local_api::local_secret(&local.state)
-        .await
-        .unwrap()
-        .expose()
-        .to_string();
-    let http = common::http_client();
-    let response = http
-        .get(local.url("/telemetry/status"))
-        .bearer_auth(&secret)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    let outbox = &body["outbox"];
-    assert_eq!(outbox["pending"], 3, "{body}");
-    assert_eq!(outbox["dropped"], 2);
-    assert_eq!(outbox["accepted"], 5);
-    assert_eq!(outbox["max_items"], 3);
-    // Local API rules apply: no secret, no status.
-    let response = http
-        .get(local.url("/telemetry/status"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 401);
 }

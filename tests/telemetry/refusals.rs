@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use backend_8825::config::Mode;
 use backend_8825::telemetry::client::{PokeNotice, UpgradeRequest, upgrade_request};
 use backend_8825::telemetry::frames::Poke;
 use backend_8825::telemetry::{Level, TelemetryEvent};
@@ -13,8 +12,8 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::common::{self, Db};
-use crate::harness::{Node, emit_many, eventually, hosted, pair};
+use crate::common::{self, Daemon, Db, eventually, hosted_with_account, pair};
+use crate::events::{Telemetry, emit_many, quiet_local};
 use backend_8825::telemetry::TelemetryAccess;
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -22,17 +21,17 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// A hosted daemon and a paired local one whose own client stays off, so the test drives
 /// the socket itself.
-async fn bare(db: &Db) -> (Node, String, Node, String) {
-    let (hosted, token) = hosted(db).await;
-    let local = Node::start_with(Mode::Local, &Db::Sqlite, |s| {
-        s.telemetry().client.set_enabled(false)
-    })
-    .await;
-    let peer_id = pair(&hosted, &token, &local, &hosted.base()).await;
+async fn bare(db: &Db) -> (Daemon, String, Daemon, String) {
+    let (hosted, token) = hosted_with_account(db).await;
+    let local = quiet_local()
+        .prepare(|s| s.telemetry().client.set_enabled(false))
+        .start()
+        .await;
+    let peer_id = pair(&local, &hosted, &token).await;
     (hosted, token, local, peer_id)
 }
 
-async fn request(local: &Node, peer_id: &str) -> UpgradeRequest {
+async fn request(local: &Daemon, peer_id: &str) -> UpgradeRequest {
     upgrade_request(&local.state, peer_id).await.unwrap()
 }
 
@@ -84,7 +83,7 @@ async fn next_json(ws: &mut Ws) -> Value {
         .expect("a frame in time")
 }
 
-fn event_json(local: &Node, name: &str) -> Value {
+fn event_json(local: &Daemon, name: &str) -> Value {
     let mut event = TelemetryEvent::new(name, Level::Info, local.clock_now());
     event.source_backend = local.state.identity.backend_id.to_string();
     serde_json::to_value(event).unwrap()
@@ -273,8 +272,8 @@ async fn batches_are_acked_with_rejections_and_bad_frames_close_the_socket() {
 async fn an_oversized_frame_closes_only_its_own_socket() {
     for db in common::databases().await {
         let (hosted, token, bare_local, bare_peer) = bare(&db).await;
-        let local = Node::start(Mode::Local, &Db::Sqlite).await;
-        let peer_id = pair(&hosted, &token, &local, &hosted.base()).await;
+        let local = quiet_local().start().await;
+        let peer_id = pair(&local, &hosted, &token).await;
         eventually("the socket", WAIT, || async { local.connected(&peer_id) }).await;
 
         let mut ws = open(request(&bare_local, &bare_peer).await).await.unwrap();
@@ -325,10 +324,10 @@ async fn one_socket_per_peer_the_newest_wins() {
 /// local side hands each poke to its subscribers.
 #[tokio::test]
 async fn pokes_reach_the_local_subscribers() {
-    let (hosted, token) = hosted(&Db::Sqlite).await;
-    let local = Node::start(Mode::Local, &Db::Sqlite).await;
+    let (hosted, token) = hosted_with_account(&Db::Sqlite).await;
+    let local = quiet_local().start().await;
     let mut pokes = local.state.telemetry().subscribe_pokes();
-    let peer_id = pair(&hosted, &token, &local, &hosted.base()).await;
+    let peer_id = pair(&local, &hosted, &token).await;
     eventually("the socket", WAIT, || async {
         hosted.state.telemetry().hub.connected() == vec![peer_id.clone()]
     })
