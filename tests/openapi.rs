@@ -151,7 +151,8 @@ async fn every_operation_asks_for_the_credential_it_documents() {
                 .get("101")
                 .is_some();
             let (status, text, body) = if websocket {
-                upgrade_unsigned(&state, &concrete(&path)).await
+                assert_eq!(mode, Mode::Hosted, "{at}");
+                upgrade_unsigned(&concrete(&path)).await
             } else {
                 send(&state, &method, &concrete(&path), None).await
             };
@@ -176,10 +177,11 @@ async fn every_operation_asks_for_the_credential_it_documents() {
     }
 }
 
-/// A WebSocket upgrade without credentials, over a real socket (an upgrade needs one).
-async fn upgrade_unsigned(state: &AppState, path: &str) -> (u16, String, Value) {
-    let daemon = common::TestDaemon::start_with_state(state.clone()).await;
-    let url = format!("ws://{}{path}", daemon.addr);
+/// A WebSocket upgrade without credentials, over a real socket (an upgrade needs one), to a
+/// hosted daemon (the only one with a WebSocket route).
+async fn upgrade_unsigned(path: &str) -> (u16, String, Value) {
+    let mut daemon = common::Daemon::hosted().start().await;
+    let url = format!("{}{path}", daemon.base().replacen("http://", "ws://", 1));
     let refused = tokio_tungstenite::connect_async(url.as_str()).await;
     let Err(tokio_tungstenite::tungstenite::Error::Http(response)) = refused else {
         panic!("an unsigned upgrade of {path} was not refused: {refused:?}");
@@ -188,11 +190,8 @@ async fn upgrade_unsigned(state: &AppState, path: &str) -> (u16, String, Value) 
     let bytes = response.into_body().unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes).to_string();
     daemon.stop().await;
-    (
-        status,
-        text.clone(),
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-    )
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (status, text, json)
 }
 
 /// Every `$ref` names a schema of the document, and every scheme an operation asks for is
