@@ -107,7 +107,7 @@ fn sbt_issue_verify(c: &mut Criterion) {
 }
 
 fn hlc_next(c: &mut Criterion) {
-    let hlc = Hlc::new(&backend('a'), None);
+    let hlc = Hlc::new(&backend('a'), None, i64::MAX);
     c.bench_function("hlc next", |b| b.iter(|| black_box(hlc.next(&SystemClock))));
 }
 
@@ -141,7 +141,7 @@ fn apply_versions_sqlite(c: &mut Criterion) {
         .block_on(SqliteStore::connect(&url, 4))
         .expect("the store opens");
     let source = id('b', 32);
-    let hlc = Hlc::new(&backend('b'), None);
+    let hlc = Hlc::new(&backend('b'), None, i64::MAX);
     let mut group = c.benchmark_group("store");
     group.throughput(Throughput::Elements(500));
     group.sample_size(20);

@@ -231,7 +231,14 @@ pub async fn build_state_with_clock(
         .max_version()
         .await
         .context("cannot read the highest record version")?;
-    let hlc = sync::hlc::Hlc::new(&identity.backend_id, seen.as_deref());
+    // The clock resumes above the stored versions, so it does not go back across a
+    // restart; not past the clock offset (such a version was stored before versions were
+    // bounded). The hosted daemon holds many accounts' versions: one account's must not
+    // carry another's stamps, so it starts from its own clock (a write there is stamped
+    // past the version it replaces in any case).
+    let limit = clock.now_ms() + config.sync.max_clock_offset_ms;
+    let seen = seen.filter(|_| config.mode == Mode::Local);
+    let hlc = sync::hlc::Hlc::new(&identity.backend_id, seen.as_deref(), limit);
     let mut sync = sync::SyncState::new(hlc, config.sync.interval);
     sync.automatic = config.sync.automatic;
     let telemetry = telemetry::Telemetry::default();

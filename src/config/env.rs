@@ -164,6 +164,7 @@ pub(super) fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
         sync: SyncLayer {
             interval_ms: env_parse(env, "BACKEND_8825_SYNC_INTERVAL_MS")?,
             automatic: env_parse(env, "BACKEND_8825_SYNC_AUTOMATIC")?,
+            max_clock_offset_ms: env_parse(env, "BACKEND_8825_SYNC_MAX_CLOCK_OFFSET_MS")?,
         },
         telemetry: TelemetryLayer {
             outbox_max_items: env_parse(env, "BACKEND_8825_OUTBOX_MAX_ITEMS")?,

@@ -40,6 +40,7 @@ pub(super) struct TelemetryLayer {
 pub(super) struct SyncLayer {
     pub(super) interval_ms: Option<u64>,
     pub(super) automatic: Option<bool>,
+    pub(super) max_clock_offset_ms: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,6 +118,10 @@ impl Layer {
         set(&mut self.log.filter, top.log.filter);
         set(&mut self.sync.interval_ms, top.sync.interval_ms);
         set(&mut self.sync.automatic, top.sync.automatic);
+        set(
+            &mut self.sync.max_clock_offset_ms,
+            top.sync.max_clock_offset_ms,
+        );
         set(
             &mut self.telemetry.outbox_max_items,
             top.telemetry.outbox_max_items,

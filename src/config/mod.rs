@@ -24,6 +24,12 @@ const HOSTED_PROFILE: &str = include_str!("../../config/hosted.toml");
 /// The name used for the data dir, the keychain service and the service files.
 pub const APP_NAME: &str = "backend-8825";
 
+/// The default bound on how far ahead of this backend's clock a received version may be:
+/// the signature window, within which the two clocks must agree anyway.
+pub const DEFAULT_MAX_CLOCK_OFFSET_MS: u64 = 300_000;
+/// The largest bound accepted (a day): more would let one peer push the clocks far ahead.
+pub const MAX_MAX_CLOCK_OFFSET_MS: u64 = 86_400_000;
+
 /// Which profile the daemon runs.
 #[derive(
     Clone,
@@ -100,6 +106,10 @@ pub struct SyncConfig {
     /// Whether the local daemon syncs on its own (on the interval and after writes); when
     /// off, only `POST /peers/{peer_id}/sync` and `backend-8825 sync` sync.
     pub automatic: bool,
+    /// How far ahead of this backend's clock a received version may be stamped, in
+    /// milliseconds; a version further ahead is refused (`clock_offset_exceeded`), so no
+    /// peer can move the clocks of others by more than this.
+    pub max_clock_offset_ms: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -300,6 +310,11 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
                 layer.sync.interval_ms.unwrap_or(5_000).max(100),
             ),
             automatic: layer.sync.automatic.unwrap_or(true),
+            max_clock_offset_ms: layer
+                .sync
+                .max_clock_offset_ms
+                .unwrap_or(DEFAULT_MAX_CLOCK_OFFSET_MS)
+                .clamp(1_000, MAX_MAX_CLOCK_OFFSET_MS) as i64,
         },
         telemetry: TelemetryConfig {
             outbox_max_items: layer.telemetry.outbox_max_items.unwrap_or(1_000).max(1),

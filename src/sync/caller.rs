@@ -7,6 +7,7 @@ use axum::http::{Method, StatusCode};
 use serde::Serialize;
 
 use super::engine::*;
+use super::hlc::check_offset;
 use super::records::check_version;
 use crate::error::ApiError;
 use crate::peers::{
@@ -173,8 +174,12 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
                 )
             })?;
         }
+        // The same bound as the responder's, against the peer's clock as this side knows it
+        // (the skew learned from its answers): its versions are stamped by its clock.
+        let now = crate::peers::peer_now(state) * 1000;
         for record in &response.changes {
-            state.sync().hlc.observe(&record.version);
+            check_offset(&record.version, now, state.config.sync.max_clock_offset_ms)
+                .map_err(|e| sync_failed("clock_offset_exceeded", format!("the peer sent {e}")))?;
         }
         let acked = response.ack.min(push_through).max(cursor.push_seq);
         cursor = SyncCursor {

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::caller::paused;
+use super::hlc::check_offset;
 use super::records::check_version;
 use crate::config::Mode;
 use crate::error::ApiError;
@@ -73,6 +74,15 @@ fn account_of(state: &AppState, peer: &Peer) -> String {
     }
 }
 
+/// 422 `clock_offset_exceeded`: a version stamped too far ahead of this backend's clock.
+pub(super) fn clock_ahead(message: String) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "clock_offset_exceeded",
+        message,
+    )
+}
+
 fn invalid(message: String) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
 }
@@ -117,7 +127,7 @@ pub(super) async fn page_for(
         (status = 200, description = "Applied; the responder's changes since `since`", body = SyncResponse),
         (status = 409, description = "`sync_paused`: sync is paused on this backend", body = crate::error::ErrorBody),
         (status = 413, description = "`payload_too_large`: more than 500 versions, or a body over the limit", body = crate::error::ErrorBody),
-        (status = 422, description = "`invalid_request`: not a sync request, an unsupported `v`, or a malformed version", body = crate::error::ErrorBody),
+        (status = 422, description = "`invalid_request`: not a sync request, an unsupported `v`, or a malformed version; `clock_offset_exceeded`: a version stamped more than `sync.max_clock_offset_ms` ahead of this backend's clock", body = crate::error::ErrorBody),
     )
 )]
 pub(crate) async fn respond(
@@ -144,8 +154,12 @@ pub(crate) async fn respond(
     }
     let peer = &signed.peer;
     let account = account_of(&state, peer);
+    // Stamped too far ahead of this clock: refused before anything is applied, so a peer
+    // with a wrong (or hostile) clock cannot stamp versions past every later edit.
+    let now = state.clock.now_ms();
     for record in &request.changes {
-        state.sync().hlc.observe(&record.version);
+        check_offset(&record.version, now, state.config.sync.max_clock_offset_ms)
+            .map_err(clock_ahead)?;
     }
     let epoch = store::epoch(state.store.as_ref()).await?;
     let after = match &request.since {

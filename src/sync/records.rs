@@ -153,7 +153,10 @@ pub async fn write(
     tenant: &Tenant,
     mut record: Record,
 ) -> Result<Record, ApiError> {
-    record.version = state.sync().hlc.next(state.clock.as_ref());
+    // An edit is stamped past the version it replaces, even one from a machine whose clock
+    // is ahead (within the offset that sync accepts).
+    let previous = Some(record.version.as_str()).filter(|v| !v.is_empty());
+    record.version = state.sync().hlc.next_after(state.clock.as_ref(), previous);
     record.source_backend = state.identity.backend_id.to_string();
     record.updated_at = state.clock.now_ms();
     let applied = state
@@ -161,7 +164,8 @@ pub async fn write(
         .apply_versions(&tenant.0, std::slice::from_ref(&record), None, None)
         .await?;
     if applied != 1 {
-        // The clock is past every stored version, so a write made here always wins.
+        // Stamped past the version it replaces, a write made here wins (unless another write
+        // of the same record committed in between).
         return Err(ApiError::internal(anyhow::anyhow!(
             "a version written here did not apply"
         )));

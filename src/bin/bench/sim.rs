@@ -189,7 +189,7 @@ pub async fn pair(
         retires_at: None,
     };
     Ok(SimPeer {
-        hlc: Hlc::new(&backend_id, None),
+        hlc: Hlc::new(&backend_id, None, i64::MAX),
         backend_id,
         peer_id: grant.peer_id,
         key_row,

@@ -1,0 +1,8 @@
+//! Attacks on the trust boundary, as a paired peer or an outsider would try them, on SQLite
+//! and Postgres: each test performs one and checks that it breaks nothing.
+
+#[path = "security/clock.rs"]
+mod clock;
+mod common;
+#[path = "security/peer.rs"]
+mod peer;
