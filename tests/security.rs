@@ -6,3 +6,5 @@ mod clock;
 mod common;
 #[path = "security/peer.rs"]
 mod peer;
+#[path = "security/sbt.rs"]
+mod sbt;

@@ -181,8 +181,15 @@ pub(super) fn verify_sbt(
         local_key_id: Some(local_key_id),
         hosted_key_id: Some(hosted_key_id),
     };
-    SessionBindingToken::verify(token, pair_key, &expected, now)
-        .map_err(|err| sig_error(err.into()))
+    let claims = SessionBindingToken::verify(token, pair_key, &expected, now)
+        .map_err(|err| sig_error(err.into()))?;
+    // The token's MAC key derives from the pair key, which the peer holds too: it could
+    // mint a token with any expiry. Only the expiry recorded when the token was issued
+    // counts, so an SBT lives its eight hours and no longer (docs/security.md).
+    if claims.exp != key_row.sbt_expires_at {
+        return Err(sig_error(SigError::SbtInvalid));
+    }
+    Ok(claims)
 }
 
 /// One request to a peer, before it is signed.
