@@ -4,7 +4,11 @@
 #[path = "security/clock.rs"]
 mod clock;
 mod common;
+#[path = "security/input.rs"]
+mod input;
 #[path = "security/peer.rs"]
 mod peer;
 #[path = "security/sbt.rs"]
 mod sbt;
+#[path = "security/set_aside.rs"]
+mod set_aside;

@@ -55,10 +55,20 @@ pub(super) async fn sync_now(args: SyncArgs, env: &Env) -> anyhow::Result<()> {
             .post_json::<serde_json::Value>(&path, &serde_json::json!({}))
             .await
         {
-            Ok(summary) => println!(
-                "{id}  pushed {}  pulled {}  round trips {}",
-                summary["pushed"], summary["pulled"], summary["round_trips"]
-            ),
+            Ok(summary) => {
+                println!(
+                    "{id}  pushed {}  pulled {}  round trips {}",
+                    summary["pushed"], summary["pulled"], summary["round_trips"]
+                );
+                // Refused versions do not fail the sync; say so, with where to look.
+                let set_aside = summary["set_aside"].as_u64().unwrap_or(0);
+                if set_aside > 0 {
+                    eprintln!(
+                        "{id}  the peer refused {set_aside} version(s); they are set aside \
+                         (the web UI's Status page and GET /peers show why)"
+                    );
+                }
+            }
             Err(ClientError::Refused { code, message, .. }) => {
                 failed += 1;
                 eprintln!("{id}  failed ({code}): {message}");

@@ -112,6 +112,10 @@ pub struct SyncStatusView {
     pub state: &'static str,
     /// The first failed attempt since the last success; `null` while syncs succeed.
     pub failing_since: Option<String>,
+    /// Versions the peer refused, set aside so the others still sync (docs/sync.md).
+    pub set_aside: i64,
+    /// The latest refusal among them: its code and message (`null` when none).
+    pub set_aside_reason: Option<String>,
 }
 
 /// The state a sync cursor shows, in the words of [`SyncStatusView::state`].
@@ -152,6 +156,7 @@ pub async fn views_with_sync(
             .store
             .count_pending(account, cursor.push_seq, &peer.peer_id)
             .await?;
+        let set_aside = state.store.set_aside_for(&peer.peer_id).await?;
         let mut view = PeerView::from(peer);
         view.sync = Some(SyncStatusView {
             last_success_at: cursor.last_success_at.map(rfc3339_ms),
@@ -162,6 +167,11 @@ pub async fn views_with_sync(
             last_error_code: cursor.last_error_code.clone(),
             state: sync_state(&cursor),
             failing_since: cursor.failing_since.map(rfc3339_ms),
+            set_aside: set_aside.len() as i64,
+            set_aside_reason: set_aside
+                .iter()
+                .max_by_key(|e| e.set_at)
+                .map(|e| format!("{}: {}", e.code, e.message)),
         });
         views.push(view);
     }

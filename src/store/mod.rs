@@ -17,7 +17,7 @@ pub use error::{StoreError, StoreResult};
 pub use models::{
     Account, AuditEntry, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode,
     PEER_ACTIVE, PEER_REVOKED, Peer, PeerKey, Record, RecordQuery, RedeemedCode, Redemption,
-    Registration, SyncCursor, SyncFailure,
+    Registration, SetAside, SyncCursor, SyncFailure,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -209,6 +209,20 @@ pub trait Store: Send + Sync + 'static {
         peer_id: &str,
         at: i64,
         failure: Option<&SyncFailure>,
+    ) -> StoreResult<()>;
+
+    /// Sets a refused version aside (again: its refusal and retry time are replaced).
+    async fn set_aside(&self, entry: &SetAside) -> StoreResult<()>;
+
+    /// The versions set aside for a peer, oldest first.
+    async fn set_aside_for(&self, peer_id: &str) -> StoreResult<Vec<SetAside>>;
+
+    /// Forgets a set-aside version (it was taken, or a newer version replaced it).
+    async fn forget_set_aside(
+        &self,
+        peer_id: &str,
+        record_id: &str,
+        version: &str,
     ) -> StoreResult<()>;
 
     /// The telemetry outbox and event store, on the same database.

@@ -188,6 +188,21 @@ pub struct SyncCursor {
     pub failing_since: Option<i64>,
 }
 
+/// A version a peer refused, set aside so it does not block the versions behind it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SetAside {
+    pub peer_id: String,
+    pub record_id: String,
+    pub version: String,
+    /// The peer's refusal: its code and message.
+    pub code: String,
+    pub message: String,
+    pub set_at: i64,
+    /// When pushing it again could succeed (unix ms); `None`: only a newer version of the
+    /// record replaces it.
+    pub retry_at: Option<i64>,
+}
+
 /// Why a sync with a peer failed: a stable code and one readable sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyncFailure {

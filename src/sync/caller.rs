@@ -27,6 +27,8 @@ pub struct SyncSummary {
     /// The peer's store had another epoch than last time: cursors were reset and everything
     /// was sent again.
     pub epoch_reset: bool,
+    /// Versions the peer refused in this sync, now set aside (`GET /peers` counts them all).
+    pub set_aside: usize,
 }
 
 pub(super) fn paused() -> ApiError {
@@ -92,10 +94,12 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
         .unwrap_or_default();
     cursor.peer_id = peer.peer_id.clone();
     let mut prefetched: Option<PushPage> = None;
+    // Versions set aside earlier that could now be taken: pushed again, outside the feed.
+    let mut retries = super::set_aside::due(state, &peer.peer_id).await?;
     // The previous answer's versions and the cursor they bring, not yet applied.
     let mut unapplied: Option<(Vec<Record>, SyncCursor)> = None;
     for _ in 0..MAX_ROUNDS {
-        let (changes, push_through, push_more) = match prefetched.take() {
+        let (mut changes, push_through, push_more) = match prefetched.take() {
             Some(page) => page,
             None => {
                 page_for(
@@ -108,6 +112,9 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
                 .await?
             }
         };
+        let room = MAX_PAGE.saturating_sub(changes.len()).min(retries.len());
+        let retried: Vec<Record> = retries.drain(..room).collect();
+        changes.extend(retried.iter().cloned());
         let request = SyncRequest {
             v: SYNC_VERSION,
             epoch: my_epoch.clone(),
@@ -190,7 +197,21 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             push_seq: acked,
             ..SyncCursor::default()
         };
-        summary.pushed += request.changes.len();
+        // Only refusals of versions this request carried count.
+        let refused: Vec<_> = response
+            .refused
+            .iter()
+            .filter(|r| {
+                request
+                    .changes
+                    .iter()
+                    .any(|c| c.id == r.id && c.version == r.version)
+            })
+            .cloned()
+            .collect();
+        summary.set_aside +=
+            super::set_aside::note(state, &peer.peer_id, &retried, &refused).await?;
+        summary.pushed += request.changes.len().saturating_sub(refused.len());
         summary.pulled += response.changes.len();
         // The page read ahead holds if the peer acknowledged the whole of this one.
         if acked == push_through {

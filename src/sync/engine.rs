@@ -29,7 +29,9 @@ pub(super) const MAX_ROUNDS: usize = 10_000;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cursor {
+    #[schema(min_length = 1, max_length = 64)]
     pub epoch: String,
+    #[schema(minimum = 0)]
     pub seq: i64,
 }
 
@@ -39,6 +41,7 @@ pub struct Cursor {
 pub struct SyncRequest {
     pub v: u32,
     /// The caller's store epoch.
+    #[schema(min_length = 1, max_length = 64)]
     pub epoch: String,
     /// Where the caller's pull stands in the responder's feed; absent for "from the start".
     pub since: Option<Cursor>,
@@ -46,9 +49,46 @@ pub struct SyncRequest {
     /// order.
     pub changes: Vec<Record>,
     /// The caller's feed position that `changes` bring the responder up to.
+    #[schema(minimum = 0)]
     pub push_through: i64,
     /// Most versions the caller wants back (at most [`MAX_PAGE`]).
+    #[schema(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
+}
+
+/// The longest store epoch taken (epochs are UUIDs, 36 characters).
+const MAX_EPOCH_LEN: usize = 64;
+
+impl SyncRequest {
+    /// The bounds the types alone do not say; each message names the field.
+    fn check(&self) -> Result<(), String> {
+        let epoch = |field: &str, epoch: &str| {
+            let ok = (1..=MAX_EPOCH_LEN).contains(&epoch.len())
+                && epoch.bytes().all(|b| b.is_ascii_graphic());
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{field} must be 1 to {MAX_EPOCH_LEN} printable ASCII characters \
+                     (a store epoch)"
+                ))
+            }
+        };
+        epoch("epoch", &self.epoch)?;
+        if self.push_through < 0 {
+            return Err("push_through must not be negative".into());
+        }
+        if self.limit.is_some_and(|l| !(1..=MAX_PAGE).contains(&l)) {
+            return Err(format!("limit must be 1 to {MAX_PAGE}"));
+        }
+        if let Some(since) = &self.since {
+            epoch("since.epoch", &since.epoch)?;
+            if since.seq < 0 {
+                return Err("since.seq must not be negative".into());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Responder → caller.
@@ -62,8 +102,68 @@ pub struct SyncResponse {
     pub cursor: i64,
     /// More of the responder's feed is waiting after `cursor`.
     pub has_more: bool,
-    /// The caller's `push_through`, now durably applied here.
+    /// The caller's `push_through`, now durably applied here: every version of `changes`
+    /// but those in `refused`.
     pub ack: i64,
+    /// The versions of `changes` this side refused, each with why; absent when none was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<RefusedVersion>,
+}
+
+/// A pushed version the responder did not take.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RefusedVersion {
+    pub id: String,
+    pub version: String,
+    /// `invalid_request` (a rule of docs/sync.md), `clock_offset_exceeded` or
+    /// `wrong_source` (a version of another backend, pushed by a peer that does not relay).
+    pub code: String,
+    pub message: String,
+}
+
+/// Splits pushed versions into those this side takes and those it refuses, with why.
+fn screen(
+    state: &AppState,
+    peer: &Peer,
+    changes: Vec<Record>,
+) -> (Vec<Record>, Vec<RefusedVersion>) {
+    let now = state.clock.now_ms();
+    let max_offset = state.config.sync.max_clock_offset_ms;
+    let mut taken = Vec::with_capacity(changes.len());
+    let mut refused = Vec::new();
+    for record in changes {
+        let verdict = check_version(&record)
+            .map_err(|e| ("invalid_request", e))
+            // Stamped too far ahead of this clock: a peer with a wrong (or hostile) clock
+            // cannot stamp versions past every later edit.
+            .and_then(|()| {
+                check_offset(&record.version, now, max_offset)
+                    .map_err(|e| ("clock_offset_exceeded", e))
+            })
+            // A local daemon writes only its own versions; only the hosted side relays.
+            .and_then(|()| {
+                let relays = state.config.mode == Mode::Local;
+                if relays || record.source_backend == peer.remote_id {
+                    Ok(())
+                } else {
+                    Err((
+                        "wrong_source",
+                        "source_backend names another backend than the peer that pushed it"
+                            .to_string(),
+                    ))
+                }
+            });
+        match verdict {
+            Ok(()) => taken.push(record),
+            Err((code, message)) => refused.push(RefusedVersion {
+                id: record.id.chars().take(64).collect(),
+                version: record.version.chars().take(64).collect(),
+                code: code.to_string(),
+                message,
+            }),
+        }
+    }
+    (taken, refused)
 }
 
 /// The account a peer's versions belong to on this side.
@@ -72,15 +172,6 @@ fn account_of(state: &AppState, peer: &Peer) -> String {
         Mode::Hosted => peer.account_id.clone(),
         Mode::Local => LOCAL_ACCOUNT.to_string(),
     }
-}
-
-/// 422 `clock_offset_exceeded`: a version stamped too far ahead of this backend's clock.
-pub(super) fn clock_ahead(message: String) -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "clock_offset_exceeded",
-        message,
-    )
 }
 
 fn invalid(message: String) -> ApiError {
@@ -127,7 +218,7 @@ pub(super) async fn page_for(
         (status = 200, description = "Applied; the responder's changes since `since`", body = SyncResponse),
         (status = 409, description = "`sync_paused`: sync is paused on this backend", body = crate::error::ErrorBody),
         (status = 413, description = "`payload_too_large`: more than 500 versions, or a body over the limit", body = crate::error::ErrorBody),
-        (status = 422, description = "`invalid_request`: not a sync request, an unsupported `v`, or a malformed version; `clock_offset_exceeded`: a version stamped more than `sync.max_clock_offset_ms` ahead of this backend's clock", body = crate::error::ErrorBody),
+        (status = 422, description = "`invalid_request`: not a sync request, an unsupported `v`, or a field out of bounds (a version this side does not take is listed in the answer's `refused` instead)", body = crate::error::ErrorBody),
     )
 )]
 pub(crate) async fn respond(
@@ -137,11 +228,11 @@ pub(crate) async fn respond(
     if state.sync().is_paused() {
         return Err(paused());
     }
-    let request: SyncRequest = serde_json::from_slice(&signed.body)
-        .map_err(|e| invalid(format!("not a sync request: {e}")))?;
+    let request: SyncRequest = crate::error::parse_json(&signed.body)?;
     if request.v != SYNC_VERSION {
         return Err(invalid("unsupported sync version".into()));
     }
+    request.check().map_err(invalid)?;
     if request.changes.len() > MAX_PAGE {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -149,18 +240,11 @@ pub(crate) async fn respond(
             format!("at most {MAX_PAGE} versions per request"),
         ));
     }
-    for record in &request.changes {
-        check_version(record).map_err(|e| invalid(format!("version {}: {e}", record.id)))?;
-    }
     let peer = &signed.peer;
     let account = account_of(&state, peer);
-    // Stamped too far ahead of this clock: refused before anything is applied, so a peer
-    // with a wrong (or hostile) clock cannot stamp versions past every later edit.
-    let now = state.clock.now_ms();
-    for record in &request.changes {
-        check_offset(&record.version, now, state.config.sync.max_clock_offset_ms)
-            .map_err(clock_ahead)?;
-    }
+    // A version this side does not take is refused on its own: the others apply, and the
+    // caller sets it aside, so one bad version never blocks the ones behind it.
+    let (changes, refused) = screen(&state, peer, request.changes);
     let epoch = store::epoch(state.store.as_ref()).await?;
     let after = match &request.since {
         Some(cursor) if cursor.epoch == epoch => cursor.seq.max(0),
@@ -180,12 +264,7 @@ pub(crate) async fn respond(
     });
     let applied = state
         .store
-        .apply_versions(
-            &account,
-            &request.changes,
-            Some(&peer.peer_id),
-            seen.as_ref(),
-        )
+        .apply_versions(&account, &changes, Some(&peer.peer_id), seen.as_ref())
         .await?;
     if applied > 0 && hosted {
         // Relay at once: the account's other peers sync now rather than at their next tick.
@@ -209,5 +288,6 @@ pub(crate) async fn respond(
         cursor,
         has_more,
         ack: request.push_through,
+        refused,
     }))
 }

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod hlc;
 pub mod records;
 mod scheduler;
+mod set_aside;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

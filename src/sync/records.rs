@@ -66,7 +66,20 @@ impl From<&Record> for MessageView {
     }
 }
 
+/// The one text rule, the same on both databases: any Unicode character but U+0000 (NUL),
+/// which Postgres cannot store. SQLite could, and a version holding one would then be
+/// refused by every Postgres peer, forever: it is refused here, at every edge, instead.
+pub fn check_text(field: &str, text: &str) -> Result<(), String> {
+    if text.contains('\0') {
+        return Err(format!(
+            "{field} contains a NUL character (U+0000), which cannot be stored: remove it"
+        ));
+    }
+    Ok(())
+}
+
 pub fn check_title(title: &str) -> Result<(), String> {
+    check_text("title", title)?;
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(format!("title is longer than {MAX_TITLE_CHARS} characters"));
     }
@@ -81,6 +94,7 @@ pub fn check_role(role: &str) -> Result<(), String> {
 }
 
 pub fn check_content(content: &str) -> Result<(), String> {
+    check_text("content", content)?;
     if content.is_empty() {
         return Err("content is empty".into());
     }

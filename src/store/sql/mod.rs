@@ -32,7 +32,7 @@ use self::query::Pool;
 use super::telemetry::TelemetryStore;
 use super::{
     Account, AuditEntry, DatabaseKind, FeedWindow, NewPairingCode, Peer, PeerKey, Record,
-    RecordQuery, Redemption, Registration, Store, StoreResult, SyncCursor, SyncFailure,
+    RecordQuery, Redemption, Registration, SetAside, Store, StoreResult, SyncCursor, SyncFailure,
 };
 
 /// A store on a SQL database: the pools its statements run on.
@@ -236,6 +236,25 @@ impl<S: SqlPools> Store for S {
         failure: Option<&SyncFailure>,
     ) -> StoreResult<()> {
         self.db().record_sync_outcome(peer_id, at, failure).await
+    }
+
+    async fn set_aside(&self, entry: &SetAside) -> StoreResult<()> {
+        self.db().set_aside(entry).await
+    }
+
+    async fn set_aside_for(&self, peer_id: &str) -> StoreResult<Vec<SetAside>> {
+        self.db().set_aside_for(peer_id).await
+    }
+
+    async fn forget_set_aside(
+        &self,
+        peer_id: &str,
+        record_id: &str,
+        version: &str,
+    ) -> StoreResult<()> {
+        self.db()
+            .forget_set_aside(peer_id, record_id, version)
+            .await
     }
 
     fn telemetry(&self) -> &dyn TelemetryStore {

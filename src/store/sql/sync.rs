@@ -3,7 +3,7 @@
 
 use super::Db;
 use super::query::Query;
-use crate::store::{StoreResult, SyncCursor, SyncFailure};
+use crate::store::{SetAside, StoreResult, SyncCursor, SyncFailure};
 
 impl Db<'_> {
     pub(super) async fn sync_cursor(self, peer_id: &str) -> StoreResult<Option<SyncCursor>> {
@@ -47,6 +47,49 @@ impl Db<'_> {
             .bind(at)
             .bind(failure.code)
             .bind(&failure.message)
+            .execute(self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn set_aside(self, e: &SetAside) -> StoreResult<()> {
+        let sql = "INSERT INTO sync_set_aside \
+                   (peer_id, record_id, version, code, message, set_at, retry_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                   ON CONFLICT (peer_id, record_id, version) DO UPDATE SET \
+                   code = excluded.code, message = excluded.message, \
+                   retry_at = excluded.retry_at";
+        Query::new(sql)
+            .bind(&e.peer_id)
+            .bind(&e.record_id)
+            .bind(&e.version)
+            .bind(&e.code)
+            .bind(&e.message)
+            .bind(e.set_at)
+            .bind(e.retry_at)
+            .execute(self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn set_aside_for(self, peer_id: &str) -> StoreResult<Vec<SetAside>> {
+        let sql = "SELECT peer_id, record_id, version, code, message, set_at, retry_at \
+                   FROM sync_set_aside WHERE peer_id = $1 ORDER BY set_at, record_id";
+        Ok(Query::new(sql).bind(peer_id).fetch_all(self.pool).await?)
+    }
+
+    pub(super) async fn forget_set_aside(
+        self,
+        peer_id: &str,
+        record_id: &str,
+        version: &str,
+    ) -> StoreResult<()> {
+        let sql = "DELETE FROM sync_set_aside \
+                   WHERE peer_id = $1 AND record_id = $2 AND version = $3";
+        Query::new(sql)
+            .bind(peer_id)
+            .bind(record_id)
+            .bind(version)
             .execute(self.writer)
             .await?;
         Ok(())

@@ -54,6 +54,10 @@ function peerCard(ctx, peer, notice, refresh) {
     const fields = [...row('State', stateBadge(peer), 'state')];
     if (sync) {
         fields.push(...row('Last sync', sync.last_success_at ? ago(sync.last_success_at) : 'not yet', 'last-sync'), ...row('Lag', duration(sync.lag_ms), 'lag'), ...row('Pending', `${sync.pending_outbound ?? 0} version${sync.pending_outbound === 1 ? '' : 's'} to send`, 'pending'));
+        if (sync.set_aside) {
+            const n = sync.set_aside;
+            fields.push(...row('Set aside', h('span', {}, h('span', { class: 'error-text' }, `${n} version${n === 1 ? '' : 's'} the peer refused`), sync.set_aside_reason ? h('span', { class: 'hint' }, ' ', readableError(sync.set_aside_reason)) : null), 'set-aside', true));
+        }
         if (sync.last_error) {
             fields.push(...row('Last error', h('span', {}, h('span', { class: 'error-text' }, readableError(sync.last_error)), sync.last_error_at ? h('span', { class: 'hint' }, ' Last tried ', ago(sync.last_error_at), '.') : null), 'last-error', true));
         }

@@ -41,6 +41,10 @@ export interface PeerSync {
   failing_since?: string | null;
   /** The last error's code, e.g. `peer_unreachable`, `peer_refused`. */
   last_error_code?: string | null;
+  /** Versions the peer refused, set aside so the others still sync; absent from older daemons. */
+  set_aside?: number;
+  /** The latest refusal among them, `code: message`. */
+  set_aside_reason?: string | null;
 }
 
 /** One entry of `GET /peers`. `sync` is present on the local daemon only. */

@@ -1,0 +1,85 @@
+//! Versions a peer refused: set aside so the versions behind them still sync, counted and
+//! shown (`GET /peers`), and pushed again only when they could be taken (docs/sync.md).
+
+use super::engine::RefusedVersion;
+use super::hlc::parse_version;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{LOCAL_ACCOUNT, Record, SetAside};
+
+/// The set-aside versions for `peer_id` that could be taken now, as they are stored. One
+/// that a newer version of its record has replaced is forgotten: the newer one syncs.
+pub async fn due(state: &AppState, peer_id: &str) -> Result<Vec<Record>, ApiError> {
+    let now = state.clock.now_ms();
+    let mut due = Vec::new();
+    for entry in state.store.set_aside_for(peer_id).await? {
+        let current = state.store.record(LOCAL_ACCOUNT, &entry.record_id).await?;
+        match current {
+            Some(record) if record.version == entry.version => {
+                if entry.retry_at.is_some_and(|at| at <= now) {
+                    due.push(record);
+                }
+            }
+            _ => {
+                state
+                    .store
+                    .forget_set_aside(peer_id, &entry.record_id, &entry.version)
+                    .await?
+            }
+        }
+    }
+    Ok(due)
+}
+
+/// Records what the peer refused of a push, and forgets the retried versions it took.
+/// Returns how many were set aside.
+pub async fn note(
+    state: &AppState,
+    peer_id: &str,
+    retried: &[Record],
+    refused: &[RefusedVersion],
+) -> Result<usize, ApiError> {
+    for record in retried {
+        let again = refused
+            .iter()
+            .any(|r| r.id == record.id && r.version == record.version);
+        if !again {
+            state
+                .store
+                .forget_set_aside(peer_id, &record.id, &record.version)
+                .await?;
+        }
+    }
+    let now = state.clock.now_ms();
+    for refusal in refused {
+        tracing::warn!(
+            peer_id,
+            record_id = %refusal.id,
+            code = %refusal.code,
+            "the peer refused a version; it is set aside"
+        );
+        let entry = SetAside {
+            peer_id: peer_id.to_string(),
+            record_id: refusal.id.clone(),
+            version: refusal.version.clone(),
+            code: refusal.code.clone(),
+            message: refusal.message.clone(),
+            set_at: now,
+            retry_at: retry_at(state, refusal),
+        };
+        state.store.set_aside(&entry).await?;
+    }
+    Ok(refused.len())
+}
+
+/// When a refused version could be taken: a version stamped too far ahead, once the peer's
+/// clock (as this side knows it) is within the offset of it; any other refusal, never (a
+/// newer version of the record replaces it).
+fn retry_at(state: &AppState, refusal: &RefusedVersion) -> Option<i64> {
+    if refusal.code != "clock_offset_exceeded" {
+        return None;
+    }
+    let (stamp, _) = parse_version(&refusal.version)?;
+    let skew_ms = (crate::peers::peer_now(state) * 1000) - state.clock.now_ms();
+    Some(stamp.ms - state.config.sync.max_clock_offset_ms - skew_ms)
+}
