@@ -4,6 +4,8 @@
 #[path = "security/clock.rs"]
 mod clock;
 mod common;
+#[path = "security/files.rs"]
+mod files;
 #[path = "security/input.rs"]
 mod input;
 #[path = "security/peer.rs"]

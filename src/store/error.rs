@@ -19,6 +19,11 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot create the database file {path}, or make it private to its owner")]
+    CreateFile {
+        path: String,
+        source: std::io::Error,
+    },
     /// The database server could not be reached or refused the connection.
     #[error("cannot connect to PostgreSQL at {target}: {why}")]
     Connect { target: String, why: String },

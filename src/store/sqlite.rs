@@ -33,6 +33,10 @@ impl SqliteStore {
         {
             create_private_dir(dir)?;
         }
+        let file = options.get_filename();
+        if file != std::path::Path::new(":memory:") {
+            make_private_file(file)?;
+        }
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())
@@ -61,6 +65,38 @@ pub(crate) fn create_private_dir(dir: &std::path::Path) -> StoreResult<()> {
         path: dir.display().to_string(),
         source,
     })
+}
+
+/// Creates the database file readable by the owner only, before SQLite does (it would use
+/// the process's umask, usually 0644), and takes an older, wider file back to 0600. SQLite
+/// gives its `-wal` and `-shm` files the database file's mode.
+fn make_private_file(path: &std::path::Path) -> StoreResult<()> {
+    let failed = |source| StoreError::CreateFile {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut open = std::fs::OpenOptions::new();
+    open.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    open.open(path).map_err(failed)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = std::path::PathBuf::from(name);
+            match std::fs::metadata(&file) {
+                Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
+                    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                        .map_err(failed)?;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 impl SqlPools for SqliteStore {
