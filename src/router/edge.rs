@@ -2,11 +2,17 @@
 //! bodies and panics; a span per request; headers that keep responses out of caches and
 //! frames; this daemon's time on every answer.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
+
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
@@ -38,6 +44,7 @@ pub(super) fn with_edge_layers(routes: Router<AppState>, state: AppState) -> Rou
             reject_oversized,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), stamp_time))
+        .layer(middleware::from_fn(close_if_body_unread))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -81,6 +88,39 @@ async fn stamp_time(State(state): State<AppState>, request: Request, next: Next)
     response
         .headers_mut()
         .insert(peers::TIME_HEADER, HeaderValue::from(now));
+    response
+}
+
+/// Says `Connection: close` on an answer given before the request's body was read to its
+/// end (a refusal on its headers: no credentials, no such route, a wrong method, too large).
+/// The server then closes the connection rather than read a body nobody wants; without the
+/// header a client that keeps connections alive would send its next request into the
+/// closing one and see it fail.
+async fn close_if_body_unread(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() != "0");
+    let chunked = request.headers().contains_key(header::TRANSFER_ENCODING);
+    if !declared && !chunked {
+        return next.run(request).await;
+    }
+    let read_to_end = Arc::new(AtomicBool::new(false));
+    let (parts, body) = request.into_parts();
+    let flag = read_to_end.clone();
+    // The end of the inner stream is the only way to reach the chained one.
+    let end = futures_util::stream::poll_fn(move |_| {
+        flag.store(true, Ordering::Relaxed);
+        Poll::Ready(None)
+    });
+    let body = Body::from_stream(body.into_data_stream().chain(end));
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if !read_to_end.load(Ordering::Relaxed) {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     response
 }
 
