@@ -8,8 +8,12 @@ mod common;
 mod files;
 #[path = "security/input.rs"]
 mod input;
+#[path = "security/keepalive.rs"]
+mod keepalive;
 #[path = "security/peer.rs"]
 mod peer;
+#[path = "security/revocation.rs"]
+mod revocation;
 #[path = "security/sbt.rs"]
 mod sbt;
 #[path = "security/set_aside.rs"]

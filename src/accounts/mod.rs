@@ -53,6 +53,28 @@ pub async fn create_account(
     Ok((account, token))
 }
 
+/// Gives the account `name` a new token (printed once) in place of the old one, which stops
+/// working at once.
+pub async fn rotate_token(store: &dyn Store, name: &str) -> Result<Secret<String>, AccountError> {
+    let account = account_named(store, name).await?;
+    let token = secrets::new_account_token();
+    store
+        .set_token_hash(&account.id, &secrets::hash_token(token.expose()))
+        .await?;
+    Ok(token)
+}
+
+/// Revokes the account's token: none works until `rotate_token` issues a new one. The
+/// stored hash becomes the hash of a random value that is never shown.
+pub async fn revoke_token(store: &dyn Store, name: &str) -> Result<(), AccountError> {
+    let account = account_named(store, name).await?;
+    let unknowable = secrets::new_account_token();
+    store
+        .set_token_hash(&account.id, &secrets::hash_token(unknowable.expose()))
+        .await?;
+    Ok(())
+}
+
 /// The account an account token belongs to, if any.
 pub async fn authenticate(store: &dyn Store, token: &str) -> StoreResult<Option<Account>> {
     if !token.starts_with(secrets::ACCOUNT_TOKEN_PREFIX) {

@@ -106,6 +106,23 @@ pub struct PairArgs {
     pub daemon: DaemonArgs,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum PeersAction {
+    /// One line per peer: its id, status, the other backend, and how sync with it stands.
+    List {
+        #[command(flatten)]
+        daemon: DaemonArgs,
+    },
+    /// Revoke a pairing at once: its key is deleted here, the hosted backend is told and
+    /// refuses it too; pairing again needs a new pairing code.
+    Revoke {
+        /// The pairing's id (`backend-8825 peers list` shows it).
+        peer_id: String,
+        #[command(flatten)]
+        daemon: DaemonArgs,
+    },
+}
+
 #[derive(Debug, Args)]
 pub struct SyncArgs {
     /// Only this peer [default: every peer].
@@ -165,6 +182,30 @@ pub enum AccountAction {
     /// Create an account and print its token, once, alone on stdout (only its hash is kept).
     Create {
         /// Lowercase letters, digits, '.', '_' or '-'; at most 64 characters.
+        name: String,
+        #[command(flatten)]
+        db: HostedDbArgs,
+    },
+    /// Replace or revoke an account's token.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Give the account a new token, printed once, alone on stdout; the old one stops working
+    /// at once.
+    Rotate {
+        /// The account's name.
+        name: String,
+        #[command(flatten)]
+        db: HostedDbArgs,
+    },
+    /// Revoke the account's token: no token works for it until `rotate` issues a new one.
+    Revoke {
+        /// The account's name.
         name: String,
         #[command(flatten)]
         db: HostedDbArgs,

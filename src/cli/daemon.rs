@@ -1,4 +1,4 @@
-//! The commands that talk to the running local daemon: `pair`, `sync`, `ui`.
+//! The commands that talk to the running local daemon: `pair`, `sync`, `peers`, `ui`.
 
 use super::*;
 use crate::config::Env;
@@ -98,5 +98,50 @@ pub(super) async fn open_ui(args: DaemonArgs, env: &Env) -> anyhow::Result<()> {
         launch.expires_at
     );
     println!("{}", launch.url);
+    Ok(())
+}
+
+pub(super) async fn peers(action: PeersAction, env: &Env) -> anyhow::Result<()> {
+    match action {
+        PeersAction::List { daemon } => {
+            let client = daemon.client(env).await?;
+            let peers: Vec<serde_json::Value> = client.get_json("/peers").await?;
+            if peers.is_empty() {
+                eprintln!("no peers; pair with `backend-8825 pair`");
+            }
+            for peer in peers {
+                let text = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_string();
+                println!(
+                    "{}  {}  {}  sync {}",
+                    text(&peer["peer_id"]),
+                    text(&peer["status"]),
+                    peer["remote"]["url"]
+                        .as_str()
+                        .unwrap_or(peer["remote"]["backend_id"].as_str().unwrap_or("-")),
+                    text(&peer["sync"]["state"]),
+                );
+            }
+        }
+        PeersAction::Revoke { peer_id, daemon } => {
+            let client = daemon.client(env).await?;
+            let path = format!("/peers/{peer_id}");
+            let revoked: serde_json::Value = match client.delete_json(&path).await {
+                Ok(revoked) => revoked,
+                Err(ClientError::Refused { code, message, .. }) => {
+                    anyhow::bail!("cannot revoke {peer_id} ({code}): {message}")
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if revoked["hosted_notified"] == true {
+                eprintln!("revoked {peer_id}; the hosted backend refuses its key too");
+            } else {
+                eprintln!(
+                    "revoked {peer_id} here, but the hosted backend was not told: {}. Revoke it \
+                     there too (DELETE /peers/{peer_id} with the account token).",
+                    revoked["hosted_error"].as_str().unwrap_or("unknown error")
+                );
+            }
+        }
+    }
     Ok(())
 }

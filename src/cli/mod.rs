@@ -87,6 +87,12 @@ pub enum Command {
     /// Sync the running local daemon with its hosted peers now, instead of waiting for the
     /// next tick. Prints what moved, one line per peer.
     Sync(SyncArgs),
+    /// The running local daemon's peers: list them, or revoke one (at once; the hosted
+    /// backend is told, and refuses the pairing's key too). See docs/security.md.
+    Peers {
+        #[command(subcommand)]
+        action: PeersAction,
+    },
     /// Run the local daemon at login: a LaunchAgent on macOS, a systemd user unit on Linux.
     Service {
         #[command(subcommand)]
@@ -153,6 +159,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             println!("{}", token.expose());
         }
+        Command::Account {
+            action: AccountAction::Token { action },
+        } => account_token(action, &env).await?,
         Command::PairingCode { account, db } => {
             let store = db.open(&env).await?;
             let account = accounts::account_named(store.as_ref(), &account).await?;
@@ -175,6 +184,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ui(args) => open_ui(args, &env).await?,
         Command::Pair(args) => pair(args, &env).await?,
         Command::Sync(args) => sync_now(args, &env).await?,
+        Command::Peers { action } => daemon::peers(action, &env).await?,
         Command::Demo => {
             logging::init(crate::config::LogFormat::Pretty, "error");
             crate::demo::run(&env).await?;
@@ -184,6 +194,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             KeychainAction::Status(args) => keychain::status(&args.load(&env)?).await?,
             KeychainAction::Migrate(args) => keychain::migrate(&args.load(&env)?).await?,
         },
+    }
+    Ok(())
+}
+
+/// `account token rotate|revoke NAME`.
+async fn account_token(action: args::TokenAction, env: &crate::config::Env) -> anyhow::Result<()> {
+    match action {
+        args::TokenAction::Rotate { name, db } => {
+            let store = db.open(env).await?;
+            let rotated = accounts::rotate_token(store.as_ref(), &name).await;
+            store.close().await;
+            let token = rotated?;
+            eprintln!(
+                "account {name:?} has a new token (the old one no longer works); it follows, \
+                 shown only now"
+            );
+            println!("{}", token.expose());
+        }
+        args::TokenAction::Revoke { name, db } => {
+            let store = db.open(env).await?;
+            let revoked = accounts::revoke_token(store.as_ref(), &name).await;
+            store.close().await;
+            revoked?;
+            eprintln!(
+                "account {name:?} has no working token now; `backend-8825 account token rotate \
+                 {name}` issues a new one"
+            );
+        }
     }
     Ok(())
 }

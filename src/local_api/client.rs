@@ -84,6 +84,15 @@ impl LocalClient {
         self.send(request).await
     }
 
+    /// `DELETE path`, decoding a JSON answer.
+    pub async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let request = self
+            .http
+            .delete(self.url(path))
+            .header(reqwest::header::CONTENT_TYPE, "application/json");
+        self.send(request).await
+    }
+
     /// Asks for a one-time launch URL of the web UI.
     pub async fn launch_url(&self) -> Result<LaunchUrl, ClientError> {
         self.post_json("/launch-tokens", &serde_json::json!({}))

@@ -9,6 +9,7 @@ pub(crate) mod hosted;
 mod keys;
 pub(crate) mod local;
 pub mod rate_limit;
+mod revoke;
 mod signed;
 pub mod transcript;
 mod unreachable;
@@ -30,6 +31,7 @@ pub use local::{
     RENEW_BEFORE_SECS, active_remote_peer, client as http_client, current_key, renew_due_peers,
     renew_peer, spawn_renewal,
 };
+pub use revoke::{revoke_here, revoked_remotely};
 pub use signed::{PeerCall, RequestTarget, SignedPeerRequest, signature_headers, signed_request};
 pub use unreachable::describe_http_error;
 
@@ -212,12 +214,24 @@ pub(crate) fn rfc3339_ms(ms: i64) -> String {
 }
 
 /// The peers capability's runtime state, a part of the daemon's state (see `crate::state`).
-#[derive(Default)]
 pub struct PeersState {
     /// Pair keys read from the local key store, kept for the next signed call.
     pub pair_keys: PairKeyCache,
     /// The peer's clock minus this one, in seconds, as last learned (see [`peer_now`]).
     pub skew_secs: std::sync::atomic::AtomicI64,
+    /// Bumped when a peer's status changes (a revocation): whoever holds something per peer
+    /// (the telemetry sockets, say) watches it and lets go at once.
+    pub changes: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for PeersState {
+    fn default() -> Self {
+        Self {
+            pair_keys: PairKeyCache::default(),
+            skew_secs: Default::default(),
+            changes: tokio::sync::watch::channel(0).0,
+        }
+    }
 }
 
 pub trait PeersAccess {

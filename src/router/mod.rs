@@ -75,6 +75,7 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
             .routes(routes!(peers::local::pair::register))
             .routes(routes!(peers::local::list))
             .routes(routes!(peers::local::renew_now))
+            .routes(routes!(peers::local::revoke::revoke))
             .routes(routes!(peers::local::remote_binding))
             .routes(routes!(sync::caller::sync_now_route))
             .routes(routes!(telemetry::routes::status))
@@ -93,9 +94,11 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
             ))
             // Signed peer requests.
             .routes(routes!(peers::hosted::binding))
+            .routes(routes!(peers::hosted::revoke_notice))
             .routes(routes!(telemetry::routes::upgrade))
             // Account token.
             .routes(routes!(peers::hosted::list))
+            .routes(routes!(peers::hosted::revoke))
             .routes(routes!(telemetry::routes::dashboard_route))
             .routes(routes!(accounts::routes::create_pairing_code)),
     }

@@ -56,7 +56,7 @@ impl Modify for Credentials {
             LOCAL_SECRET,
             bearer(
                 "Local daemon: the per-install secret as `Authorization: Bearer <secret>` \
-                 (`backend-8825 local-secret` prints it). See docs/local-api.md.",
+                 (`backend-8825 token` prints it). See docs/local-api.md.",
             ),
         );
         components.add_security_scheme(

@@ -95,6 +95,9 @@ pub trait Store: Send + Sync + 'static {
 
     async fn account_by_name(&self, name: &str) -> StoreResult<Option<Account>>;
 
+    /// Replaces an account's token hash: the old token stops working at once.
+    async fn set_token_hash(&self, account_id: &str, token_hash: &str) -> StoreResult<bool>;
+
     async fn account_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<Account>>;
 
     async fn create_pairing_code(&self, code: &NewPairingCode) -> StoreResult<()>;

@@ -55,6 +55,12 @@ pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummar
     let started = std::time::Instant::now();
     let outcome = sync_locked(state, peer_id).await;
     emit_cycle(state, peer_id, &outcome, started.elapsed()).await;
+    if let Err(err) = &outcome
+        && err.upstream_code.as_deref() == Some("revoked")
+    {
+        // The hosted end revoked the pairing: follow, so the scheduler stops calling.
+        crate::peers::revoked_remotely(state, peer_id).await;
+    }
     let now = state.clock.now_ms();
     let failure = outcome.as_ref().err().map(|e| SyncFailure {
         code: e.code,

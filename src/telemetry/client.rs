@@ -18,7 +18,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::uplink::Session;
 use crate::handshake::pair_key::PairKey;
-use crate::peers::{RequestTarget, current_key, peer_now, signature_headers};
+use crate::peers::{PeersAccess, RequestTarget, current_key, peer_now, signature_headers};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, PeerKey};
 use crate::telemetry::TelemetryAccess;
@@ -129,6 +129,8 @@ pub(super) async fn supervise(state: AppState) {
     let mut tasks = JoinSet::new();
     let mut running: HashMap<String, AbortHandle> = HashMap::new();
     let mut wake = state.telemetry().client.wake.subscribe();
+    // A revoked peer's link stops at once.
+    let mut peer_changes = state.peers().changes.subscribe();
     let mut tick = tokio::time::interval(Duration::from_secs(2));
     loop {
         while tasks.try_join_next().is_some() {}
@@ -158,6 +160,7 @@ pub(super) async fn supervise(state: AppState) {
         }
         tokio::select! {
             _ = wake.changed() => {}
+            _ = peer_changes.changed() => {}
             _ = tick.tick() => {}
         }
     }
@@ -183,6 +186,11 @@ async fn peer_loop(state: AppState, peer_id: String) {
                 tracing::info!(peer_id, "telemetry socket open");
                 let (acked, why) = Session::new(&state, &peer_id).run(socket).await;
                 tracing::info!(peer_id, reason = %why, "telemetry socket closed");
+                if why == format!("closed {}: revoked", super::frames::close::POLICY) {
+                    // The hosted end revoked the pairing: follow, and stop here.
+                    crate::peers::revoked_remotely(&state, &peer_id).await;
+                    return;
+                }
                 client.update(&peer_id, |l| {
                     l.connected = false;
                     l.last_error = Some(why);

@@ -22,6 +22,7 @@ use std::sync::RwLock;
 use std::time::Duration;
 
 use crate::config::Mode;
+use crate::peers::PeersAccess;
 use crate::state::AppState;
 
 pub use client::{ClientState, PeerLink, PokeNotice};
@@ -137,7 +138,12 @@ pub fn spawn_background(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
     match state.config.mode {
         Mode::Local => vec![tokio::spawn(client::supervise(state))],
         Mode::Hosted => vec![tokio::spawn(async move {
-            let _guard = hub::ShutdownOnDrop(state);
+            // A revoked peer's socket closes at once (1008), not at its next periodic check.
+            let mut changes = state.peers().changes.subscribe();
+            let _guard = hub::ShutdownOnDrop(state.clone());
+            while changes.changed().await.is_ok() {
+                state.telemetry().hub.recheck();
+            }
             std::future::pending::<()>().await
         })],
     }

@@ -92,6 +92,52 @@ pub(crate) async fn list(
     Ok(Json(crate::peers::views_with_sync(&state, &peers).await?))
 }
 
+/// `DELETE /peers/{peer_id}` (hosted, account token): revokes one of the account's peers.
+#[utoipa::path(
+    delete,
+    path = "/peers/{peer_id}",
+    tag = "peers",
+    security(("account_token" = [])),
+    params(("peer_id" = String, Path, description = "The pairing to revoke")),
+    responses(
+        (status = 200, description = "Revoked: its requests get `401 revoked`, its telemetry socket closes with 1008", body = PeerView),
+        (status = 404, description = "`not_found`: no such peer in this account", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    axum::extract::Path(peer_id): axum::extract::Path<String>,
+) -> Result<Json<PeerView>, ApiError> {
+    let not_found = || ApiError::not_found("no such peer in this account");
+    let peer = state
+        .store
+        .peer(&peer_id)
+        .await?
+        .filter(|p| p.account_id == account.id)
+        .ok_or_else(not_found)?;
+    crate::peers::revoke_here(&state, &peer, "revoke_peer").await?;
+    let peer = state.store.peer(&peer_id).await?.ok_or_else(not_found)?;
+    Ok(Json(PeerView::from(&peer)))
+}
+
+/// `POST /peers/{peer_id}/revoke` (hosted, signed): the local end revoked the pairing.
+#[utoipa::path(
+    post,
+    path = "/peers/{peer_id}/revoke",
+    tag = "peers",
+    security(("peer_signature" = [])),
+    params(("peer_id" = String, Path, description = "The pairing the local end revoked")),
+    responses((status = 204, description = "Revoked here too"))
+)]
+pub(crate) async fn revoke_notice(
+    State(state): State<AppState>,
+    signed: SignedPeerRequest,
+) -> Result<StatusCode, ApiError> {
+    crate::peers::revoke_here(&state, &signed.peer, "peer_revoked_by_remote").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `GET /peers/{peer_id}/binding` (hosted, signed): the binding as this side holds it.
 #[utoipa::path(
     get,

@@ -5,6 +5,7 @@
 mod calls;
 pub(crate) mod pair;
 mod renewal;
+pub(crate) mod revoke;
 
 use std::sync::OnceLock;
 use std::time::Duration;

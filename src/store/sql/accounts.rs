@@ -50,6 +50,19 @@ impl Db<'_> {
         Ok(())
     }
 
+    pub(super) async fn set_token_hash(
+        self,
+        account_id: &str,
+        token_hash: &str,
+    ) -> StoreResult<bool> {
+        let updated = Query::new("UPDATE accounts SET token_hash = $2 WHERE id = $1")
+            .bind(account_id)
+            .bind(token_hash)
+            .execute(self.writer)
+            .await?;
+        Ok(updated == 1)
+    }
+
     pub(super) async fn account_by_name(self, name: &str) -> StoreResult<Option<Account>> {
         let sql = "SELECT id, name, created_at FROM accounts WHERE name = $1";
         Ok(Query::new(sql).bind(name).fetch_optional(self.pool).await?)

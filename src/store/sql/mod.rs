@@ -94,6 +94,10 @@ impl<S: SqlPools> Store for S {
         self.db().create_account(account, token_hash).await
     }
 
+    async fn set_token_hash(&self, account_id: &str, token_hash: &str) -> StoreResult<bool> {
+        self.db().set_token_hash(account_id, token_hash).await
+    }
+
     async fn account_by_name(&self, name: &str) -> StoreResult<Option<Account>> {
         self.db().account_by_name(name).await
     }
