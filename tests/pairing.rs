@@ -17,3 +17,5 @@ mod proofs;
 mod renewal;
 #[path = "pairing/signed.rs"]
 mod signed;
+#[path = "pairing/unauthorized.rs"]
+mod unauthorized;

@@ -12,7 +12,7 @@ use crate::common::{self, error_code};
 use crate::fixture::{Pairing, post_hosted};
 
 /// A registration body signed by the local daemon's key, as the local daemon would send it.
-fn register_body(h: &Pairing, code: &str, timestamp: i64) -> RegisterPeerRequest {
+pub fn register_body(h: &Pairing, code: &str, timestamp: i64) -> RegisterPeerRequest {
     let local = &h.local.state.identity;
     let hosted = &h.hosted.state.identity;
     let nonce = "bm9uY2Utbm9uY2Utbm9uY2U".to_string();
