@@ -15,6 +15,8 @@ mod ordering;
 mod pages;
 #[path = "sync/properties.rs"]
 mod properties;
+#[path = "sync/races.rs"]
+mod races;
 #[path = "sync/recovery.rs"]
 mod recovery;
 #[path = "sync/round_trip.rs"]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::records::{
     ConversationView, MessageView, Tenant, check_content, check_role, check_title, new_record,
-    write,
+    try_write, write,
 };
 use crate::accounts::AccountAuth;
 use crate::config::Mode;
@@ -92,6 +92,36 @@ async fn list(
         None
     };
     Ok((rows, next))
+}
+
+/// How many times an edit is redone after losing a race before it gives up with 409.
+const EDIT_ATTEMPTS: usize = 32;
+
+/// Reads a record with `lookup`, changes it with `change`, and writes it stamped past the
+/// version it replaces. An edit that loses a race (another edit, or a sync, committed a newer
+/// version in between) is done again on the record as it is now: an ordinary race answers
+/// with the version that won, never a 5xx.
+async fn edit<Fut>(
+    state: &AppState,
+    tenant: &Tenant,
+    lookup: impl Fn() -> Fut,
+    change: impl Fn(&mut Record) -> ApiResult<()>,
+) -> ApiResult<Record>
+where
+    Fut: Future<Output = ApiResult<Record>>,
+{
+    for _ in 0..EDIT_ATTEMPTS {
+        let mut record = lookup().await?;
+        change(&mut record)?;
+        if let Some(stored) = try_write(state, tenant, record).await? {
+            return Ok(stored);
+        }
+    }
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "edit_conflict",
+        "the record changed faster than this edit could be applied; try again",
+    ))
 }
 
 /// The live conversation `id` of the tenant, or 404 (a tombstone, or another account's id).
@@ -192,7 +222,8 @@ pub(crate) async fn get_conversation(
 #[utoipa::path(
     patch, path = "/api/conversations/{id}", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
     params(("id" = String, Path, description = "The conversation's id")), request_body = ConversationInput,
-    responses((status = 200, description = "Updated", body = ConversationView), (status = 404, description = "`not_found`: no such conversation in this account", body = crate::error::ErrorBody))
+    responses((status = 200, description = "Updated", body = ConversationView),
+        (status = 409, description = "`edit_conflict`: the record changed faster than the edit could be applied (32 tries); try again", body = crate::error::ErrorBody), (status = 404, description = "`not_found`: no such conversation in this account", body = crate::error::ErrorBody))
 )]
 pub(crate) async fn update_conversation(
     State(state): State<AppState>,
@@ -200,29 +231,38 @@ pub(crate) async fn update_conversation(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ConversationInput>,
 ) -> ApiResult<Json<ConversationView>> {
-    let mut record = conversation(&state, &tenant, &id).await?;
-    if let Some(title) = input.title {
-        check_title(&title).map_err(ApiError::unprocessable)?;
-        record.title = Some(title);
+    if let Some(title) = &input.title {
+        check_title(title).map_err(ApiError::unprocessable)?;
     }
-    let stored = write(&state, &tenant, record).await?;
+    let lookup = || conversation(&state, &tenant, &id);
+    let stored = edit(&state, &tenant, lookup, |record| {
+        if let Some(title) = &input.title {
+            record.title = Some(title.clone());
+        }
+        Ok(())
+    })
+    .await?;
     Ok(Json(ConversationView::from(&stored)))
 }
 
 #[utoipa::path(
     delete, path = "/api/conversations/{id}", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
     params(("id" = String, Path, description = "The conversation's id")),
-    responses((status = 204, description = "Deleted (a tombstone that syncs)"), (status = 404, description = "`not_found`: no such conversation in this account", body = crate::error::ErrorBody))
+    responses((status = 204, description = "Deleted (a tombstone that syncs)"),
+        (status = 409, description = "`edit_conflict`: the record changed faster than the edit could be applied (32 tries); try again", body = crate::error::ErrorBody), (status = 404, description = "`not_found`: no such conversation in this account", body = crate::error::ErrorBody))
 )]
 pub(crate) async fn delete_conversation(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let mut record = conversation(&state, &tenant, &id).await?;
-    record.deleted = true;
-    record.title = None;
-    write(&state, &tenant, record).await?;
+    let lookup = || conversation(&state, &tenant, &id);
+    edit(&state, &tenant, lookup, |record| {
+        record.deleted = true;
+        record.title = None;
+        Ok(())
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -294,7 +334,8 @@ pub(crate) struct MessagePatch {
 #[utoipa::path(
     patch, path = "/api/conversations/{id}/messages/{message_id}", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
     params(("id" = String, Path, description = "The conversation's id"), ("message_id" = String, Path, description = "The message's id")), request_body = MessagePatch,
-    responses((status = 200, description = "Updated", body = MessageView), (status = 404, description = "`not_found`: no such conversation or message in this account", body = crate::error::ErrorBody))
+    responses((status = 200, description = "Updated", body = MessageView),
+        (status = 409, description = "`edit_conflict`: the record changed faster than the edit could be applied (32 tries); try again", body = crate::error::ErrorBody), (status = 404, description = "`not_found`: no such conversation or message in this account", body = crate::error::ErrorBody))
 )]
 pub(crate) async fn update_message(
     State(state): State<AppState>,
@@ -302,32 +343,43 @@ pub(crate) async fn update_message(
     Path((conv, id)): Path<(String, String)>,
     ApiJson(input): ApiJson<MessagePatch>,
 ) -> ApiResult<Json<MessageView>> {
-    let mut record = message(&state, &tenant, &conv, &id).await?;
-    if let Some(role) = input.role {
-        check_role(&role).map_err(ApiError::unprocessable)?;
-        record.role = Some(role);
+    if let Some(role) = &input.role {
+        check_role(role).map_err(ApiError::unprocessable)?;
     }
-    if let Some(content) = input.content {
-        check_content(&content).map_err(ApiError::unprocessable)?;
-        record.content = Some(content);
+    if let Some(content) = &input.content {
+        check_content(content).map_err(ApiError::unprocessable)?;
     }
-    let stored = write(&state, &tenant, record).await?;
+    let lookup = || message(&state, &tenant, &conv, &id);
+    let stored = edit(&state, &tenant, lookup, |record| {
+        if let Some(role) = &input.role {
+            record.role = Some(role.clone());
+        }
+        if let Some(content) = &input.content {
+            record.content = Some(content.clone());
+        }
+        Ok(())
+    })
+    .await?;
     Ok(Json(MessageView::from(&stored)))
 }
 
 #[utoipa::path(
     delete, path = "/api/conversations/{id}/messages/{message_id}", tag = "conversations", security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
     params(("id" = String, Path, description = "The conversation's id"), ("message_id" = String, Path, description = "The message's id")),
-    responses((status = 204, description = "Deleted (a tombstone that syncs)"), (status = 404, description = "`not_found`: no such conversation or message in this account", body = crate::error::ErrorBody))
+    responses((status = 204, description = "Deleted (a tombstone that syncs)"),
+        (status = 409, description = "`edit_conflict`: the record changed faster than the edit could be applied (32 tries); try again", body = crate::error::ErrorBody), (status = 404, description = "`not_found`: no such conversation or message in this account", body = crate::error::ErrorBody))
 )]
 pub(crate) async fn delete_message(
     State(state): State<AppState>,
     tenant: Tenant,
     Path((conv, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut record = message(&state, &tenant, &conv, &id).await?;
-    record.deleted = true;
-    record.content = None;
-    write(&state, &tenant, record).await?;
+    let lookup = || message(&state, &tenant, &conv, &id);
+    edit(&state, &tenant, lookup, |record| {
+        record.deleted = true;
+        record.content = None;
+        Ok(())
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -161,12 +161,21 @@ pub struct Tenant(pub String);
 
 /// Writes one version made here: stamps it with the clock and this backend, applies it, and
 /// wakes the scheduler (and, on the hosted side, pokes the account's peers). Returns the
-/// record as stored.
-pub async fn write(
+/// record as stored. For a new record only: an edit goes through [`try_write`], which can
+/// lose a race.
+pub async fn write(state: &AppState, tenant: &Tenant, record: Record) -> Result<Record, ApiError> {
+    try_write(state, tenant, record)
+        .await?
+        .ok_or_else(|| ApiError::bug("a new record's first version did not apply"))
+}
+
+/// [`write`], or `None` when a newer version of the record was committed since it was read
+/// (another edit, or a sync): the caller reads it again and redoes its change.
+pub async fn try_write(
     state: &AppState,
     tenant: &Tenant,
     mut record: Record,
-) -> Result<Record, ApiError> {
+) -> Result<Option<Record>, ApiError> {
     // An edit is stamped past the version it replaces, even one from a machine whose clock
     // is ahead (within the offset that sync accepts).
     let previous = Some(record.version.as_str()).filter(|v| !v.is_empty());
@@ -178,18 +187,15 @@ pub async fn write(
         .apply_versions(&tenant.0, std::slice::from_ref(&record), None, None)
         .await?;
     if applied != 1 {
-        // Stamped past the version it replaces, a write made here wins (unless another write
-        // of the same record committed in between).
-        return Err(ApiError::internal(anyhow::anyhow!(
-            "a version written here did not apply"
-        )));
+        // Another version of the record committed after it was read, stamped past this one.
+        return Ok(None);
     }
     state.sync().wake.notify_one();
     if state.config.mode == crate::config::Mode::Hosted {
         // The account's local daemons sync at once instead of at their next tick.
         crate::telemetry::poke_account(state, &tenant.0, None, "data");
     }
-    Ok(record)
+    Ok(Some(record))
 }
 
 /// A new record of `kind`, not yet stamped.
