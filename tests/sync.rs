@@ -9,6 +9,8 @@ mod api;
 mod common;
 #[path = "sync/conversations.rs"]
 mod conversations;
+#[path = "sync/independent.rs"]
+mod independent;
 #[path = "sync/ordering.rs"]
 mod ordering;
 #[path = "sync/pages.rs"]

@@ -1,12 +1,13 @@
 //! The `SyncScheduler` of a local daemon: syncs every active hosted peer every interval, at
 //! once (debounced) after a local write, and backs off from a peer that fails.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use super::caller::sync_peer_now;
+use super::caller::{SyncSummary, sync_peer_now};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::PEER_ACTIVE;
@@ -18,10 +19,16 @@ const DEBOUNCE: Duration = Duration::from_millis(20);
 const BACKOFF_FIRST: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(60);
 
-/// Runs until aborted.
+/// Runs until aborted. Each peer syncs on its own (one sync in flight per peer, the peers at
+/// the same time), so a slow or dead peer never holds up a live one.
 pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut failures: HashMap<String, Failing> = HashMap::new();
+        let mut in_flight: JoinSet<(String, Result<SyncSummary, ApiError>)> = JoinSet::new();
+        let mut running: HashSet<String> = HashSet::new();
+        // Peers woken while their sync was in flight: they sync again as soon as it ends,
+        // for what was written meanwhile.
+        let mut again: HashSet<String> = HashSet::new();
         // A poke from a hosted peer (another peer of the account changed something) wakes
         // the scheduler like a local write does.
         let mut pokes = state.telemetry().subscribe_pokes();
@@ -33,6 +40,19 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                         pokes = state.telemetry().subscribe_pokes();
                     }
                     true
+                }
+                Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
+                    match done {
+                        Ok((peer_id, outcome)) => {
+                            running.remove(&peer_id);
+                            note_outcome(&mut failures, &peer_id, outcome);
+                            if again.remove(&peer_id) && !state.sync().is_paused() {
+                                start(&state, &mut in_flight, &mut running, peer_id);
+                            }
+                        }
+                        Err(err) => tracing::error!(error = %err, "a sync task failed"),
+                    }
+                    continue;
                 }
                 () = tokio::time::sleep(state.sync().interval) => false,
             };
@@ -59,11 +79,31 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                 {
                     continue;
                 }
-                let outcome = sync_peer_now(&state, &peer.peer_id).await;
-                note_outcome(&mut failures, &peer.peer_id, outcome);
+                if running.contains(&peer.peer_id) {
+                    if woken {
+                        again.insert(peer.peer_id);
+                    }
+                    continue;
+                }
+                start(&state, &mut in_flight, &mut running, peer.peer_id);
             }
         }
     })
+}
+
+/// Starts a sync of `peer_id` in its own task.
+fn start(
+    state: &AppState,
+    in_flight: &mut JoinSet<(String, Result<SyncSummary, ApiError>)>,
+    running: &mut HashSet<String>,
+    peer_id: String,
+) {
+    running.insert(peer_id.clone());
+    let state = state.clone();
+    in_flight.spawn(async move {
+        let outcome = sync_peer_now(&state, &peer_id).await;
+        (peer_id, outcome)
+    });
 }
 
 /// A peer's run of failed syncs: how many, when to try again, and the last failure's code.
@@ -79,7 +119,7 @@ struct Failing {
 fn note_outcome(
     failures: &mut HashMap<String, Failing>,
     peer_id: &str,
-    outcome: Result<super::caller::SyncSummary, ApiError>,
+    outcome: Result<SyncSummary, ApiError>,
 ) {
     match outcome {
         Ok(summary) => {
