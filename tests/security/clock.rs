@@ -3,36 +3,12 @@
 //! B's next write there was stamped with 16 digits (a malformed version), and B's local
 //! daemon failed every sync from then on, across restarts.
 
-use backend_8825::store::Record;
 use backend_8825::sync::hlc::{Stamp, VERSION_LEN, format_version, parse_version};
 use backend_8825::sync::sync_peer_now;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::{self, Daemon, account, pair};
-use crate::peer::push;
-
-/// A conversation version written by `backend` at `stamp`.
-fn conversation(id: &str, title: &str, stamp: Stamp, backend: &str) -> Record {
-    Record {
-        kind: "conversation".into(),
-        id: id.to_string(),
-        conversation_id: None,
-        title: Some(title.to_string()),
-        role: None,
-        content: None,
-        created_at: 1,
-        updated_at: 1,
-        deleted: false,
-        version: format_version(stamp, backend),
-        source_backend: backend.to_string(),
-        seq: 0,
-        origin_peer: None,
-    }
-}
-
-fn sync_body(changes: Vec<Record>) -> Value {
-    json!({"v": 1, "epoch": "e", "since": null, "push_through": 1, "changes": changes})
-}
+use crate::peer::{conversation, create, push, sync_body};
 
 /// The stamp (ms) of the version a hosted account holds for `id`.
 async fn stored_ms(hosted: &Daemon, token: &str, id: &str) -> (i64, String) {
@@ -69,7 +45,7 @@ async fn a_peer_cannot_move_the_clock_of_any_account() {
             ms: 999_999_999_999_999,
             counter: 999_999,
         };
-        let body = sync_body(vec![conversation(&id, "poison", end, &local_a.id())]);
+        let body = sync_body(&[conversation(&id, "poison", end, &local_a.id())]);
         let (status, answer) = push(&local_a, &hosted, &peer_a, &body).await;
         assert_eq!(status, 200, "{name}: {answer}");
         assert_eq!(
@@ -93,7 +69,7 @@ async fn a_peer_cannot_move_the_clock_of_any_account() {
             ms: now_ms + 300_001,
             counter: 0,
         };
-        let body = sync_body(vec![conversation(&id, "late", past, &local_a.id())]);
+        let body = sync_body(&[conversation(&id, "late", past, &local_a.id())]);
         let (status, answer) = push(&local_a, &hosted, &peer_a, &body).await;
         assert_eq!(status, 200, "{name}: {answer}");
         assert_eq!(
@@ -104,21 +80,14 @@ async fn a_peer_cannot_move_the_clock_of_any_account() {
             ms: now_ms + 240_000,
             counter: 7,
         };
-        let body = sync_body(vec![conversation(&id, "fast clock", ahead, &local_a.id())]);
+        let body = sync_body(&[conversation(&id, "fast clock", ahead, &local_a.id())]);
         let (status, answer) = push(&local_a, &hosted, &peer_a, &body).await;
         assert_eq!(status, 200, "{name}: {answer}");
         assert!(answer.get("refused").is_none(), "{name}: {answer}");
 
         // Account B's next write on the hosted daemon is stamped by the hosted clock, not
         // by A's version: well-formed, and now.
-        let (status, created) = hosted
-            .call_as(
-                &token_b,
-                "POST",
-                "/api/conversations",
-                Some(json!({"title": "b"})),
-            )
-            .await;
+        let (status, created) = create(&hosted, &token_b, "b").await;
         assert_eq!(status, 201, "{name}: {created}");
         let b_id = created["id"].as_str().unwrap();
         let (ms, version) = stored_ms(&hosted, &token_b, b_id).await;
@@ -152,14 +121,7 @@ async fn a_peer_cannot_move_the_clock_of_any_account() {
 
         // After a restart the clock still follows the hosted time, not A's version.
         hosted.restart().await;
-        let (status, created) = hosted
-            .call_as(
-                &token_b,
-                "POST",
-                "/api/conversations",
-                Some(json!({"title": "b2"})),
-            )
-            .await;
+        let (status, created) = create(&hosted, &token_b, "b2").await;
         assert_eq!(status, 201, "{name}: {created}");
         let (ms, _) = stored_ms(&hosted, &token_b, created["id"].as_str().unwrap()).await;
         assert_eq!(ms, hosted.now() * 1000, "{name}");

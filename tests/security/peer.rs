@@ -2,10 +2,11 @@
 
 use backend_8825::handshake::pair_key::PairKey;
 use backend_8825::peers::{PeerCall, load_pair_key, signed_request};
-use backend_8825::store::PeerKey;
+use backend_8825::store::{PeerKey, Record};
+use backend_8825::sync::hlc::{Stamp, format_version};
 use serde_json::Value;
 
-use crate::common::{Daemon, read};
+use crate::common::{Daemon, Db, account, pair, read};
 
 /// The local daemon's current pair key row for `peer` (with its SBT) and the key.
 pub async fn current_key(local: &Daemon, peer: &str) -> (PeerKey, PairKey) {
@@ -41,4 +42,46 @@ pub async fn push_with(
     };
     let request = signed_request(&local.http, call, row, key).unwrap();
     read(request.send().await.unwrap()).await
+}
+
+/// A hosted daemon on `db` with the account "a", and a local daemon (syncing only when the
+/// test asks) paired into it: `(hosted, token, local, peer_id)`.
+pub async fn paired(db: &Db) -> (Daemon, String, Daemon, String) {
+    let hosted = Daemon::hosted().on(db).start().await;
+    let token = account(&hosted, "a").await;
+    let local = Daemon::local().automatic_sync(false).start().await;
+    let peer = pair(&local, &hosted, &token).await;
+    (hosted, token, local, peer)
+}
+
+/// Creates a conversation through the API as `bearer`: the status and the answer.
+pub async fn create(daemon: &Daemon, bearer: &str, title: &str) -> (u16, Value) {
+    let body = serde_json::json!({ "title": title });
+    daemon
+        .call_as(bearer, "POST", "/api/conversations", Some(body))
+        .await
+}
+
+/// A conversation version as a peer would push it: written by `backend` at `stamp`.
+pub fn conversation(id: &str, title: &str, stamp: Stamp, backend: &str) -> Record {
+    Record {
+        kind: "conversation".into(),
+        id: id.to_string(),
+        conversation_id: None,
+        title: Some(title.to_string()),
+        role: None,
+        content: None,
+        created_at: 1,
+        updated_at: 1,
+        deleted: false,
+        version: format_version(stamp, backend),
+        source_backend: backend.to_string(),
+        seq: 0,
+        origin_peer: None,
+    }
+}
+
+/// A sync request pushing `changes`.
+pub fn sync_body(changes: &[Record]) -> Value {
+    serde_json::json!({"v": 1, "epoch": "e", "since": null, "push_through": 1, "changes": changes})
 }

@@ -9,7 +9,7 @@ use backend_8825::telemetry::TelemetryAccess;
 use serde_json::{Value, json};
 
 use crate::common::{self, Daemon, account, eventually, pair};
-use crate::peer::{current_key, push_with};
+use crate::peer::{current_key, paired, push_with};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -88,10 +88,7 @@ async fn the_hosted_end_revokes_and_the_local_end_follows() {
 async fn the_local_end_revokes_and_tells_the_hosted_end() {
     for db in common::databases().await {
         let name = db.name();
-        let hosted = Daemon::hosted().on(&db).start().await;
-        let token = account(&hosted, "a").await;
-        let local = Daemon::local().automatic_sync(false).start().await;
-        let peer = pair(&local, &hosted, &token).await;
+        let (hosted, token, local, peer) = paired(&db).await;
         let (row, key) = current_key(&local, &peer).await;
 
         let (status, body) = local.call("DELETE", &format!("/peers/{peer}"), None).await;

@@ -6,17 +6,14 @@ use backend_8825::handshake::pair_key::Kid;
 use backend_8825::handshake::sbt::{ExpectedBinding, SessionBindingToken};
 use serde_json::json;
 
-use crate::common::{self, Daemon, account, pair};
-use crate::peer::{current_key, push_with};
+use crate::common;
+use crate::peer::{current_key, paired, push_with};
 
 #[tokio::test]
 async fn only_the_sbt_the_hosted_daemon_issued_is_taken_and_only_for_its_eight_hours() {
     for db in common::databases().await {
         let name = db.name();
-        let hosted = Daemon::hosted().on(&db).start().await;
-        let token = account(&hosted, "a").await;
-        let local = Daemon::local().automatic_sync(false).start().await;
-        let peer = pair(&local, &hosted, &token).await;
+        let (hosted, _token, local, peer) = paired(&db).await;
         let body = json!({"v": 1, "epoch": "e", "since": null, "push_through": 0, "changes": []});
 
         // The issued token works.

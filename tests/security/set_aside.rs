@@ -2,12 +2,12 @@
 //! hosted daemon could not take (a NUL character on Postgres) stalled the local daemon's
 //! push for good: nothing written after it ever arrived.
 
-use backend_8825::store::Record;
-use backend_8825::sync::hlc::{Stamp, format_version};
+use backend_8825::sync::hlc::Stamp;
 use backend_8825::sync::sync_peer_now;
 use serde_json::{Value, json};
 
-use crate::common::{self, Daemon, account, pair};
+use crate::common::{self, Daemon};
+use crate::peer::{conversation, paired};
 
 async fn peer_view(local: &Daemon, peer: &str) -> Value {
     let (status, peers) = local.get("/peers").await;
@@ -35,10 +35,7 @@ async fn hosted_titles(hosted: &Daemon, token: &str) -> Vec<String> {
 async fn a_refused_version_is_set_aside_shown_and_retried_when_it_could_succeed() {
     for db in common::databases().await {
         let name = db.name();
-        let hosted = Daemon::hosted().on(&db).start().await;
-        let token = account(&hosted, "a").await;
-        let local = Daemon::local().automatic_sync(false).start().await;
-        let peer = pair(&local, &hosted, &token).await;
+        let (hosted, token, local, peer) = paired(&db).await;
 
         // A write made while the laptop's clock was an hour fast, then one after it was set
         // right (which its clock, never going back, still stamps an hour ahead); and one on
@@ -104,10 +101,7 @@ async fn a_refused_version_is_set_aside_shown_and_retried_when_it_could_succeed(
 async fn a_version_no_peer_will_take_waits_for_a_newer_one_and_blocks_nothing() {
     for db in common::databases().await {
         let name = db.name();
-        let hosted = Daemon::hosted().on(&db).start().await;
-        let token = account(&hosted, "a").await;
-        let local = Daemon::local().automatic_sync(false).start().await;
-        let peer = pair(&local, &hosted, &token).await;
+        let (hosted, token, local, peer) = paired(&db).await;
 
         // A title with a NUL, as a local daemon from before the text rule could store it.
         let id = uuid::Uuid::now_v7().to_string();
@@ -115,21 +109,7 @@ async fn a_version_no_peer_will_take_waits_for_a_newer_one_and_blocks_nothing() 
             ms: local.now() * 1000,
             counter: 0,
         };
-        let old = Record {
-            kind: "conversation".into(),
-            id: id.clone(),
-            conversation_id: None,
-            title: Some("nul\u{0}title".into()),
-            role: None,
-            content: None,
-            created_at: 1,
-            updated_at: 1,
-            deleted: false,
-            version: format_version(stamp, &local.id()),
-            source_backend: local.id(),
-            seq: 0,
-            origin_peer: None,
-        };
+        let old = conversation(&id, "nul\u{0}title", stamp, &local.id());
         let store = &local.state.store;
         store
             .apply_versions("local", &[old], None, None)
