@@ -36,8 +36,16 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
             let woken = tokio::select! {
                 () = state.sync().wake.notified() => true,
                 poke = pokes.recv() => {
-                    if let Err(tokio::sync::broadcast::error::RecvError::Closed) = poke {
-                        pokes = state.telemetry().subscribe_pokes();
+                    match poke {
+                        // The peer answered (a poke, or its telemetry socket opened): it is
+                        // reachable, so its backoff is over.
+                        Ok(notice) => {
+                            failures.remove(&notice.peer_id);
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                            pokes = state.telemetry().subscribe_pokes();
+                        }
+                        Err(_) => {}
                     }
                     true
                 }

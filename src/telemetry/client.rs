@@ -184,6 +184,11 @@ async fn peer_loop(state: AppState, peer_id: String) {
                     l.last_error = None;
                 });
                 tracing::info!(peer_id, "telemetry socket open");
+                // The peer is reachable again: sync need not wait out its backoff.
+                client.deliver_poke(PokeNotice {
+                    peer_id: peer_id.clone(),
+                    reason: "connected".into(),
+                });
                 let (acked, why) = Session::new(&state, &peer_id).run(socket).await;
                 tracing::info!(peer_id, reason = %why, "telemetry socket closed");
                 if why == format!("closed {}: revoked", super::frames::close::POLICY) {

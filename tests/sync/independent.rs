@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use backend_8825::telemetry::{TelemetryAccess, TelemetryLimits};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 
@@ -56,6 +57,43 @@ async fn a_dead_peer_never_delays_a_live_one() {
         "the live peer to get the write",
         Duration::from_secs(10),
         || async { live.titles().await.contains(&"meanwhile".to_string()) },
+    )
+    .await;
+}
+
+/// A peer that comes back is synced as soon as it is reachable, not when its backoff ends.
+/// Before, a local daemon whose backoff had grown while the hosted daemon was down waited
+/// out the backoff (and then its next tick), although its telemetry socket had reconnected.
+#[tokio::test]
+async fn a_peer_that_comes_back_syncs_when_its_socket_reconnects() {
+    let (mut hosted, token) = hosted_with_account(&Db::Sqlite).await;
+    let local = Daemon::local()
+        .automatic_sync(true)
+        .prepare(|state| {
+            let telemetry = state.telemetry();
+            telemetry.set_limits(TelemetryLimits {
+                reconnect_max: Duration::from_millis(300),
+                ..telemetry.limits()
+            });
+        })
+        .start()
+        .await;
+    pair(&local, &hosted, &token).await;
+    hosted.stop().await;
+    // Writes while it is down: each wakes the scheduler, each sync fails, the backoff grows.
+    for title in ["one", "two", "three"] {
+        local.create_conversation(title).await;
+    }
+    let failing = || async {
+        let (_, peers) = local.get("/peers").await;
+        peers[0]["sync"]["state"] == "unreachable"
+    };
+    eventually("the sync to fail", Duration::from_secs(10), failing).await;
+    hosted.restart().await;
+    eventually(
+        "the writes to reach it",
+        Duration::from_secs(10),
+        || async { hosted.titles().await.len() == 3 },
     )
     .await;
 }
