@@ -21,5 +21,7 @@ mod properties;
 mod races;
 #[path = "sync/recovery.rs"]
 mod recovery;
+#[path = "sync/restore.rs"]
+mod restore;
 #[path = "sync/round_trip.rs"]
 mod round_trip;

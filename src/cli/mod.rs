@@ -45,6 +45,10 @@ pub enum Command {
     Identity(CommonArgs),
     /// Apply the database migrations and exit (Fly's release command).
     Migrate(CommonArgs),
+    /// Give the database a new store epoch, after restoring it from a backup (every daemon
+    /// on it stopped): its peers then send and fetch everything again, so nothing the backup
+    /// lacks is missed. See docs/operations.md.
+    NewEpoch(CommonArgs),
     /// Manage accounts of the hosted backend.
     Account {
         #[command(subcommand)]
@@ -145,6 +149,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot migrate the {} database", db.kind.as_str()))?;
             store.close().await;
             eprintln!("migrations applied to the {} database", db.kind.as_str());
+        }
+        Command::NewEpoch(args) => {
+            let config = args.load(None, None, &env)?;
+            let db = &config.database;
+            let store = store::connect(db.url.expose(), db.max_connections)
+                .await
+                .with_context(|| format!("cannot open the {} database", db.kind.as_str()))?;
+            let renewed = store::renew_epoch(store.as_ref()).await;
+            store.close().await;
+            renewed?;
+            eprintln!(
+                "the {} database has a new epoch: its peers will send and fetch everything again",
+                db.kind.as_str()
+            );
         }
         Command::Account {
             action: AccountAction::Create { name, db },

@@ -90,6 +90,9 @@ pub trait Store: Send + Sync + 'static {
     /// that is stored: the first writer wins, under any concurrency.
     async fn meta_init(&self, key: &str, value: &str) -> StoreResult<String>;
 
+    /// Sets a meta value, replacing any.
+    async fn meta_set(&self, key: &str, value: &str) -> StoreResult<()>;
+
     /// Creates an account; [`StoreError::Conflict`] if the name is taken.
     async fn create_account(&self, account: &Account, token_hash: &str) -> StoreResult<()>;
 
@@ -244,6 +247,14 @@ pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Arc<dyn Sto
     };
     epoch(store.as_ref()).await?;
     Ok(store)
+}
+
+/// Draws a new epoch for the store, as for a new database: for a database restored from a
+/// backup, whose peers hold cursors and acknowledgements the backup knows nothing of.
+pub async fn renew_epoch(store: &dyn Store) -> StoreResult<String> {
+    let epoch = uuid::Uuid::new_v4().to_string();
+    store.meta_set(META_EPOCH, &epoch).await?;
+    Ok(epoch)
 }
 
 /// The store's epoch (see [`META_EPOCH`]), drawn the first time it is asked for.

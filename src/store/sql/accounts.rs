@@ -18,6 +18,18 @@ impl Db<'_> {
         Ok(row.map(|(value,)| value))
     }
 
+    pub(super) async fn meta_set(self, key: &str, value: &str) -> StoreResult<()> {
+        Query::new(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(self.writer)
+        .await?;
+        Ok(())
+    }
+
     pub(super) async fn meta_init(self, key: &str, value: &str) -> StoreResult<String> {
         // `DO UPDATE` (a no-op write) rather than `DO NOTHING` so that `RETURNING` yields the
         // row that won, whichever transaction inserted it.

@@ -86,6 +86,10 @@ impl<S: SqlPools> Store for S {
         self.db().meta_get(key).await
     }
 
+    async fn meta_set(&self, key: &str, value: &str) -> StoreResult<()> {
+        self.db().meta_set(key, value).await
+    }
+
     async fn meta_init(&self, key: &str, value: &str) -> StoreResult<String> {
         self.db().meta_init(key, value).await
     }
