@@ -6,5 +6,7 @@ mod clock;
 mod common;
 #[path = "security/peer.rs"]
 mod peer;
+#[path = "security/rate_limits.rs"]
+mod rate_limits;
 #[path = "security/sbt.rs"]
 mod sbt;
