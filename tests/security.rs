@@ -12,6 +12,8 @@ mod input;
 mod keepalive;
 #[path = "security/peer.rs"]
 mod peer;
+#[path = "security/rate_limits.rs"]
+mod rate_limits;
 #[path = "security/revocation.rs"]
 mod revocation;
 #[path = "security/sbt.rs"]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::layer::{
     DatabaseLayer, HttpLayer, IdentityLayer, Layer, LogLayer, SyncLayer, TelemetryLayer,
 };
+use super::rate_limits::RateLimitsLayer;
 use super::{ConfigError, Env, LlmConfig, LogFormat, Mode};
 use crate::secret::Secret;
 
@@ -170,5 +171,6 @@ pub(super) fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
             outbox_max_items: env_parse(env, "BACKEND_8825_OUTBOX_MAX_ITEMS")?,
             outbox_max_bytes: env_parse(env, "BACKEND_8825_OUTBOX_MAX_BYTES")?,
         },
+        rate_limits: RateLimitsLayer::from_env(env)?,
     })
 }

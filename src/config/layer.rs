@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::rate_limits::RateLimitsLayer;
 use super::{ConfigError, LogFormat};
 
 /// One layer of configuration as it appears in a TOML file; unknown keys are errors, so a
@@ -26,6 +27,8 @@ pub(super) struct Layer {
     pub(super) sync: SyncLayer,
     #[serde(default)]
     pub(super) telemetry: TelemetryLayer,
+    #[serde(default)]
+    pub(super) rate_limits: RateLimitsLayer,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -130,5 +133,6 @@ impl Layer {
             &mut self.telemetry.outbox_max_bytes,
             top.telemetry.outbox_max_bytes,
         );
+        self.rate_limits.merge(top.rate_limits);
     }
 }

@@ -4,6 +4,7 @@
 
 mod env;
 mod layer;
+mod rate_limits;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -17,6 +18,7 @@ use crate::store::DatabaseKind;
 use env::{check_log_filter, env_layer, env_path, llm_config};
 pub use env::{env_mode, read_dotenv};
 use layer::{DatabaseLayer, HttpLayer, Layer};
+pub use rate_limits::{RateLimit, RateLimitsConfig};
 
 const LOCAL_PROFILE: &str = include_str!("../../config/local.toml");
 const HOSTED_PROFILE: &str = include_str!("../../config/hosted.toml");
@@ -78,6 +80,7 @@ pub struct Config {
     pub sync: SyncConfig,
     pub llm: LlmConfig,
     pub telemetry: TelemetryConfig,
+    pub rate_limits: RateLimitsConfig,
 }
 
 #[derive(Clone, Debug)]
@@ -324,6 +327,7 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
                 .unwrap_or(100 * 1024 * 1024)
                 .max(1024),
         },
+        rate_limits: layer.rate_limits.finish(),
         data_dir,
     })
 }

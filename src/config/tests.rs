@@ -172,3 +172,48 @@ fn debug_output_hides_the_database_url() {
     let c = Config::load(Mode::Hosted, &o, &env(&[("HOME", "/h")])).unwrap();
     assert!(!format!("{c:?}").contains("hunter2"));
 }
+
+#[test]
+fn rate_limits_come_from_the_file_then_the_environment() {
+    let defaults = Config::load(Mode::Hosted, &Overrides::default(), &hosted_env(&[])).unwrap();
+    assert_eq!(defaults.rate_limits, RateLimitsConfig::default());
+    assert!(defaults.rate_limits.pairing.is_on());
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    let file = "[rate_limits]\npairing_per_minute = 12\npairing_burst = 0\n\
+                account_api_per_minute = 0\nmax_tracked = 500\n";
+    std::fs::write(&path, file).unwrap();
+    let o = Overrides {
+        config_file: Some(path),
+        ..Overrides::default()
+    };
+    let e = hosted_env(&[("BACKEND_8825_RATE_LIMITS_SYNC_PER_PEER_BURST", "7")]);
+    let limits = Config::load(Mode::Hosted, &o, &e).unwrap().rate_limits;
+    // A burst of 0 counts as 1; 0 a minute turns the limit off.
+    assert_eq!(
+        limits.pairing,
+        RateLimit {
+            per_minute: 12,
+            burst: 1
+        }
+    );
+    assert!(!limits.account_api.is_on());
+    assert_eq!(limits.sync_per_peer.burst, 7);
+    assert_eq!(limits.max_tracked, 500);
+    assert_eq!(limits.peer_requests, defaults.rate_limits.peer_requests);
+
+    let e = hosted_env(&[("BACKEND_8825_RATE_LIMITS_PAIRING_BURST", "lots")]);
+    let err = Config::load(Mode::Hosted, &Overrides::default(), &e).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("BACKEND_8825_RATE_LIMITS_PAIRING_BURST") && message.contains("lots"),
+        "{message}"
+    );
+}
+
+fn hosted_env(pairs: &[(&str, &str)]) -> Env {
+    let mut e = env(&[("HOME", "/h"), ("DATABASE_URL", "postgres://db/x")]);
+    e.extend(env(pairs));
+    e
+}

@@ -8,19 +8,14 @@
 pub(crate) mod hosted;
 mod keys;
 pub(crate) mod local;
-pub mod rate_limit;
 mod revoke;
 mod signed;
 pub mod transcript;
 mod unreachable;
 pub mod wire;
 
-use std::sync::Arc;
-
-use axum::{Extension, middleware};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
-use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::Mode;
 use crate::state::AppState;
@@ -39,24 +34,6 @@ pub use unreachable::describe_http_error;
 pub const KEY_OVERLAP_MS: i64 = 5 * 60 * 1000;
 /// Signed-request nonces are kept at least twice the signature window.
 pub const NONCE_RETENTION_MS: i64 = 2 * 300 * 1000;
-
-/// `routes` (the hosted daemon's register-peer and renewal) under the per-address limit on
-/// attempts, counted before anything else happens.
-pub fn with_attempt_limit(
-    routes: OpenApiRouter<AppState>,
-    state: &AppState,
-) -> OpenApiRouter<AppState> {
-    let limiter = Arc::new(rate_limit::RateLimiter::new(
-        rate_limit::PAIRING_ATTEMPTS_PER_WINDOW,
-        rate_limit::WINDOW_MS,
-    ));
-    routes
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            hosted::limit_attempts,
-        ))
-        .layer(Extension(limiter))
-}
 
 /// The daemon's peer-related background tasks: nonce pruning on every daemon, SBT renewal
 /// on a local one. The caller aborts them when it stops serving.

@@ -14,7 +14,7 @@ use crate::handshake::httpsig::{
 use crate::handshake::pair_key::{Kid, PairKey};
 use crate::handshake::sbt::{ExpectedBinding, SbtClaims, SessionBindingToken};
 use crate::identity::{BackendId, KeyId};
-use crate::security::{ClientIp, audit};
+use crate::security::{ClientIp, PeerLimit, audit};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey};
 
@@ -43,13 +43,19 @@ impl FromRequest<AppState> for SignedPeerRequest {
                     .map(|(_, value)| value.to_string())
             })
             .unwrap_or_default();
+        // A route with a per-peer limit counts the request once the peer is verified.
+        let limit = parts.extensions.get::<PeerLimit>().cloned();
         let request = Request::from_parts(parts, body);
         let outcome = verify(request, state, &path_peer).await;
         if let Err(err) = &outcome {
             let peer = Some(path_peer.as_str()).filter(|p| !p.is_empty());
             audit(state, "peer_request", Err(err.code), peer, None, Some(&ip)).await;
         }
-        outcome
+        let signed = outcome?;
+        if let Some(limit) = limit {
+            limit.check(state, &signed.peer.peer_id, &ip).await?;
+        }
+        Ok(signed)
     }
 }
 

@@ -15,6 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::config::Mode;
+use crate::security::{AddressLimit, RateLimits};
 use crate::state::AppState;
 use crate::{accounts, advisor, health, identity, local_api, peers, sync, telemetry, ui};
 
@@ -43,15 +44,21 @@ pub fn document(mode: Mode, state: &AppState) -> serde_json::Value {
     openapi::finish(routes(mode, state).into_openapi(), mode)
 }
 
-/// The table. A route is in one of three groups: both modes, local only, hosted only.
+/// The table. A route is in one of three groups: both modes, local only, hosted only. On
+/// the hosted daemon most groups also sit under a rate limit (`security::rate_limit`,
+/// docs/security.md): per client address before anything else, and `/sync` per peer once
+/// the peer is verified. The local daemon has none: only this machine reaches it, through
+/// the guard.
 fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
     let both = OpenApiRouter::with_openapi(openapi::base())
         // Public.
         .routes(routes!(health::health))
         .routes(routes!(identity::routes::identity))
         .routes(routes!(ui::index))
-        .routes(routes!(openapi::serve))
-        // The conversation API: local secret or UI session on local, account token on hosted.
+        .routes(routes!(openapi::serve));
+    let both = with_ui_assets(both);
+    // The conversation API: local secret or UI session on local, account token on hosted.
+    let conversations = OpenApiRouter::new()
         .routes(routes!(
             sync::api::list_conversations,
             sync::api::create_conversation
@@ -65,12 +72,13 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(
             sync::api::update_message,
             sync::api::delete_message
-        ))
-        // Signed peer requests.
-        .routes(routes!(sync::engine::respond));
-    let both = with_ui_assets(both);
+        ));
+    // Signed peer requests.
+    let sync_responder = OpenApiRouter::new().routes(routes!(sync::engine::respond));
     match mode {
         Mode::Local => both
+            .merge(conversations)
+            .merge(sync_responder)
             // Local secret or UI session (the guard of local_api checks them).
             .routes(routes!(peers::local::pair::register))
             .routes(routes!(peers::local::list))
@@ -84,23 +92,42 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
             .routes(routes!(local_api::routes::session))
             // Public: spends a one-time launch token.
             .routes(routes!(local_api::routes::launch)),
-        Mode::Hosted => both
-            // Signed with the identity key, under a per-address attempt limit.
-            .merge(peers::with_attempt_limit(
-                OpenApiRouter::new()
-                    .routes(routes!(peers::hosted::register::register))
-                    .routes(routes!(peers::hosted::renew::renew)),
-                state,
-            ))
-            // Signed peer requests.
-            .routes(routes!(peers::hosted::binding))
-            .routes(routes!(peers::hosted::revoke_notice))
-            .routes(routes!(telemetry::routes::upgrade))
-            // Account token.
-            .routes(routes!(peers::hosted::list))
-            .routes(routes!(peers::hosted::revoke))
-            .routes(routes!(telemetry::routes::dashboard_route))
-            .routes(routes!(accounts::routes::create_pairing_code)),
+        Mode::Hosted => {
+            let limits = RateLimits::new(&state.config.rate_limits);
+            let per_address = |limit: &Option<AddressLimit>, routes| match limit {
+                Some(limit) => openapi::rate_limited(limit.apply(routes, state), &limit.0),
+                None => routes,
+            };
+            let sync_responder = match &limits.sync_per_peer {
+                Some(limit) => openapi::rate_limited(limit.apply(sync_responder), &limit.0),
+                None => sync_responder,
+            };
+            both
+                // Signed with the identity key; per-address limit on pairing attempts.
+                .merge(per_address(
+                    &limits.pairing,
+                    OpenApiRouter::new()
+                        .routes(routes!(peers::hosted::register::register))
+                        .routes(routes!(peers::hosted::renew::renew)),
+                ))
+                // Signed peer requests; per-address limit, and per peer on `/sync`.
+                .merge(per_address(
+                    &limits.peer_requests,
+                    sync_responder
+                        .routes(routes!(peers::hosted::binding))
+                        .routes(routes!(peers::hosted::revoke_notice))
+                        .routes(routes!(telemetry::routes::upgrade)),
+                ))
+                // Account token; per-address limit.
+                .merge(per_address(
+                    &limits.account_api,
+                    conversations
+                        .routes(routes!(peers::hosted::list))
+                        .routes(routes!(peers::hosted::revoke))
+                        .routes(routes!(telemetry::routes::dashboard_route))
+                        .routes(routes!(accounts::routes::create_pairing_code)),
+                ))
+        }
     }
 }
 

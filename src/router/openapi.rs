@@ -9,11 +9,15 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::Mode;
 use crate::error::ErrorBody;
 use crate::local_api::SESSION_COOKIE;
+use crate::security::rate_limit::Limit;
+use crate::state::AppState;
 
 /// The credentials a route may ask for; each handler names its own in `security(...)`.
 pub const LOCAL_SECRET: &str = "local_secret";
@@ -183,6 +187,49 @@ fn add_shared_errors(operation: &mut serde_json::Map<String, Value>, mode: Mode)
             })
         });
     }
+}
+
+/// `routes` as documented under a rate limit: every operation may answer `429` (the route
+/// table calls this where it applies a limit, so the document says what the table does).
+pub(super) fn rate_limited<K>(
+    mut routes: OpenApiRouter<AppState>,
+    limit: &Limit<K>,
+) -> OpenApiRouter<AppState>
+where
+    K: std::hash::Hash + Ord + Clone,
+{
+    let description = limit.describe();
+    let answer = ResponseBuilder::new()
+        .description(description.clone())
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build();
+    for item in routes.get_openapi_mut().paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            // A route under two limits (per address, then per peer) names both.
+            match operation.responses.responses.get_mut("429") {
+                Some(RefOr::T(existing)) => {
+                    existing.description = format!("{description}; or {}", existing.description);
+                }
+                _ => {
+                    let answer = RefOr::T(answer.clone());
+                    operation.responses.responses.insert("429".into(), answer);
+                }
+            }
+        }
+    }
+    routes
 }
 
 /// `GET /openapi.json`: the OpenAPI 3.1 document of this daemon's mode.

@@ -325,6 +325,12 @@ async fn call(
         break response;
     };
     let status = response.status();
+    // A hosted backend that limits this peer says how long to wait; the scheduler waits it.
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
     let bytes = response.bytes().await.map_err(|e| {
         sync_failed(
             "peer_unreachable",
@@ -352,6 +358,7 @@ async fn call(
             ),
         );
         err.upstream_code = (!code.is_empty()).then_some(code);
+        err.retry_after = retry_after;
         return Err(err);
     }
     serde_json::from_slice(&bytes).map_err(|_| {

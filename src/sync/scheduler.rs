@@ -147,7 +147,9 @@ fn note_outcome(
             let (count, previous) = failures
                 .get(peer_id)
                 .map_or((0, None), |f| (f.count, Some(f.code)));
-            let delay = backoff(count);
+            // Never sooner than a peer that refused with `Retry-After` asked.
+            let asked = Duration::from_secs(err.retry_after.unwrap_or(0));
+            let delay = backoff(count).max(asked);
             let retry_in_ms = delay.as_millis() as u64;
             if previous != Some(err.code) {
                 tracing::warn!(
@@ -244,6 +246,20 @@ mod tests {
         });
         assert!(warnings.is_empty(), "{warnings:?}");
         assert!(!failures.contains_key("p1"), "recovered");
+    }
+
+    #[test]
+    fn a_peer_that_asks_to_wait_is_not_tried_sooner() {
+        let mut failures = HashMap::new();
+        let mut refused = ApiError::new(
+            axum::http::StatusCode::BAD_GATEWAY,
+            "peer_refused",
+            "The hosted backend refused the sync (HTTP 429, rate_limited).",
+        );
+        refused.retry_after = Some(90);
+        note_outcome(&mut failures, "p1", Err(refused));
+        let wait = failures["p1"].retry_at - Instant::now();
+        assert!(wait > Duration::from_secs(89), "{wait:?}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One telemetry socket on the hosted side: read batches, store them, acknowledge, pass
 //! pokes down, and close with 1008 once the peer is revoked or its SBT has expired.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use serde_json::Value;
@@ -12,6 +12,7 @@ use super::frames::{Downstream, Rejected, Upstream, close};
 use super::hub::Control;
 use super::outbox::{payload_attributes, stored_event};
 use crate::peers::SignedPeerRequest;
+use crate::security::rate_limit::{Pacer, Quota};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer};
 use crate::telemetry::TelemetryAccess;
@@ -33,7 +34,7 @@ pub(super) async fn run(state: AppState, signed: SignedPeerRequest, mut socket: 
     };
     tracing::info!(peer_id = %peer.peer_id, "telemetry socket open");
     let limits = state.telemetry().limits();
-    let mut bucket = TokenBucket::new(limits.max_frames_per_second);
+    let mut pacer = frame_pacer(&limits);
     let mut tick = tokio::time::interval(limits.check_interval.min(limits.ping_interval));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_heard = Instant::now();
@@ -42,7 +43,7 @@ pub(super) async fn run(state: AppState, signed: SignedPeerRequest, mut socket: 
             message = socket.recv() => {
                 last_heard = Instant::now();
                 let Some(Ok(message)) = message else { break End::Gone };
-                match on_message(&state, &peer, sbt_exp, &limits, &mut bucket, message).await {
+                match on_message(&state, &peer, sbt_exp, &limits, &mut pacer, message).await {
                     Ok(Some(reply)) => {
                         if socket.send(reply).await.is_err() {
                             break End::Gone;
@@ -92,7 +93,7 @@ async fn on_message(
     peer: &Peer,
     sbt_exp: i64,
     limits: &TelemetryLimits,
-    bucket: &mut TokenBucket,
+    pacer: &mut Pacer,
     message: Message,
 ) -> Result<Option<Message>, End> {
     let text = match message {
@@ -114,7 +115,9 @@ async fn on_message(
             format!("frames are limited to {} bytes", limits.max_frame_bytes),
         ));
     }
-    if bucket.take().await {
+    let wait = pacer.delay();
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
         state.telemetry().hub.count_throttled();
     }
     let Upstream::Batch { batch_id, events } =
@@ -214,38 +217,11 @@ async fn send_close(socket: &mut WebSocket, code: u16, reason: &str) {
     let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
-/// Frames per second for one socket: a sender above the rate is read more slowly (TCP pushes
-/// back on it), never disconnected for it.
-struct TokenBucket {
-    rate: f64,
-    tokens: f64,
-    updated: Instant,
-}
-
-impl TokenBucket {
-    fn new(per_second: u32) -> Self {
-        let rate = f64::from(per_second.max(1));
-        Self {
-            rate,
-            tokens: rate,
-            updated: Instant::now(),
-        }
-    }
-
-    /// Takes a token, waiting for one if none is left; true if it had to wait.
-    async fn take(&mut self) -> bool {
-        let now = Instant::now();
-        let elapsed = now.duration_since(self.updated).as_secs_f64();
-        self.tokens = (self.tokens + elapsed * self.rate).min(self.rate);
-        self.updated = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            return false;
-        }
-        let wait = Duration::from_secs_f64((1.0 - self.tokens) / self.rate);
-        tokio::time::sleep(wait).await;
-        self.tokens = 0.0;
-        self.updated = Instant::now();
-        true
-    }
+/// Frames per second for one socket, GCRA like the request limits (a second's worth at once,
+/// then evenly spaced), except that a sender above the rate is read more slowly (TCP pushes
+/// back on it) and never disconnected for it: a frame already carries events the local
+/// side will resend until they are acknowledged.
+fn frame_pacer(limits: &TelemetryLimits) -> Pacer {
+    let per_second = limits.max_frames_per_second;
+    Pacer::new(Quota::per_second(per_second, per_second))
 }

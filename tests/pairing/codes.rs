@@ -113,8 +113,8 @@ async fn twenty_parallel_pairings_with_one_code_have_one_winner() {
 #[tokio::test]
 async fn pairing_attempts_are_limited_per_client_address() {
     let h = Pairing::start(&common::Db::Sqlite).await;
-    let limit = backend_8825::peers::rate_limit::PAIRING_ATTEMPTS_PER_WINDOW;
-    for _ in 0..limit {
+    let limit = h.hosted.state.config.rate_limits.pairing;
+    for _ in 0..limit.burst {
         let (status, _) = post_hosted(&h, &json!({})).await;
         assert_eq!(status, 422);
     }
@@ -126,14 +126,20 @@ async fn pairing_attempts_are_limited_per_client_address() {
         .await
         .unwrap();
     assert_eq!(response.status(), 429);
-    assert!(response.headers().contains_key("retry-after"));
+    let retry_after: i64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(retry_after, 60 / i64::from(limit.per_minute));
     let (_, body) = read(response).await;
     assert_eq!(error_code(&body), "rate_limited");
     // A good pairing from the same address is refused too, before any work.
     let code = h.code().await;
     let (status, body) = h.pair(&code).await;
     assert_eq!((status, error_code(&body)), (429, "rate_limited"), "{body}");
-    h.advance(61);
+    // Once the wait is over, one more attempt is allowed: the limit slides.
+    h.advance(retry_after);
     let (status, body) = h.pair(&code).await;
     assert_eq!(status, 201, "{body}");
 }

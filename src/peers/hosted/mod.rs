@@ -6,54 +6,19 @@ mod grant;
 pub(crate) mod register;
 pub(crate) mod renew;
 
-use std::sync::Arc;
-
-use axum::extract::{Request, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::accounts::AccountAuth;
 use crate::error::ApiError;
-use crate::peers::rate_limit::RateLimiter;
 use crate::peers::wire::{BindingView, HANDSHAKE_WINDOW_SECS};
 use crate::peers::{PeerView, SignedPeerRequest, now_secs};
-use crate::security::{ClientIp, audit};
 use crate::state::AppState;
 
 use grant::*;
-
-/// Counts the attempt against the client's address before anything else happens.
-pub(super) async fn limit_attempts(
-    Extension(limiter): Extension<Arc<RateLimiter>>,
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    request: Request,
-    next: Next,
-) -> Response {
-    if let Err(retry_after) = limiter.check(&ip, state.clock.now_ms()) {
-        audit(
-            &state,
-            "pairing_attempt",
-            Err("rate_limited"),
-            None,
-            None,
-            Some(&ip),
-        )
-        .await;
-        let mut err = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            format!("too many pairing attempts from this address; retry in {retry_after} s"),
-        );
-        err.retry_after = Some(retry_after);
-        return err.into_response();
-    }
-    next.run(request).await
-}
 
 pub(super) fn refuse(status: StatusCode, code: &'static str, message: &str) -> ApiError {
     ApiError::new(status, code, message)

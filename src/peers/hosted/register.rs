@@ -32,7 +32,6 @@ use crate::store::{PEER_ACTIVE, Peer, PeerKey, Redemption, Registration};
         (status = 401, description = "`pairing_code_invalid`, `pairing_code_expired`, `pairing_code_used`, `bad_proof`, `stale` or `replay`", body = crate::error::ErrorBody),
         (status = 403, description = "`pairing_code_bound`: the code is bound to another local key", body = crate::error::ErrorBody),
         (status = 409, description = "`hosted_key_mismatch`: the request pinned another hosted identity", body = crate::error::ErrorBody),
-        (status = 429, description = "`rate_limited`: too many attempts from this address; `Retry-After` says when to try again", body = crate::error::ErrorBody),
     )
 )]
 pub(crate) async fn register(

@@ -31,7 +31,6 @@ use crate::store::{PEER_ACTIVE, PeerKey};
         (status = 200, description = "Renewed: a new grant", body = Grant),
         (status = 404, description = "`unknown_peer`: no such pairing", body = crate::error::ErrorBody),
         (status = 401, description = "`bad_proof`, `stale`, `replay` or `revoked`: the proof signed with the identity key does not hold", body = crate::error::ErrorBody),
-        (status = 429, description = "`rate_limited`: too many attempts from this address; `Retry-After` says when to try again", body = crate::error::ErrorBody),
     )
 )]
 pub(crate) async fn renew(
