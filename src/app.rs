@@ -227,6 +227,12 @@ pub async fn build_state_with_clock(
     let identity = BackendIdentity::load_or_create(&config, store.as_ref(), &keychain)
         .await
         .context("cannot load the identity")?;
+    let scope = crate::security::chain_scope(config.mode);
+    let chained = store.audit_chain_unchained(scope).await;
+    let chained = chained.context("cannot chain the audit entries written before the chain")?;
+    if chained > 0 {
+        tracing::info!(chained, "audit entries from before the chain were chained");
+    }
     let seen = store
         .max_version()
         .await

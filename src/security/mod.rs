@@ -4,5 +4,5 @@
 mod audit;
 mod client_ip;
 
-pub use audit::audit;
+pub use audit::{audit, chain_scope};
 pub use client_ip::ClientIp;
