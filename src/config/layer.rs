@@ -26,6 +26,15 @@ pub(super) struct Layer {
     pub(super) sync: SyncLayer,
     #[serde(default)]
     pub(super) telemetry: TelemetryLayer,
+    #[serde(default)]
+    pub(super) audit: AuditLayer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AuditLayer {
+    pub(super) retention_days: Option<u32>,
+    pub(super) coalesce_window_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +138,11 @@ impl Layer {
         set(
             &mut self.telemetry.outbox_max_bytes,
             top.telemetry.outbox_max_bytes,
+        );
+        set(&mut self.audit.retention_days, top.audit.retention_days);
+        set(
+            &mut self.audit.coalesce_window_secs,
+            top.audit.coalesce_window_secs,
         );
     }
 }
