@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 
 use crate::config::Mode;
 use crate::state::AppState;
-use crate::{accounts, advisor, health, identity, local_api, peers, sync, telemetry, ui};
+use crate::{accounts, advisor, health, identity, local_api, peers, security, sync, telemetry, ui};
 
 pub use edge::with_edge;
 pub use openapi::ApiDocument;
@@ -66,6 +66,8 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
             sync::api::update_message,
             sync::api::delete_message
         ))
+        // The audit log: the local daemon's chain, or the account's.
+        .routes(routes!(security::audit::routes::list))
         // Signed peer requests.
         .routes(routes!(sync::engine::respond));
     let both = with_ui_assets(both);

@@ -3,11 +3,12 @@
 //! secret in it: events and codes are fixed words, the rest ids and addresses.
 //!
 //! A refusal repeated by one source is coalesced (`coalesce.rs`); entries past the retention
-//! go, leaving a checkpoint (`retention.rs`).
+//! go, leaving a checkpoint (`retention.rs`); `GET /audit` reads a chain (`routes.rs`).
 //! docs/security.md says what is recorded and what a crash can lose.
 
 mod coalesce;
 mod retention;
+pub(crate) mod routes;
 
 use std::time::Duration;
 
