@@ -14,6 +14,7 @@ use crate::identity::BackendIdentity;
 use crate::keychain::KeychainManager;
 use crate::local_api::address::AddressRecord;
 use crate::lock::{DataDirLock, LockError};
+use crate::security::audit::{AuditLog, AuditTasks};
 use crate::state::{AppInner, AppState, Parts};
 use crate::sync::SyncAccess;
 use crate::{local_api, peers, store, sync, telemetry};
@@ -108,6 +109,8 @@ impl Application {
             "listening on http://{addr}"
         );
         let store = self.state.store.clone();
+        let state = self.state.clone();
+        let audit = AuditTasks::spawn(self.state.clone());
         let mut background = peers::spawn_background(self.state.clone());
         background.extend(telemetry::spawn_background(self.state.clone()));
         if self.state.config.mode == Mode::Local && self.state.sync().automatic {
@@ -125,6 +128,9 @@ impl Application {
         for task in background {
             task.abort();
         }
+        // After every task that may refuse something: the audit counts still in memory are
+        // written before the store closes.
+        audit.stop(&state).await;
         store.close().await;
         if let Some(record) = record {
             record.withdraw();
@@ -227,6 +233,12 @@ pub async fn build_state_with_clock(
     let identity = BackendIdentity::load_or_create(&config, store.as_ref(), &keychain)
         .await
         .context("cannot load the identity")?;
+    let audit = AuditLog::new(&config);
+    let chained = store.audit_chain_unchained(audit.scope()).await;
+    let chained = chained.context("cannot chain the audit entries written before the chain")?;
+    if chained > 0 {
+        tracing::info!(chained, "audit entries from before the chain were chained");
+    }
     let seen = store
         .max_version()
         .await
@@ -253,7 +265,8 @@ pub async fn build_state_with_clock(
         .insert(sync)
         .insert(telemetry)
         .insert(local_api::LocalApiState::default())
-        .insert(peers::PeersState::default());
+        .insert(peers::PeersState::default())
+        .insert(audit);
     Ok(AppState::new(AppInner {
         config,
         store,

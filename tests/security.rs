@@ -1,6 +1,15 @@
 //! Attacks on the trust boundary, as a paired peer or an outsider would try them, on SQLite
-//! and Postgres: each test performs one and checks that it breaks nothing.
+//! and Postgres: each test performs one and checks that it breaks nothing. The audit log's
+//! tests try someone with write access to the database, and floods of refusals.
 
+#[path = "security/audit.rs"]
+mod audit;
+#[path = "security/audit_flood.rs"]
+mod audit_flood;
+#[path = "security/audit_retention.rs"]
+mod audit_retention;
+#[path = "security/audit_scope.rs"]
+mod audit_scope;
 #[path = "security/clock.rs"]
 mod clock;
 mod common;

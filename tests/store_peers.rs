@@ -248,6 +248,7 @@ async fn audit_entries_come_back_newest_first() {
         let store = open(&db, dir.path()).await;
         for (i, outcome) in ["ok", "refused", "ok"].iter().enumerate() {
             let entry = AuditEntry {
+                chain: "local".into(),
                 at: NOW + i as i64,
                 event: "register_peer".into(),
                 outcome: outcome.to_string(),
@@ -255,6 +256,7 @@ async fn audit_entries_come_back_newest_first() {
                 account_id: None,
                 ip: Some("127.0.0.1".into()),
                 detail: (*outcome == "refused").then(|| "pairing_code_used".to_string()),
+                count: 1,
             };
             store.append_audit(&entry).await.unwrap();
         }
@@ -262,5 +264,9 @@ async fn audit_entries_come_back_newest_first() {
         assert_eq!(entries.len(), 2, "{}", db.name());
         assert_eq!(entries[0].peer_id.as_deref(), Some("p2"));
         assert_eq!(entries[1].detail.as_deref(), Some("pairing_code_used"));
+        // One chain, linked in order.
+        assert_eq!(entries[0].seq, Some(3));
+        assert_eq!(entries[0].prev_hash, entries[1].hash);
+        assert!(entries.iter().all(|e| e.hash_matches()));
     }
 }

@@ -1,12 +1,14 @@
-//! The command line: `serve`, `identity`, `migrate`, `service`, and `token` and `ui` for
-//! the local API.
+//! The command line: `serve`, `identity`, `migrate`, `service`, `audit`, and `token` and
+//! `ui` for the local API.
 
 mod args;
+mod audit;
 mod daemon;
 mod install;
 mod keychain;
 
 pub use args::*;
+pub use audit::{AuditAction, ListArgs};
 use daemon::{open_ui, pair, sync_now};
 use install::run_service;
 
@@ -101,6 +103,12 @@ pub enum Command {
     Service {
         #[command(subcommand)]
         action: ServiceAction,
+    },
+    /// Check or read the audit log, straight from the database (a daemon may be running on
+    /// it). See docs/security.md.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
     },
     /// Where this data dir's secrets live (the OS keychain or owner-only files), and moving
     /// them into the keychain. See docs/identity.md.
@@ -208,6 +216,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::demo::run(&env).await?;
         }
         Command::Service { action } => run_service(action, &env)?,
+        Command::Audit { action } => audit::run(action, &env).await?,
         Command::Keychain { action } => match action {
             KeychainAction::Status(args) => keychain::status(&args.load(&env)?).await?,
             KeychainAction::Migrate(args) => keychain::migrate(&args.load(&env)?).await?,

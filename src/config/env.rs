@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::layer::{
-    DatabaseLayer, HttpLayer, IdentityLayer, Layer, LogLayer, SyncLayer, TelemetryLayer,
+    AuditLayer, DatabaseLayer, HttpLayer, IdentityLayer, Layer, LogLayer, SyncLayer, TelemetryLayer,
 };
 use super::rate_limits::RateLimitsLayer;
 use super::{ConfigError, Env, LlmConfig, LogFormat, Mode};
@@ -94,6 +94,8 @@ pub(super) fn expected_value(name: &str) -> &'static str {
         "BACKEND_8825_KEYCHAIN" | "BACKEND_8825_SYNC_AUTOMATIC" => "true or false",
         "BACKEND_8825_SYNC_INTERVAL_MS" => "a number of milliseconds",
         "BACKEND_8825_BODY_LIMIT_BYTES" | "BACKEND_8825_OUTBOX_MAX_BYTES" => "a number of bytes",
+        "BACKEND_8825_AUDIT_RETENTION_DAYS" => "a number of days, 0 or more",
+        "BACKEND_8825_AUDIT_COALESCE_WINDOW_SECS" => "a number of seconds, 0 or more",
         _ => "a whole number, 0 or more",
     }
 }
@@ -172,5 +174,9 @@ pub(super) fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
             outbox_max_bytes: env_parse(env, "BACKEND_8825_OUTBOX_MAX_BYTES")?,
         },
         rate_limits: RateLimitsLayer::from_env(env)?,
+        audit: AuditLayer {
+            retention_days: env_parse(env, "BACKEND_8825_AUDIT_RETENTION_DAYS")?,
+            coalesce_window_secs: env_parse(env, "BACKEND_8825_AUDIT_COALESCE_WINDOW_SECS")?,
+        },
     })
 }

@@ -29,6 +29,14 @@ pub(super) struct Layer {
     pub(super) telemetry: TelemetryLayer,
     #[serde(default)]
     pub(super) rate_limits: RateLimitsLayer,
+    pub(super) audit: AuditLayer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AuditLayer {
+    pub(super) retention_days: Option<u32>,
+    pub(super) coalesce_window_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -134,5 +142,10 @@ impl Layer {
             top.telemetry.outbox_max_bytes,
         );
         self.rate_limits.merge(top.rate_limits);
+        set(&mut self.audit.retention_days, top.audit.retention_days);
+        set(
+            &mut self.audit.coalesce_window_secs,
+            top.audit.coalesce_window_secs,
+        );
     }
 }

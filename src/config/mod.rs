@@ -81,7 +81,25 @@ pub struct Config {
     pub llm: LlmConfig,
     pub telemetry: TelemetryConfig,
     pub rate_limits: RateLimitsConfig,
+    pub audit: AuditConfig,
 }
+
+/// The audit log (docs/security.md).
+#[derive(Clone, Debug)]
+pub struct AuditConfig {
+    /// Entries older than this many days are deleted (a checkpoint entry keeps the rest
+    /// verifiable); 0 keeps every entry.
+    pub retention_days: u32,
+    /// Repeats of one refusal from one source within this window are counted, not written
+    /// one by one; zero writes every refusal.
+    pub coalesce_window: std::time::Duration,
+}
+
+/// The longest audit retention accepted, in days (a century; 0 keeps every entry).
+pub const MAX_AUDIT_RETENTION_DAYS: u32 = 36_500;
+/// The longest coalescing window accepted, in seconds: longer would hold counts in memory,
+/// where a crash loses them, for longer.
+pub const MAX_AUDIT_COALESCE_WINDOW_SECS: u64 = 3_600;
 
 #[derive(Clone, Debug)]
 pub struct TelemetryConfig {
@@ -328,6 +346,20 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
                 .max(1024),
         },
         rate_limits: layer.rate_limits.finish(),
+        audit: AuditConfig {
+            retention_days: layer
+                .audit
+                .retention_days
+                .unwrap_or(90)
+                .min(MAX_AUDIT_RETENTION_DAYS),
+            coalesce_window: std::time::Duration::from_secs(
+                layer
+                    .audit
+                    .coalesce_window_secs
+                    .unwrap_or(60)
+                    .min(MAX_AUDIT_COALESCE_WINDOW_SECS),
+            ),
+        },
         data_dir,
     })
 }

@@ -217,3 +217,50 @@ fn hosted_env(pairs: &[(&str, &str)]) -> Env {
     e.extend(env(pairs));
     e
 }
+
+#[test]
+fn the_audit_settings_come_from_the_file_and_the_environment() {
+    let c = Config::load(Mode::Local, &Overrides::default(), &env(&[("HOME", "/h")])).unwrap();
+    assert_eq!(c.audit.retention_days, 90);
+    assert_eq!(c.audit.coalesce_window, std::time::Duration::from_secs(60));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(
+        &path,
+        "[audit]\nretention_days = 30\ncoalesce_window_secs = 5\n",
+    )
+    .unwrap();
+    let o = Overrides {
+        config_file: Some(path),
+        ..Overrides::default()
+    };
+    let c = Config::load(
+        Mode::Hosted,
+        &o,
+        &env(&[("HOME", "/h"), ("DATABASE_URL", "sqlite:x")]),
+    );
+    let c = c.unwrap();
+    assert_eq!(c.audit.retention_days, 30);
+    assert_eq!(c.audit.coalesce_window, std::time::Duration::from_secs(5));
+    let e = env(&[
+        ("HOME", "/h"),
+        ("BACKEND_8825_AUDIT_RETENTION_DAYS", "0"),
+        ("BACKEND_8825_AUDIT_COALESCE_WINDOW_SECS", "99999"),
+    ]);
+    let c = Config::load(Mode::Local, &o, &e).unwrap();
+    assert_eq!(c.audit.retention_days, 0, "0 keeps every entry");
+    assert_eq!(
+        c.audit.coalesce_window.as_secs(),
+        MAX_AUDIT_COALESCE_WINDOW_SECS
+    );
+    let e = env(&[
+        ("HOME", "/h"),
+        ("BACKEND_8825_AUDIT_RETENTION_DAYS", "ninety"),
+    ]);
+    let err = Config::load(Mode::Local, &Overrides::default(), &e).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid value for BACKEND_8825_AUDIT_RETENTION_DAYS: expected a number of days, \
+         0 or more, got \"ninety\""
+    );
+}

@@ -14,7 +14,7 @@ use crate::handshake::httpsig::{
 use crate::handshake::pair_key::{Kid, PairKey};
 use crate::handshake::sbt::{ExpectedBinding, SbtClaims, SessionBindingToken};
 use crate::identity::{BackendId, KeyId};
-use crate::security::{ClientIp, PeerLimit, audit};
+use crate::security::{ClientIp, PeerLimit, audit_peer_refusal};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey};
 
@@ -48,8 +48,7 @@ impl FromRequest<AppState> for SignedPeerRequest {
         let request = Request::from_parts(parts, body);
         let outcome = verify(request, state, &path_peer).await;
         if let Err(err) = &outcome {
-            let peer = Some(path_peer.as_str()).filter(|p| !p.is_empty());
-            audit(state, "peer_request", Err(err.code), peer, None, Some(&ip)).await;
+            audit_peer_refusal(state, "peer_request", err.code, &path_peer, Some(&ip)).await;
         }
         let signed = outcome?;
         if let Some(limit) = limit {

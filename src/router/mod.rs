@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use crate::config::Mode;
 use crate::security::{AddressLimit, RateLimits};
 use crate::state::AppState;
-use crate::{accounts, advisor, health, identity, local_api, peers, sync, telemetry, ui};
+use crate::{accounts, advisor, health, identity, local_api, peers, security, sync, telemetry, ui};
 
 pub use edge::with_edge;
 pub use openapi::ApiDocument;
@@ -72,7 +72,9 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(
             sync::api::update_message,
             sync::api::delete_message
-        ));
+        ))
+        // The audit log: the local daemon's chain, or the account's.
+        .routes(routes!(security::audit::routes::list));
     // Signed peer requests.
     let sync_responder = OpenApiRouter::new().routes(routes!(sync::engine::respond));
     match mode {

@@ -1,10 +1,11 @@
 //! Security pieces the capabilities share at the edge: the client's address, the rate
-//! limits and the audit trail. (Key rotation and revocation join them; docs/architecture.md.)
+//! limits, and the audit trail, hash-chained (docs/security.md). (Key rotation joins them;
+//! docs/architecture.md.)
 
-mod audit;
+pub mod audit;
 mod client_ip;
 pub mod rate_limit;
 
-pub use audit::audit;
+pub use audit::{AuditAccess, AuditLog, audit, audit_peer_refusal};
 pub use client_ip::ClientIp;
 pub use rate_limit::{AddressLimit, PeerLimit, RateLimits};

@@ -1,6 +1,8 @@
 //! Persistence: one [`Store`] trait, a SQLite and a Postgres implementation, migrations run
 //! on connect. Queries are checked at run time, so building never needs a database.
 
+mod audit;
+mod audit_walk;
 mod error;
 mod models;
 pub mod nodelay;
@@ -13,11 +15,18 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use audit::{
+    AuditEntry, AuditQuery, AuditRow, CHECKPOINT_EVENT, ChainScope, Checkpoint, GENESIS_HASH,
+    LOCAL_CHAIN, NO_ACCOUNT_CHAIN, Retained, entry_hash,
+};
+pub use audit_walk::{
+    AuditProblem, AuditVerification, ChainReport, ChainWalk, EntryRef, chain_label, time,
+};
 pub use error::{StoreError, StoreResult};
 pub use models::{
-    Account, AuditEntry, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode,
-    PEER_ACTIVE, PEER_REVOKED, Peer, PeerKey, Record, RecordQuery, RedeemedCode, Redemption,
-    Registration, SetAside, SyncCursor, SyncFailure,
+    Account, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode, PEER_ACTIVE,
+    PEER_REVOKED, Peer, PeerKey, Record, RecordQuery, RedeemedCode, Redemption, Registration,
+    SetAside, SyncCursor, SyncFailure,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -151,10 +160,40 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets nonces seen before `before` (unix ms); returns how many.
     async fn prune_nonces(&self, before: i64) -> StoreResult<u64>;
 
-    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    /// Appends an entry at the end of its chain (see `store/audit.rs`): one transaction
+    /// that locks the chain's head, so concurrent appends never fork a chain.
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<AuditRow>;
 
-    /// The latest `limit` audit entries, newest first.
-    async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+    /// The latest `limit` audit entries of every chain, newest first.
+    async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditRow>> {
+        let query = AuditQuery {
+            chain: None,
+            before: None,
+            limit,
+        };
+        self.audit_page(&query).await
+    }
+
+    /// A page of audit entries, newest first.
+    async fn audit_page(&self, query: &AuditQuery<'_>) -> StoreResult<Vec<AuditRow>>;
+
+    /// The chains that have a head.
+    async fn audit_chains(&self) -> StoreResult<Vec<String>>;
+
+    /// Walks every chain, in one snapshot of the database, and reports where each does not
+    /// hold, and the entries that are in no chain.
+    async fn audit_verify(&self) -> StoreResult<AuditVerification>;
+
+    /// Deletes the oldest entries of a chain, those before the first entry written at or
+    /// after `cutoff` (at most a page of them), and appends a checkpoint entry (at `now_ms`)
+    /// that records the hash of the last one deleted, so that the rest still verifies.
+    /// Entries due for deletion that do not verify are kept.
+    async fn audit_retain(&self, chain: &str, cutoff: i64, now_ms: i64) -> StoreResult<Retained>;
+
+    /// Chains the entries written before the log was chained, once per database (later
+    /// calls chain nothing): each goes to the chain `scope` gives its account. Returns how
+    /// many were chained.
+    async fn audit_chain_unchained(&self, scope: ChainScope) -> StoreResult<u64>;
 
     /// The highest record version in the store, to restart the Hybrid Logical Clock above.
     async fn max_version(&self) -> StoreResult<Option<String>>;

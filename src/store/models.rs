@@ -124,18 +124,6 @@ pub enum Registration {
     BoundElsewhere,
 }
 
-/// One line of the audit trail. Never holds a secret.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct AuditEntry {
-    pub at: i64,
-    pub event: String,
-    pub outcome: String,
-    pub peer_id: Option<String>,
-    pub account_id: Option<String>,
-    pub ip: Option<String>,
-    pub detail: Option<String>,
-}
-
 /// The account id under which a local daemon keeps its own conversations.
 pub const LOCAL_ACCOUNT: &str = "local";
 pub const KIND_CONVERSATION: &str = "conversation";

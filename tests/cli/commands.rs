@@ -57,6 +57,10 @@ fn every_command_has_help() {
         (vec!["service", "install", "--help"], "--no-start"),
         (vec!["token", "--help"], "--data-dir"),
         (vec!["ui", "--help"], "--local <URL>"),
+        (vec!["--help"], "audit"),
+        (vec!["audit", "--help"], "verify"),
+        (vec!["audit", "verify", "--help"], "--database-url"),
+        (vec!["audit", "list", "--help"], "--limit <N>"),
     ] {
         let out = run(command(home.path()).args(&args));
         assert!(out.status.success(), "{args:?}");

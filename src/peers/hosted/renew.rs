@@ -13,7 +13,7 @@ use crate::identity::PublicIdentityKey;
 use crate::peers::transcript::{self, RenewRequest as RenewTranscript};
 use crate::peers::wire::{Grant, HANDSHAKE_VERSION, RenewRequest, valid_nonce};
 use crate::peers::{KEY_OVERLAP_MS, now_secs};
-use crate::security::{ClientIp, audit};
+use crate::security::{ClientIp, audit, audit_peer_refusal};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, PeerKey};
 
@@ -51,7 +51,8 @@ pub(crate) async fn renew(
             Json(grant).into_response()
         }
         Err(err) => {
-            audit(&state, "renew_peer", Err(err.code), peer, None, Some(&ip)).await;
+            let named = peer.unwrap_or_default();
+            audit_peer_refusal(&state, "renew_peer", err.code, named, Some(&ip)).await;
             err.into_response()
         }
     }

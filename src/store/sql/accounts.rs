@@ -1,8 +1,8 @@
-//! The store's meta values, accounts and audit trail.
+//! The store's meta values and accounts.
 
 use super::Db;
 use super::query::Query;
-use crate::store::{Account, AuditEntry, StoreError, StoreResult};
+use crate::store::{Account, StoreError, StoreResult};
 
 impl Db<'_> {
     pub(super) async fn ping(self) -> StoreResult<()> {
@@ -89,29 +89,5 @@ impl Db<'_> {
             .bind(token_hash)
             .fetch_optional(self.pool)
             .await?)
-    }
-
-    pub(super) async fn append_audit(self, entry: &AuditEntry) -> StoreResult<()> {
-        Query::new(
-            "INSERT INTO audit_log \
-             (at, event, outcome, peer_id, account_id, ip, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(entry.at)
-        .bind(&entry.event)
-        .bind(&entry.outcome)
-        .bind(&entry.peer_id)
-        .bind(&entry.account_id)
-        .bind(&entry.ip)
-        .bind(&entry.detail)
-        .execute(self.writer)
-        .await?;
-        Ok(())
-    }
-
-    pub(super) async fn audit_entries(self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
-        let sql = "SELECT at, event, outcome, peer_id, account_id, ip, detail \
-                   FROM audit_log ORDER BY id DESC LIMIT $1";
-        Ok(Query::new(sql).bind(limit).fetch_all(self.pool).await?)
     }
 }

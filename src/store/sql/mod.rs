@@ -17,6 +17,7 @@
 
 mod accounts;
 mod apply;
+mod audit;
 mod builder;
 mod pairing;
 mod peers;
@@ -31,8 +32,9 @@ use sqlx::{PgPool, SqlitePool};
 use self::query::Pool;
 use super::telemetry::TelemetryStore;
 use super::{
-    Account, AuditEntry, DatabaseKind, FeedWindow, NewPairingCode, Peer, PeerKey, Record,
-    RecordQuery, Redemption, Registration, SetAside, Store, StoreResult, SyncCursor, SyncFailure,
+    Account, AuditEntry, AuditQuery, AuditRow, AuditVerification, ChainScope, DatabaseKind,
+    FeedWindow, NewPairingCode, Peer, PeerKey, Record, RecordQuery, Redemption, Registration,
+    Retained, SetAside, Store, StoreResult, SyncCursor, SyncFailure,
 };
 
 /// A store on a SQL database: the pools its statements run on.
@@ -165,12 +167,28 @@ impl<S: SqlPools> Store for S {
         self.db().prune_nonces(before).await
     }
 
-    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<AuditRow> {
         self.db().append_audit(entry).await
     }
 
-    async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
-        self.db().audit_entries(limit).await
+    async fn audit_page(&self, query: &AuditQuery<'_>) -> StoreResult<Vec<AuditRow>> {
+        self.db().audit_page(query).await
+    }
+
+    async fn audit_chains(&self) -> StoreResult<Vec<String>> {
+        self.db().audit_chains().await
+    }
+
+    async fn audit_verify(&self) -> StoreResult<AuditVerification> {
+        self.db().audit_verify().await
+    }
+
+    async fn audit_retain(&self, chain: &str, cutoff: i64, now_ms: i64) -> StoreResult<Retained> {
+        self.db().audit_retain(chain, cutoff, now_ms).await
+    }
+
+    async fn audit_chain_unchained(&self, scope: ChainScope) -> StoreResult<u64> {
+        self.db().audit_chain_unchained(scope).await
     }
 
     async fn max_version(&self) -> StoreResult<Option<String>> {
