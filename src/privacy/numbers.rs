@@ -8,15 +8,15 @@
 //! Each candidate is then checked against the formats of docs/privacy.md; the words just
 //! before it (`order`, `tracking`, `ISBN`... or `phone`, `card`...) settle bare numbers.
 
-use super::redact::{Found, Kind};
+use super::formats::classify;
+use super::redact::Found;
 
-const MAX_GROUPS: usize = 16;
-const MAX_DIGITS: usize = 19;
+pub(super) const MAX_GROUPS: usize = 16;
 
-const SPACE: u8 = 1;
-const DASH: u8 = 2;
-const DOT: u8 = 4;
-const PAREN: u8 = 8;
+pub(super) const SPACE: u8 = 1;
+pub(super) const DASH: u8 = 2;
+pub(super) const DOT: u8 = 4;
+pub(super) const PAREN: u8 = 8;
 
 fn sep_flag(b: u8) -> Option<u8> {
     match b {
@@ -112,12 +112,21 @@ fn span(text: &str, start: usize, first: usize, plus: bool, found: &mut Vec<Foun
         (Some(b'-' | b'.' | b':' | b'/'), Some(&c)) => c.is_ascii_alphanumeric(),
         _ => false,
     };
+    if context(text, start) == Context::Reference {
+        return end;
+    }
+    // Four or more groups of one length, split alike (`4111 1111 1111 1111`, `100 200 300 400`) are one
+    // number or a list: read whole, never in parts.
+    let len0 = groups[0].1 - groups[0].0;
+    let uniform = n >= 4
+        && groups[..n - 1].iter().all(|g| g.1 - g.0 == len0)
+        && seps[..n - 1].iter().all(|s| *s == seps[0]);
     let mut k = 0;
     while k < n {
         let opens = if k == 0 {
             !left_glued
         } else {
-            seps[k - 1] & SPACE != 0
+            !uniform && seps[k - 1] & SPACE != 0
         };
         if !opens {
             k += 1;
@@ -139,7 +148,7 @@ fn span(text: &str, start: usize, first: usize, plus: bool, found: &mut Vec<Foun
             let closes = if last + 1 == n {
                 !right_glued
             } else {
-                seps[last] & SPACE != 0
+                !uniform && seps[last] & SPACE != 0
             };
             if !closes {
                 continue;
@@ -180,7 +189,7 @@ fn skip_span(b: &[u8], mut j: usize) -> usize {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Context {
+pub(super) enum Context {
     /// No telling word nearby.
     Plain,
     /// `phone`, `card`, `SSN`...: a bare number here is what it looks like.
@@ -227,10 +236,17 @@ const REFERENCE: &[&[u8]] = &[
     b"port",
 ];
 
-/// The nearest telling word in the 20 bytes before `at` decides.
+/// Words that may stand between a reference word and its number: `tracking number`,
+/// `order no.`, `invoice ID`.
+const FILLERS: &[&[u8]] = &[b"number", b"no", b"nr", b"num", b"code", b"is"];
+
+/// What the words just before `at` say about a number there. A reference word counts only
+/// when nothing but punctuation and fillers stands between it and the number (so the `ref`
+/// of `?ref=home | 4111...` says nothing about the card); a personal word anywhere in the
+/// 24 bytes before.
 fn context(text: &str, at: usize) -> Context {
     let b = text.as_bytes();
-    let mut back = at.saturating_sub(20);
+    let mut back = at.saturating_sub(24);
     while !text.is_char_boundary(back) {
         back += 1;
     }
@@ -238,20 +254,32 @@ fn context(text: &str, at: usize) -> Context {
     if window.iter().rev().find(|c| **c != b' ') == Some(&b'#') {
         return Context::Reference;
     }
-    let mut best: Option<(usize, Context)> = None;
-    for (words, ctx) in [
-        (PERSONAL, Context::Personal),
-        (REFERENCE, Context::Reference),
-    ] {
-        for w in words {
-            if let Some(end) = last_word(window, w)
-                && best.is_none_or(|(e, _)| end > e)
-            {
-                best = Some((end, ctx));
-            }
+    let mut end = window.len();
+    for _ in 0..3 {
+        while end > 0 && !window[end - 1].is_ascii_alphanumeric() {
+            end -= 1;
         }
+        let mut start = end;
+        while start > 0 && window[start - 1].is_ascii_alphanumeric() {
+            start -= 1;
+        }
+        let word = &window[start..end];
+        if word.is_empty() || (start == 0 && back > 0) {
+            break;
+        }
+        if REFERENCE.iter().any(|r| word.eq_ignore_ascii_case(r)) {
+            return Context::Reference;
+        }
+        if !FILLERS.iter().any(|f| word.eq_ignore_ascii_case(f)) {
+            break;
+        }
+        end = start;
     }
-    best.map_or(Context::Plain, |(_, c)| c)
+    if PERSONAL.iter().any(|w| last_word(window, w).is_some()) {
+        Context::Personal
+    } else {
+        Context::Plain
+    }
 }
 
 /// Where the last occurrence of `word` (starting a word) ends in `window`.
@@ -261,137 +289,7 @@ fn last_word(window: &[u8], word: &[u8]) -> Option<usize> {
     }
     (0..=window.len() - word.len()).rev().find_map(|p| {
         let starts_word = p == 0 || !window[p - 1].is_ascii_alphabetic();
-        let ends_word = window
-            .get(p + word.len())
-            .is_none_or(|c| !c.is_ascii_alphabetic() || word.len() > 4);
-        (starts_word && ends_word && window[p..p + word.len()].eq_ignore_ascii_case(word))
+        (starts_word && window[p..p + word.len()].eq_ignore_ascii_case(word))
             .then_some(p + word.len())
     })
-}
-
-/// What the digit groups `groups` (joined by `seps`) are, if anything.
-fn classify(
-    b: &[u8],
-    groups: &[(usize, usize)],
-    seps: &[u8],
-    plus: bool,
-    context: Context,
-) -> Option<Kind> {
-    if context == Context::Reference {
-        return None;
-    }
-    let mut digits = [0u8; MAX_DIGITS];
-    let mut lens = [0usize; MAX_GROUPS];
-    let mut n = 0;
-    for (g, &(s, e)) in groups.iter().enumerate() {
-        if n + (e - s) > MAX_DIGITS {
-            return None;
-        }
-        for &c in &b[s..e] {
-            digits[n] = c - b'0';
-            n += 1;
-        }
-        lens[g] = e - s;
-    }
-    let d = &digits[..n];
-    let lens = &lens[..groups.len()];
-    let flags = seps.iter().fold(0, |a, s| a | s);
-    if plus {
-        return international(d, lens).then_some(Kind::Phone);
-    }
-    if flags & (DOT | PAREN) == 0 && card(d, lens) {
-        return Some(Kind::CreditCard);
-    }
-    if ssn(d, lens, flags, context) {
-        return Some(Kind::Ssn);
-    }
-    national(d, lens).then_some(Kind::Phone)
-}
-
-fn value(d: &[u8]) -> u32 {
-    d.iter().fold(0, |v, &x| v * 10 + u32::from(x))
-}
-
-/// A payment card: an issuer's prefix and length, the Luhn check, and groups as printed.
-fn card(d: &[u8], lens: &[usize]) -> bool {
-    let n = d.len();
-    if !(13..=19).contains(&n) || !(lens.len() == 1 || lens.iter().all(|l| (3..=6).contains(l))) {
-        return false;
-    }
-    let (p2, p3, p4) = (value(&d[..2]), value(&d[..3]), value(&d[..4]));
-    let issuer = match d[0] {
-        4 => matches!(n, 13 | 16 | 19),
-        5 => (51..=55).contains(&p2) && n == 16,
-        2 => (2221..=2720).contains(&p4) && n == 16,
-        3 if p2 == 34 || p2 == 37 => n == 15,
-        3 if (3528..=3589).contains(&p4) => n >= 16,
-        3 => ((300..=305).contains(&p3) || matches!(p2, 36 | 38 | 39)) && n >= 14,
-        6 => (p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || p2 == 62) && n >= 16,
-        _ => false,
-    };
-    issuer && luhn(d)
-}
-
-fn luhn(d: &[u8]) -> bool {
-    let sum: u32 = d
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &x)| {
-            let x = u32::from(x);
-            if i % 2 == 1 {
-                if x > 4 { x * 2 - 9 } else { x * 2 }
-            } else {
-                x
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
-}
-
-/// A US SSN: `AAA-GG-SSSS` (dashes or spaces), with an area, group and serial ever issued;
-/// nine bare digits only right after a word such as `SSN`.
-fn ssn(d: &[u8], lens: &[usize], flags: u8, context: Context) -> bool {
-    let shaped = (lens == [3, 2, 4] && (flags == DASH || flags == SPACE))
-        || (lens == [9] && context == Context::Personal);
-    if !shaped || d.len() != 9 {
-        return false;
-    }
-    let area = value(&d[..3]);
-    area != 0 && area != 666 && area < 900 && value(&d[3..5]) != 0 && value(&d[5..]) != 0
-}
-
-/// Ten NANP digits: area code and exchange both start with 2-9.
-fn nanp(d: &[u8]) -> bool {
-    d.len() == 10 && d[0] >= 2 && d[3] >= 2
-}
-
-/// `+<country code>...`: E.164 (8 to 15 digits; `+1` must be a NANP number).
-fn international(d: &[u8], lens: &[usize]) -> bool {
-    if d[0] == 1 {
-        return nanp(&d[1..]) && (lens.len() == 1 || lens[0] <= 4);
-    }
-    (8..=15).contains(&d.len()) && d[0] != 0
-}
-
-/// A number written for dialling at home: NANP (`(555) 123-4567`, `1-555-123-4567`,
-/// `5551234567`) or a trunk-`0` national number of the UK, France, Germany, Japan or
-/// Australia (`020 7946 0958`, `06 12 34 56 78`, `030 1234567`, `090-1234-5678`,
-/// `0412 345 678`).
-fn national(d: &[u8], lens: &[usize]) -> bool {
-    let n = d.len();
-    if n == 10 && nanp(d) {
-        return matches!(lens, [10] | [3, 3, 4] | [3, 7]);
-    }
-    if n == 11 && d[0] == 1 && nanp(&d[1..]) {
-        return matches!(lens, [11] | [1, 10] | [1, 3, 3, 4] | [1, 3, 7]);
-    }
-    if (10..=12).contains(&n) && d[0] == 0 && d[1] != 0 {
-        return match lens {
-            [one] => *one <= 11,
-            [head, rest @ ..] => (2..=5).contains(head) && rest.iter().all(|l| (2..=8).contains(l)),
-            [] => false,
-        };
-    }
-    false
 }
