@@ -1,14 +1,16 @@
-//! The command line: `serve`, `identity`, `migrate`, `service`, and `token` and `ui` for
-//! the local API.
+//! The command line: `serve`, `identity`, `migrate`, `service`, `token` and `ui` for the
+//! local API, and `redact`.
 
 mod args;
 mod daemon;
 mod install;
 mod keychain;
+mod redact;
 
 pub use args::*;
 use daemon::{open_ui, pair, sync_now};
 use install::run_service;
+pub use redact::RedactArgs;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -104,6 +106,10 @@ pub enum Command {
         #[command(subcommand)]
         action: KeychainAction,
     },
+    /// Print standard input with personal data replaced: email addresses, phone numbers,
+    /// US social security numbers and payment card numbers become [EMAIL], [PHONE], [SSN]
+    /// and [CREDIT_CARD]. One output line per input line. See docs/privacy.md.
+    Redact(RedactArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,6 +200,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             KeychainAction::Status(args) => keychain::status(&args.load(&env)?).await?,
             KeychainAction::Migrate(args) => keychain::migrate(&args.load(&env)?).await?,
         },
+        Command::Redact(args) => redact::run(&args)?,
     }
     Ok(())
 }

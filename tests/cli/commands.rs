@@ -57,6 +57,7 @@ fn every_command_has_help() {
         (vec!["service", "install", "--help"], "--no-start"),
         (vec!["token", "--help"], "--data-dir"),
         (vec!["ui", "--help"], "--local <URL>"),
+        (vec!["redact", "--help"], "--jsonl"),
     ] {
         let out = run(command(home.path()).args(&args));
         assert!(out.status.success(), "{args:?}");
