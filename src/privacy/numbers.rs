@@ -112,6 +112,11 @@ fn span(text: &str, start: usize, first: usize, plus: bool, found: &mut Vec<Foun
         (Some(b'-' | b'.' | b':' | b'/'), Some(&c)) => c.is_ascii_alphanumeric(),
         _ => false,
     };
+    // The shortest entity is an E.164 number of 8 digits: most spans (ports, counts, times)
+    // end here, before any word is looked at.
+    if groups[..n].iter().map(|g| g.1 - g.0).sum::<usize>() < 8 {
+        return end;
+    }
     if context(text, start) == Context::Reference {
         return end;
     }
