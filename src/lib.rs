@@ -18,6 +18,7 @@ pub mod local_api;
 pub mod lock;
 pub mod logging;
 pub mod peers;
+pub mod privacy;
 pub mod router;
 pub mod secret;
 pub mod security;

@@ -19,6 +19,7 @@ const CAPABILITIES: &[&str] = &[
     "health",
     "local_api",
     "peers",
+    "privacy",
     "security",
     "service",
     "sync",

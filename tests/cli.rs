@@ -1,11 +1,13 @@
 //! The real binary, run as a user runs it: serve, restart, refuse bad databases, print the
-//! identity, migrate, install the service file, shut down on SIGTERM.
+//! identity, migrate, install the service file, shut down on SIGTERM, redact.
 
 #[path = "cli/commands.rs"]
 mod commands;
 mod common;
 #[path = "cli/config.rs"]
 mod config;
+#[path = "cli/redact.rs"]
+mod redact;
 #[path = "cli/serve.rs"]
 mod serve;
 

@@ -1,16 +1,18 @@
-//! The command line: `serve`, `identity`, `migrate`, `service`, `audit`, and `token` and
-//! `ui` for the local API.
+//! The command line: `serve`, `identity`, `migrate`, `service`, `audit`, `token` and `ui`
+//! for the local API, and `redact`.
 
 mod args;
 mod audit;
 mod daemon;
 mod install;
 mod keychain;
+mod redact;
 
 pub use args::*;
 pub use audit::{AuditAction, ListArgs};
 use daemon::{open_ui, pair, sync_now};
 use install::run_service;
+pub use redact::RedactArgs;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -116,6 +118,10 @@ pub enum Command {
         #[command(subcommand)]
         action: KeychainAction,
     },
+    /// Print standard input with personal data replaced: email addresses, phone numbers,
+    /// US social security numbers and payment card numbers become [EMAIL], [PHONE], [SSN]
+    /// and [CREDIT_CARD]. One output line per input line. See docs/privacy.md.
+    Redact(RedactArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -221,6 +227,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             KeychainAction::Status(args) => keychain::status(&args.load(&env)?).await?,
             KeychainAction::Migrate(args) => keychain::migrate(&args.load(&env)?).await?,
         },
+        Command::Redact(args) => redact::run(&args)?,
     }
     Ok(())
 }

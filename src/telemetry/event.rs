@@ -135,6 +135,12 @@ impl TelemetryEvent {
         Ok(json)
     }
 
+    /// Replaces personal data in the attribute values (strings, at any depth) with the
+    /// redactor's tokens (docs/privacy.md, "Redaction"); keys, the name and numbers stay.
+    pub fn redact_pii(&mut self) {
+        self.attributes.values_mut().for_each(redact_value);
+    }
+
     fn validate_attributes(&self) -> Result<(), EventError> {
         if self.attributes.len() > MAX_ATTRIBUTES {
             return Err(invalid(format!(
@@ -172,10 +178,45 @@ fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(b))
 }
 
+fn redact_value(value: &mut Value) {
+    match value {
+        Value::String(s) => {
+            let redacted = match crate::privacy::redact(s).text {
+                std::borrow::Cow::Owned(text) => Some(text),
+                std::borrow::Cow::Borrowed(_) => None,
+            };
+            if let Some(text) = redacted {
+                *s = text;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_value),
+        Value::Object(map) => map.values_mut().for_each(redact_value),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn personal_data_in_attribute_strings_is_redacted() {
+        let mut e = event()
+            .with_attribute("error", "no user jane@example.com, call 415-555-0132")
+            .with_attribute(
+                "nested",
+                json!({"cards": ["4111 1111 1111 1111", "v1.2.3"]}),
+            )
+            .with_attribute("peer", "10.0.0.1:8825");
+        e.redact_pii();
+        assert_eq!(e.attributes["error"], "no user [EMAIL], call [PHONE]");
+        assert_eq!(
+            e.attributes["nested"],
+            json!({"cards": ["[CREDIT_CARD]", "v1.2.3"]})
+        );
+        assert_eq!(e.attributes["peer"], "10.0.0.1:8825");
+    }
 
     fn event() -> TelemetryEvent {
         TelemetryEvent::new("sync.cycle", Level::Info, Utc::now()).with_duration_ms(12.5)

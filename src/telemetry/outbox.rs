@@ -67,6 +67,8 @@ impl OutboxWriter {
 /// `account_id`.
 pub async fn emit(state: &AppState, mut event: TelemetryEvent) -> Result<(), EmitError> {
     event.source_backend = state.identity.backend_id.to_string();
+    // Before the outbox: personal data never reaches the disk or the wire.
+    event.redact_pii();
     let payload = event.validate()?;
     match state.config.mode {
         Mode::Local => {

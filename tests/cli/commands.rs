@@ -61,6 +61,7 @@ fn every_command_has_help() {
         (vec!["audit", "--help"], "verify"),
         (vec!["audit", "verify", "--help"], "--database-url"),
         (vec!["audit", "list", "--help"], "--limit <N>"),
+        (vec!["redact", "--help"], "--jsonl"),
     ] {
         let out = run(command(home.path()).args(&args));
         assert!(out.status.success(), "{args:?}");

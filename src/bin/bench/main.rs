@@ -4,6 +4,7 @@
 mod daemons;
 mod footprint;
 mod proc;
+mod redact;
 mod report;
 mod scale;
 mod sim;
@@ -25,6 +26,8 @@ enum Scenario {
     Handshake,
     HostedScale,
     Footprint,
+    /// The PII redactor against its labelled corpus: recall, false positives, throughput.
+    Redact,
     /// Every scenario (the sync ones on SQLite and on Postgres), then one Markdown table.
     All,
 }
@@ -70,6 +73,9 @@ struct Args {
     /// footprint: seconds the local daemon idles before its RSS is read.
     #[arg(long, default_value_t = 10)]
     idle: u64,
+    /// redact: seconds each throughput measurement runs.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
 }
 
 async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<Row>> {
@@ -87,6 +93,7 @@ async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<
             scale::hosted_scale(&args.peers, Duration::from_secs(args.window)).await
         }
         Scenario::Footprint => footprint::run(Duration::from_secs(args.idle)).await,
+        Scenario::Redact => redact::run(args.seconds),
         Scenario::All => unreachable!("expanded by main"),
     }
 }
@@ -143,6 +150,7 @@ async fn main() -> anyhow::Result<()> {
                     Scenario::Handshake,
                     Scenario::HostedScale,
                     Scenario::Footprint,
+                    Scenario::Redact,
                 ]
                 .map(|s| (s, db)),
             );
