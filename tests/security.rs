@@ -14,6 +14,8 @@ mod keepalive;
 mod peer;
 #[path = "security/revocation.rs"]
 mod revocation;
+#[path = "security/rotation.rs"]
+mod rotation;
 #[path = "security/sbt.rs"]
 mod sbt;
 #[path = "security/set_aside.rs"]

@@ -95,6 +95,7 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
             // Signed peer requests.
             .routes(routes!(peers::hosted::binding))
             .routes(routes!(peers::hosted::revoke_notice))
+            .routes(routes!(peers::hosted::key_change::key_change))
             .routes(routes!(telemetry::routes::upgrade))
             // Account token.
             .routes(routes!(peers::hosted::list))

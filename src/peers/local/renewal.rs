@@ -110,6 +110,12 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, ApiErro
         nonce,
         timestamp,
         proof,
+        // Sent while in their grace, so a hosted end that missed the announcement (this
+        // daemon's SBT ran out before it started again) learns the new key here.
+        key_changes: me
+            .previous_in_grace(state.clock.now_ms())
+            .filter_map(|p| serde_json::from_str(&p.key_change).ok())
+            .collect(),
     };
     let url = format!("{base}/peers/{}/renew", peer.peer_id);
     let grant = post_for_grant(state, &url, &body).await?;
@@ -204,9 +210,12 @@ pub async fn renew_due_peers(state: &AppState) -> Vec<(String, Result<(), String
     attempted
 }
 
-/// Runs [`renew_due_peers`] every minute until the task is aborted.
+/// Tells the hosted peers of a new identity key (if the key changed), then runs
+/// [`renew_due_peers`] every minute until the task is aborted. Both in one task, so a
+/// renewal never races the announcement it depends on.
 pub fn spawn_renewal(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        super::announce_key_change(&state).await;
         let mut tick = tokio::time::interval(RENEW_CHECK_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
