@@ -16,6 +16,8 @@ mod peer;
 mod revocation;
 #[path = "security/rotation.rs"]
 mod rotation;
+#[path = "security/rotation_hosted.rs"]
+mod rotation_hosted;
 #[path = "security/sbt.rs"]
 mod sbt;
 #[path = "security/set_aside.rs"]

@@ -3,7 +3,7 @@
 use anyhow::Context;
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, Mode};
 use crate::identity::{Rotation, rotation};
 use crate::keychain::KeychainManager;
 use crate::lock::{DataDirLock, LockError};
@@ -36,7 +36,7 @@ pub async fn rotate_identity(
 }
 
 /// Prints what a rotation did, for people.
-pub fn report(rotated: &Rotation) {
+pub fn report(rotated: &Rotation, mode: Mode) {
     let until = chrono::DateTime::from_timestamp(rotated.valid_until, 0)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default();
@@ -46,10 +46,17 @@ pub fn report(rotated: &Rotation) {
     );
     eprintln!("old key_id  {}", rotated.old_key_id);
     eprintln!("new key_id  {}", rotated.new_key_id);
-    eprintln!(
-        "the old key vouches for the new one until {until}: start the daemon before then, so \
-         it tells its hosted peers (they re-pin without pairing again). After that date a \
-         peer that has not heard of the new key must be paired again"
-    );
+    match mode {
+        Mode::Local => eprintln!(
+            "the old key vouches for the new one until {until}: start the daemon before then, \
+             so it tells its hosted peers (they re-pin without pairing again). After that date \
+             a peer that has not heard of the new key must be paired again"
+        ),
+        Mode::Hosted => eprintln!(
+            "the old key vouches for the new one until {until}: each local peer re-pins at its \
+             next renewal (within hours while it runs). A local daemon that does not renew \
+             before that date must be paired again"
+        ),
+    }
     println!("{}", rotated.new_key_id);
 }

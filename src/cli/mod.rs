@@ -120,8 +120,9 @@ pub enum IdentityAction {
     /// Replace the identity key with a new one; the daemon of the data dir must be stopped.
     ///
     /// The old key signs a key-change statement for the new one, kept with the old public
-    /// key for seven days. When the daemon starts again it sends the statement to each
-    /// hosted peer, which checks it with the key it pinned and re-pins: no pairing again.
+    /// key for seven days. A local daemon sends it to each hosted peer when it starts again;
+    /// local peers of a hosted daemon find it in its GET /identity at their next renewal.
+    /// Each checks it with the key it pinned and re-pins: no pairing again.
     /// Prints the new key_id on stdout. See docs/identity.md.
     Rotate(CommonArgs),
 }
@@ -161,7 +162,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let config = args.load(None, None, &env)?;
             let keychain = KeychainManager::open(config.identity.keychain, &config.secrets_dir());
-            identity::report(&rotate_identity(&config, &keychain, &SystemClock).await?);
+            let rotated = rotate_identity(&config, &keychain, &SystemClock).await?;
+            identity::report(&rotated, config.mode);
         }
         Command::Migrate(args) => {
             let config = args.load(None, None, &env)?;

@@ -14,7 +14,7 @@ use super::{
     PublicIdentityKey, key_secret_name,
 };
 use crate::clock::Clock;
-use crate::config::{Config, Mode};
+use crate::config::Config;
 use crate::keychain::{KeychainManager, write_private_file};
 use crate::store::{PreviousIdentityKey, Store};
 
@@ -172,14 +172,6 @@ pub async fn rotate(
     keychain: &KeychainManager,
     clock: &dyn Clock,
 ) -> Result<Rotation, IdentityError> {
-    if config.mode == Mode::Hosted {
-        // Local daemons pin the hosted key and have no way yet to learn a new one: a
-        // rotation here would break every pairing.
-        return Err(IdentityError::CannotRotate(
-            "a hosted backend's key cannot be rotated yet: its local peers could not follow              (only a local daemon's key rotates). Nothing was changed"
-                .into(),
-        ));
-    }
     if config.identity.key_pem.is_some() {
         return Err(IdentityError::CannotRotate(
             "the identity key comes from BACKEND_8825_IDENTITY_KEY, which this command cannot \

@@ -258,20 +258,6 @@ async fn a_statement_the_pinned_key_did_not_sign_moves_nothing() {
     }
 }
 
-#[tokio::test]
-async fn a_hosted_key_is_not_rotated_yet() {
-    let mut hosted = Daemon::hosted().start().await;
-    let key = hosted.state.identity.key_id().to_string();
-    hosted.stop().await;
-    let refused = rotate_identity(hosted.config(), hosted.keychain(), hosted.clock.as_ref())
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(refused.contains("hosted"), "{refused}");
-    hosted.restart().await;
-    assert_eq!(hosted.state.identity.key_id().as_str(), key);
-}
-
 /// The statement the local daemon keeps for its last rotation.
 async fn old_statement(local: &Daemon) -> String {
     let rows = local.state.store.previous_identity_keys().await.unwrap();

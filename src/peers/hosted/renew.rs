@@ -95,19 +95,32 @@ pub(super) async fn renew_checked(
     }
     check_fresh(state, request.timestamp)?;
     let me = &state.identity;
-    let request_transcript = RenewTranscript {
-        peer_id: &peer.peer_id,
-        local_id: &peer.remote_id,
-        local_key_id: local_key.key_id().as_str(),
-        hosted_id: me.backend_id.as_str(),
-        hosted_key_id: me.key_id().as_str(),
-        nonce: &request.nonce,
-        timestamp: request.timestamp,
-    }
-    .transcript()
-    .ok_or_else(|| ApiError::bug("the transcript cannot be built"))?;
     let proof = decode_b64(&request.proof, "proof")?;
-    local_key.verify(&request_transcript, &proof).map_err(|_| {
+    // The local end signs the hosted key it pinned: this one, or during its grace the one
+    // it replaced (the local end learns the new key from this renewal's grant).
+    let hosted_key_ids = std::iter::once(me.key_id().to_string()).chain(
+        me.previous_in_grace(state.clock.now_ms())
+            .map(|p| p.key_id.clone()),
+    );
+    let mut request_transcript = None;
+    for hosted_key_id in hosted_key_ids {
+        let transcript = RenewTranscript {
+            peer_id: &peer.peer_id,
+            local_id: &peer.remote_id,
+            local_key_id: local_key.key_id().as_str(),
+            hosted_id: me.backend_id.as_str(),
+            hosted_key_id: &hosted_key_id,
+            nonce: &request.nonce,
+            timestamp: request.timestamp,
+        }
+        .transcript()
+        .ok_or_else(|| ApiError::bug("the transcript cannot be built"))?;
+        if local_key.verify(&transcript, &proof).is_ok() {
+            request_transcript = Some(transcript);
+            break;
+        }
+    }
+    let request_transcript = request_transcript.ok_or_else(|| {
         refuse(
             StatusCode::UNAUTHORIZED,
             "bad_proof",

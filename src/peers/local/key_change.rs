@@ -4,14 +4,15 @@
 //! at once, because its SBT binds the old key and the hosted end stops taking that SBT as
 //! soon as it re-pins.
 
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 
-use super::calls::read_body;
+use super::calls::{read_body, unreachable};
 use super::client;
 use super::renewal::{current_key, renew_peer};
+use crate::error::ApiError;
 use crate::handshake::pair_key::{Kid, PairKey};
 use crate::handshake::sbt::{ExpectedBinding, SessionBindingToken};
-use crate::identity::KeyChange;
+use crate::identity::{BackendId, IdentityDocument, KeyChange, KeyId, PublicIdentityKey};
 use crate::peers::{PeerCall, signed_request};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey};
@@ -149,4 +150,57 @@ async fn send(state: &AppState, peer: &Peer, statement: &KeyChange) -> Result<()
         401 => Refusal::Unauthorized,
         _ => Refusal::Other(why),
     })
+}
+
+/// The hosted backend's new identity key, `new_key_id`, if its identity document (at
+/// `base`) shows a chain of key-change statements from `pinned` to it, each verified with
+/// the key before it. Refused otherwise: nothing is re-pinned on the hosted backend's word
+/// alone.
+pub(super) async fn learn_hosted_key(
+    state: &AppState,
+    base: &str,
+    pinned: &PublicIdentityKey,
+    hosted_id: &BackendId,
+    new_key_id: &KeyId,
+) -> Result<PublicIdentityKey, ApiError> {
+    let refused = |why: String| {
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "hosted_key_mismatch",
+            format!(
+                "the hosted backend now uses another identity key ({new_key_id}) and {why}; \
+                 pair again if it really changed its key"
+            ),
+        )
+    };
+    let response = client()
+        .get(format!("{base}/identity"))
+        .send()
+        .await
+        .map_err(unreachable)?;
+    let body = read_body(response).await?;
+    let document: IdentityDocument = serde_json::from_slice(&body)
+        .map_err(|_| refused("its identity document cannot be read".into()))?;
+    if &document.backend_id != hosted_id || &document.key_id != new_key_id {
+        return Err(refused(
+            "its identity document does not show that key".into(),
+        ));
+    }
+    let now = crate::peers::peer_now(state);
+    let mut key = pinned.clone();
+    for previous in &document.previous_keys {
+        let statement = &previous.key_change;
+        if &statement.old_key_id != key.key_id() {
+            continue;
+        }
+        key = statement
+            .verify(&key, hosted_id.as_str(), now)
+            .map_err(|e| refused(e.to_string()))?;
+    }
+    if key.key_id() != new_key_id {
+        return Err(refused(
+            "no key-change statement signed by the pinned key vouches for it".into(),
+        ));
+    }
+    Ok(key)
 }

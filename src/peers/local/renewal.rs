@@ -119,6 +119,13 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, ApiErro
     };
     let url = format!("{base}/peers/{}/renew", peer.peer_id);
     let grant = post_for_grant(state, &url, &body).await?;
+    // A grant for another hosted key: the hosted backend rotated its key. Its identity
+    // document shows the statement the pinned key signed for the new one.
+    let pinned = hosted_key.clone();
+    let hosted_key = match &grant.hosted_key_id {
+        id if id == pinned.key_id() => pinned.clone(),
+        id => super::key_change::learn_hosted_key(state, &base, &pinned, &hosted_id, id).await?,
+    };
     let (pair_key, claims) = accept_grant(
         state,
         &hosted_key,
@@ -138,6 +145,22 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, ApiErro
         sbt_expires_at: claims.exp,
         retires_at: None,
     };
+    if hosted_key.key_id() != pinned.key_id() {
+        let (old, new) = (pinned.key_id().as_str(), hosted_key.key_id().as_str());
+        let store = &state.store;
+        if !store
+            .repin_peer_key(&peer.peer_id, old, new, hosted_key.pem(), now_ms)
+            .await?
+        {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "key_change_conflict",
+                "the hosted key pinned for this peer changed meanwhile; renew again",
+            ));
+        }
+        tracing::info!(peer_id = %peer.peer_id, old_key_id = old, new_key_id = new,
+            "the hosted backend rotated its identity key; pinned the new one");
+    }
     store_key(state, &peer.peer_id, &key_row.kid, &pair_key)?;
     if !state
         .store
