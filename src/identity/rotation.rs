@@ -259,3 +259,71 @@ impl PreviousKeyView {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed_with_grace(old: &IdentityKey, new: &IdentityKey, grace: i64) -> KeyChange {
+        let id: BackendId = "0123456789abcdef0123456789abcdef".parse().unwrap();
+        let mut statement = KeyChange::sign(old, &id, new.public(), 1_000).unwrap();
+        statement.valid_until = statement.created_at + grace;
+        statement.signature = URL_SAFE_NO_PAD.encode(old.sign(&statement.transcript()).unwrap());
+        statement
+    }
+
+    #[test]
+    fn a_statement_holds_only_as_signed_for_its_backend_and_key_within_its_grace() {
+        let (old, new, other) = (
+            IdentityKey::generate().unwrap(),
+            IdentityKey::generate().unwrap(),
+            IdentityKey::generate().unwrap(),
+        );
+        let statement = signed_with_grace(&old, &new, KEY_GRACE_SECS);
+        let backend = statement.backend_id.to_string();
+        let pinned = old.public();
+        let end = statement.valid_until;
+        let taken = statement.verify(pinned, &backend, end).unwrap();
+        assert_eq!(taken.key_id(), new.key_id());
+        assert!(matches!(
+            statement.verify(pinned, &backend, end + 1),
+            Err(KeyChangeError::Expired(_))
+        ));
+        assert!(matches!(
+            statement.verify(pinned, "ffffffffffffffffffffffffffffffff", end),
+            Err(KeyChangeError::OtherBackend)
+        ));
+        assert!(matches!(
+            statement.verify(other.public(), &backend, end),
+            Err(KeyChangeError::NotPinned)
+        ));
+
+        // Any signed field changed after signing: the signature no longer holds.
+        let mut longer = statement.clone();
+        longer.valid_until += 3600;
+        let mut swapped = statement.clone();
+        swapped.new_public_key = other.public().pem().to_string();
+        swapped.new_key_id = other.key_id().clone();
+        for tampered in [longer, swapped] {
+            assert!(matches!(
+                tampered.verify(pinned, &backend, end),
+                Err(KeyChangeError::BadSignature)
+            ));
+        }
+        // Signed by the pinned key, but for more than the grace.
+        let greedy = signed_with_grace(&old, &new, KEY_GRACE_SECS + 1);
+        assert!(matches!(
+            greedy.verify(pinned, &backend, 2_000),
+            Err(KeyChangeError::GraceTooLong)
+        ));
+        // A new key that is not the one its key_id names.
+        let mut mislabelled = signed_with_grace(&old, &new, 60);
+        mislabelled.new_key_id = other.key_id().clone();
+        mislabelled.signature =
+            URL_SAFE_NO_PAD.encode(old.sign(&mislabelled.transcript()).unwrap());
+        assert!(matches!(
+            mislabelled.verify(pinned, &backend, 1_000),
+            Err(KeyChangeError::BadNewKey(_))
+        ));
+    }
+}
