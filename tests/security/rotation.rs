@@ -319,3 +319,33 @@ async fn renew_with(
     let url = hosted.url(&format!("/peers/{peer}/renew"));
     common::read(local.http.post(url).json(&body).send().await.unwrap()).await
 }
+
+/// As a user runs it: automatic sync on, a write right after the start, racing the
+/// announcement and its renewal. Everything settles without help.
+#[tokio::test]
+async fn with_automatic_sync_on_a_rotation_settles_by_itself() {
+    for db in common::databases().await {
+        let hosted = Daemon::hosted().on(&db).start().await;
+        let token = account(&hosted, "alice").await;
+        let mut local = Daemon::local().start().await;
+        let peer = pair(&local, &hosted, &token).await;
+        let rotation = rotate_stopped(&mut local).await;
+        local.restart().await;
+        let new_key = rotation.new_key_id.to_string();
+        let (status, body) = local
+            .post("/api/conversations", json!({"title": "written at once"}))
+            .await;
+        assert_eq!(status, 201, "{}: {body}", db.name());
+        eventually("the hosted end to pin the new key", WAIT, || async {
+            pinned_on_hosted(&hosted, &token, &peer).await == new_key
+        })
+        .await;
+        eventually("the write to reach the hosted end", WAIT, || async {
+            let (_, list) = hosted
+                .call_as(&token, "GET", "/api/conversations", None)
+                .await;
+            list.to_string().contains("written at once")
+        })
+        .await;
+    }
+}
