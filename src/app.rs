@@ -227,6 +227,9 @@ pub async fn build_state_with_clock(
     let identity = BackendIdentity::load_or_create(&config, store.as_ref(), &keychain)
         .await
         .context("cannot load the identity")?;
+    crate::identity::rotation::check_key_age(&identity, &config, store.as_ref(), clock.now_ms())
+        .await
+        .context("cannot record the identity key's age")?;
     let seen = store
         .max_version()
         .await

@@ -206,6 +206,10 @@ pub async fn rotate(
         rotated_at: clock.now_ms(),
     };
     store.add_previous_identity_key(&record).await?;
+    let seen_at = key_seen_at_meta(&statement.new_key_id);
+    store
+        .meta_init(&seen_at, &record.rotated_at.to_string())
+        .await?;
     let key_file = config.identity.key_file.clone();
     let name = key_secret_name(&current.backend_id);
     let keychain = keychain.clone();
@@ -233,6 +237,41 @@ pub async fn rotate(
         valid_until: statement.valid_until,
         location,
     })
+}
+
+/// The meta key that records when the identity key `key_id` was first in use: its rotation,
+/// or the first start that saw it (for a key from before this record, or one given in the
+/// environment).
+pub fn key_seen_at_meta(key_id: &KeyId) -> String {
+    format!("identity_key_seen_at:{key_id}")
+}
+
+/// The age in whole days of a key first in use at `seen_ms`, when it is over `max_days`.
+pub fn key_too_old(seen_ms: i64, now_ms: i64, max_days: u32) -> Option<i64> {
+    let age_days = (now_ms - seen_ms).div_euclid(24 * 3600 * 1000);
+    (age_days > i64::from(max_days)).then_some(age_days)
+}
+
+/// Records when the key in use was first seen (if not yet), and warns when it is older than
+/// `identity.max_key_age_days`: the age in days when it warned.
+pub async fn check_key_age(
+    identity: &BackendIdentity,
+    config: &Config,
+    store: &dyn Store,
+    now_ms: i64,
+) -> Result<Option<i64>, IdentityError> {
+    let meta = key_seen_at_meta(identity.key_id());
+    let seen = store.meta_init(&meta, &now_ms.to_string()).await?;
+    let Some(max_days) = config.identity.max_key_age_days else {
+        return Ok(None);
+    };
+    let age = key_too_old(seen.parse().unwrap_or(now_ms), now_ms, max_days);
+    if let Some(days) = age {
+        tracing::warn!(key_id = %identity.key_id(), age_days = days, max_key_age_days = max_days,
+            "the identity key is older than identity.max_key_age_days: stop the daemon and run \
+             `backend-8825 identity rotate`; its peers follow without pairing again");
+    }
+    Ok(age)
 }
 
 /// One earlier key as `GET /identity` shows it during its grace.
