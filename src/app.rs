@@ -239,6 +239,9 @@ pub async fn build_state_with_clock(
     if chained > 0 {
         tracing::info!(chained, "audit entries from before the chain were chained");
     }
+    crate::identity::rotation::check_key_age(&identity, &config, store.as_ref(), clock.now_ms())
+        .await
+        .context("cannot record the identity key's age")?;
     let seen = store
         .max_version()
         .await

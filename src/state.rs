@@ -76,6 +76,12 @@ impl axum::extract::FromRef<AppState> for Arc<BackendIdentity> {
     }
 }
 
+impl axum::extract::FromRef<AppState> for Arc<dyn Clock> {
+    fn from_ref(state: &AppState) -> Self {
+        state.clock.clone()
+    }
+}
+
 impl Deref for AppState {
     type Target = AppInner;
 

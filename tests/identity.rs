@@ -269,3 +269,47 @@ async fn a_lost_key_is_replaced_only_while_nothing_is_paired() {
     assert!(err.contains("already has an identity"), "{err}");
     assert!(err.contains("Nothing was changed"), "{err}");
 }
+
+/// `identity.max_key_age_days`: off by default; when set, a key older than that is reported
+/// (and warned about at start), counted from when the key was first in use; a rotation
+/// starts the count again.
+#[tokio::test]
+async fn an_old_key_is_reported_only_when_an_age_is_set_and_a_rotation_resets_it() {
+    use backend_8825::clock::Clock;
+    use backend_8825::identity::rotation::check_key_age;
+    for db in common::databases().await {
+        let name = db.name();
+        let mut hosted = common::Daemon::hosted()
+            .on(&db)
+            .config(|c| c.identity.max_key_age_days = Some(30))
+            .start()
+            .await;
+        let age = |d: &common::Daemon| {
+            let (state, now) = (d.state.clone(), d.clock.now_ms());
+            async move {
+                check_key_age(&state.identity, &state.config, state.store.as_ref(), now)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(age(&hosted).await, None, "{name}");
+        hosted.advance(30 * 86_400);
+        assert_eq!(age(&hosted).await, None, "{name}: 30 days is not over 30");
+        hosted.advance(86_400);
+        assert_eq!(age(&hosted).await, Some(31), "{name}");
+        hosted.stop().await;
+        let clock = hosted.clock.clone();
+        backend_8825::cli::rotate_identity(hosted.config(), hosted.keychain(), clock.as_ref())
+            .await
+            .unwrap();
+        hosted.restart().await;
+        assert_eq!(age(&hosted).await, None, "{name}: the new key is new");
+    }
+    // Unset: never reported.
+    let local = common::Daemon::local().start().await;
+    local.advance(10 * 365 * 86_400);
+    let state = &local.state;
+    let now = local.now() * 1000;
+    let age = check_key_age(&state.identity, &state.config, state.store.as_ref(), now).await;
+    assert_eq!(age.unwrap(), None);
+}

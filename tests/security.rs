@@ -25,6 +25,10 @@ mod peer;
 mod rate_limits;
 #[path = "security/revocation.rs"]
 mod revocation;
+#[path = "security/rotation.rs"]
+mod rotation;
+#[path = "security/rotation_hosted.rs"]
+mod rotation_hosted;
 #[path = "security/sbt.rs"]
 mod sbt;
 #[path = "security/set_aside.rs"]

@@ -4,6 +4,7 @@
 mod args;
 mod audit;
 mod daemon;
+mod identity;
 mod install;
 mod keychain;
 mod redact;
@@ -11,6 +12,7 @@ mod redact;
 pub use args::*;
 pub use audit::{AuditAction, ListArgs};
 use daemon::{open_ui, pair, sync_now};
+pub use identity::rotate_identity;
 use install::run_service;
 pub use redact::RedactArgs;
 
@@ -45,8 +47,15 @@ pub enum Command {
     /// Run the daemon until SIGINT or SIGTERM.
     Serve(ServeArgs),
     /// Print this backend's identity document (the JSON of GET /identity) without serving.
-    /// Creates the identity on first use, as `serve` would.
-    Identity(CommonArgs),
+    /// Creates the identity on first use, as `serve` would. `identity rotate` replaces the
+    /// identity key.
+    #[command(args_conflicts_with_subcommands = true)]
+    Identity {
+        #[command(subcommand)]
+        action: Option<IdentityAction>,
+        #[command(flatten)]
+        args: CommonArgs,
+    },
     /// Apply the database migrations and exit (Fly's release command).
     Migrate(CommonArgs),
     /// Give the database a new store epoch, after restoring it from a backup (every daemon
@@ -125,6 +134,18 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum IdentityAction {
+    /// Replace the identity key with a new one; the daemon of the data dir must be stopped.
+    ///
+    /// The old key signs a key-change statement for the new one, kept with the old public
+    /// key for seven days. A local daemon sends it to each hosted peer when it starts again;
+    /// local peers of a hosted daemon find it in its GET /identity at their next renewal.
+    /// Each checks it with the key it pinned and re-pins: no pairing again.
+    /// Prints the new key_id on stdout. See docs/identity.md.
+    Rotate(CommonArgs),
+}
+
+#[derive(Debug, Subcommand)]
 pub enum KeychainAction {
     /// Say whether the OS keychain is usable here, and where each secret of the data dir is
     /// now: the identity key, the local API secret, each pair key. Changes no secret.
@@ -145,15 +166,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .context("server failed")?;
         }
-        Command::Identity(args) => {
+        Command::Identity { action: None, args } => {
             let config = args.load(None, None, &env)?;
             let keychain = KeychainManager::open(config.identity.keychain, &config.secrets_dir());
             let state = build_state(config, keychain).await?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&state.identity.document())?
-            );
+            let document = state.identity.document_at(state.clock.now_ms());
+            println!("{}", serde_json::to_string_pretty(&document)?);
             state.store.close().await;
+        }
+        Command::Identity {
+            action: Some(IdentityAction::Rotate(args)),
+            ..
+        } => {
+            let config = args.load(None, None, &env)?;
+            let keychain = KeychainManager::open(config.identity.keychain, &config.secrets_dir());
+            let rotated = rotate_identity(&config, &keychain, &SystemClock).await?;
+            identity::report(&rotated, config.mode);
         }
         Command::Migrate(args) => {
             let config = args.load(None, None, &env)?;

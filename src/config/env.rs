@@ -162,6 +162,7 @@ pub(super) fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
         identity: IdentityLayer {
             keychain: env_parse(env, "BACKEND_8825_KEYCHAIN")?,
             key_file: env_path(env, "BACKEND_8825_IDENTITY_KEY_FILE"),
+            max_key_age_days: env_parse(env, "BACKEND_8825_IDENTITY_MAX_KEY_AGE_DAYS")?,
         },
         log: LogLayer { format, filter },
         sync: SyncLayer {

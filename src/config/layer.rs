@@ -76,6 +76,7 @@ pub(super) struct DatabaseLayer {
 pub(super) struct IdentityLayer {
     pub(super) keychain: Option<bool>,
     pub(super) key_file: Option<PathBuf>,
+    pub(super) max_key_age_days: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -126,6 +127,10 @@ impl Layer {
         );
         set(&mut self.identity.keychain, top.identity.keychain);
         set(&mut self.identity.key_file, top.identity.key_file);
+        set(
+            &mut self.identity.max_key_age_days,
+            top.identity.max_key_age_days,
+        );
         set(&mut self.log.format, top.log.format);
         set(&mut self.log.filter, top.log.filter);
         set(&mut self.sync.interval_ms, top.sync.interval_ms);

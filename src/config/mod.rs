@@ -162,6 +162,8 @@ pub struct IdentityConfig {
     /// An explicit file for the key (read, or written on first start). Unset: the key is
     /// kept in the keychain or, without one, in `<data_dir>/secrets/`.
     pub key_file: Option<PathBuf>,
+    /// Warn at start when the identity key is older than this many days (unset or 0: off).
+    pub max_key_age_days: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -321,6 +323,7 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
                 .identity
                 .key_file
                 .map(|p| std::path::absolute(&p).unwrap_or(p)),
+            max_key_age_days: layer.identity.max_key_age_days.filter(|days| *days > 0),
         },
         log: LogConfig {
             format: layer.log.format.unwrap_or(LogFormat::Pretty),

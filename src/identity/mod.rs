@@ -3,6 +3,7 @@
 
 pub mod backend_id;
 mod keys;
+pub mod rotation;
 pub(crate) mod routes;
 
 use std::fmt;
@@ -15,9 +16,10 @@ use crate::config::{APP_NAME, Config, Mode};
 use crate::keychain::{
     KeychainError, KeychainManager, open_lock_file, read_private_file, write_private_file,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{PreviousIdentityKey, Store, StoreError};
 
 pub use keys::{IdentityKey, KEY_BITS, KeyError, PublicIdentityKey};
+pub use rotation::{KEY_GRACE_SECS, KeyChange, KeyChangeError, PreviousKeyView, Rotation};
 
 /// Version of the identity document format.
 pub const IDENTITY_VERSION: &str = "1.0";
@@ -104,6 +106,10 @@ pub struct IdentityDocument {
     pub key_id: KeyId,
     pub capabilities: Vec<String>,
     pub version: String,
+    /// Earlier identity keys still in their grace after a rotation, each with the
+    /// statement it signed for its successor. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_keys: Vec<PreviousKeyView>,
 }
 
 /// This backend's identity, loaded once at start-up and shared read-only.
@@ -112,6 +118,9 @@ pub struct BackendIdentity {
     pub backend_id: BackendId,
     pub mode: Mode,
     pub key: IdentityKey,
+    /// The keys this one replaced (`identity rotate`), as stored, oldest first; each is
+    /// shown and announced only until its grace ends.
+    pub previous: Vec<PreviousIdentityKey>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +139,8 @@ pub enum IdentityError {
     /// key under the same backend_id, which breaks every pairing, so the start stops here.
     #[error("{0}")]
     KeyNotHere(String),
+    #[error("cannot rotate the identity key: {0}")]
+    CannotRotate(String),
 }
 
 impl BackendIdentity {
@@ -149,7 +160,26 @@ impl BackendIdentity {
             key_id: self.key.key_id().clone(),
             capabilities: capabilities.iter().map(|c| c.to_string()).collect(),
             version: IDENTITY_VERSION.to_string(),
+            previous_keys: Vec::new(),
         }
+    }
+
+    /// The document at `now_ms`, with the earlier keys whose grace has not ended.
+    pub fn document_at(&self, now_ms: i64) -> IdentityDocument {
+        IdentityDocument {
+            previous_keys: self
+                .previous_in_grace(now_ms)
+                .filter_map(PreviousKeyView::from_record)
+                .collect(),
+            ..self.document()
+        }
+    }
+
+    /// The earlier keys whose grace has not ended at `now_ms`, oldest rotation first.
+    pub fn previous_in_grace(&self, now_ms: i64) -> impl Iterator<Item = &PreviousIdentityKey> {
+        self.previous
+            .iter()
+            .filter(move |p| p.valid_until >= now_ms)
     }
 
     /// Loads the identity, creating it on first start: the persisted `backend_id` (derived
@@ -194,10 +224,12 @@ impl BackendIdentity {
             // Another process created this identity at the same moment: use its.
             return Box::pin(Self::load_or_create(config, store, keychain)).await;
         }
+        let previous = store.previous_identity_keys().await?;
         Ok(Arc::new(Self {
             backend_id,
             mode: config.mode,
             key,
+            previous,
         }))
     }
 }

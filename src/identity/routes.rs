@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::{BackendIdentity, IdentityDocument};
+use crate::clock::Clock;
 use crate::config::Mode;
 
 /// `GET /identity`, for any state that can hand out the identity (the daemon's `AppState`
@@ -22,8 +23,11 @@ use crate::config::Mode;
     tag = "meta",
     responses((status = 200, description = "This backend's identity document", body = IdentityDocument))
 )]
-pub async fn identity(State(me): State<Arc<BackendIdentity>>) -> Response {
-    let mut response = Json(me.document()).into_response();
+pub async fn identity(
+    State(me): State<Arc<BackendIdentity>>,
+    State(clock): State<Arc<dyn Clock>>,
+) -> Response {
+    let mut response = Json(me.document_at(clock.now_ms())).into_response();
     if me.mode == Mode::Hosted {
         response.headers_mut().insert(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,

@@ -23,8 +23,8 @@ use crate::store::Peer;
 
 pub use keys::{PairKeyCache, load_pair_key, pair_key_secret_name};
 pub use local::{
-    RENEW_BEFORE_SECS, active_remote_peer, client as http_client, current_key, renew_due_peers,
-    renew_peer, spawn_renewal,
+    RENEW_BEFORE_SECS, active_remote_peer, announce_key_change, client as http_client, current_key,
+    renew_due_peers, renew_peer, spawn_renewal,
 };
 pub use revoke::{revoke_here, revoked_remotely};
 pub use signed::{PeerCall, RequestTarget, SignedPeerRequest, signature_headers, signed_request};

@@ -177,6 +177,9 @@ pub(super) fn verify_sbt(
         Mode::Hosted => (&remote_id, own_id, &remote_key_id, own_key_id),
         Mode::Local => (own_id, &remote_id, own_key_id, &remote_key_id),
     };
+    // A hosted daemon also takes, during its grace, the key it rotated away from: SBTs
+    // issued before the rotation bind it (checked below instead).
+    let hosted = state.config.mode == Mode::Hosted;
     let expected = ExpectedBinding {
         peer_id: &peer.peer_id,
         kid: &kid,
@@ -184,10 +187,19 @@ pub(super) fn verify_sbt(
         local_id: Some(local_id),
         hosted_id: Some(hosted_id),
         local_key_id: Some(local_key_id),
-        hosted_key_id: Some(hosted_key_id),
+        hosted_key_id: Some(hosted_key_id).filter(|_| !hosted),
     };
     let claims = SessionBindingToken::verify(token, pair_key, &expected, now)
         .map_err(|err| sig_error(err.into()))?;
+    if hosted && &claims.hosted_key_id != own_key_id {
+        let in_grace = state
+            .identity
+            .previous_in_grace(state.clock.now_ms())
+            .any(|p| p.key_id == claims.hosted_key_id.as_str());
+        if !in_grace {
+            return Err(sig_error(SigError::SbtInvalid));
+        }
+    }
     // The token's MAC key derives from the pair key, which the peer holds too: it could
     // mint a token with any expiry. Only the expiry recorded when the token was issued
     // counts, so an SBT lives its eight hours and no longer (docs/security.md).

@@ -37,6 +37,12 @@ pub struct RenewRequest {
     pub nonce: String,
     pub timestamp: i64,
     pub proof: String,
+    /// The key-change statements of the local identity key's rotations still in their
+    /// grace, oldest first (docs/protocol.md, "Key rotation"): when `local_key_id` is not
+    /// the key pinned for the peer, the hosted side follows them from the pinned key to it.
+    /// Left out when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_changes: Vec<crate::identity::KeyChange>,
 }
 
 /// Hosted → local: the answer to a registration or a renewal.

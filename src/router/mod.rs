@@ -118,6 +118,7 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
                     sync_responder
                         .routes(routes!(peers::hosted::binding))
                         .routes(routes!(peers::hosted::revoke_notice))
+                        .routes(routes!(peers::hosted::key_change::key_change))
                         .routes(routes!(telemetry::routes::upgrade)),
                 ))
                 // Account token; per-address limit.

@@ -25,8 +25,8 @@ pub use audit_walk::{
 pub use error::{StoreError, StoreResult};
 pub use models::{
     Account, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode, PEER_ACTIVE,
-    PEER_REVOKED, Peer, PeerKey, Record, RecordQuery, RedeemedCode, Redemption, Registration,
-    SetAside, SyncCursor, SyncFailure,
+    PEER_REVOKED, Peer, PeerKey, PreviousIdentityKey, Record, RecordQuery, RedeemedCode,
+    Redemption, Registration, SetAside, SyncCursor, SyncFailure,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -153,6 +153,27 @@ pub trait Store: Send + Sync + 'static {
     /// Marks a peer revoked; its keys stop verifying and it cannot renew. False if there is
     /// no such peer.
     async fn revoke_peer(&self, peer_id: &str, now_ms: i64) -> StoreResult<bool>;
+
+    /// Replaces the identity key pinned for a peer, only if `old_key_id` is still the
+    /// pinned one. False, writing nothing, if it is not (or the peer is not active).
+    async fn repin_peer_key(
+        &self,
+        peer_id: &str,
+        old_key_id: &str,
+        new_key_id: &str,
+        new_public_key: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool>;
+
+    /// This backend's earlier identity keys, oldest rotation first.
+    async fn previous_identity_keys(&self) -> StoreResult<Vec<PreviousIdentityKey>>;
+
+    /// Records an earlier identity key (a rotation).
+    async fn add_previous_identity_key(&self, key: &PreviousIdentityKey) -> StoreResult<()>;
+
+    /// Forgets an earlier identity key (a rotation undone because its key could not be
+    /// stored).
+    async fn remove_previous_identity_key(&self, key_id: &str) -> StoreResult<()>;
 
     /// Records a signed request's nonce. False if this peer used it before: a replay.
     async fn record_nonce(&self, peer_id: &str, nonce: &str, seen_at: i64) -> StoreResult<bool>;

@@ -210,3 +210,18 @@ pub struct RecordQuery<'a> {
     pub descending: bool,
     pub limit: i64,
 }
+
+/// An identity key this backend used before its current one, kept public-only through its
+/// grace so peers that pinned it can check the key-change statement it signed.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct PreviousIdentityKey {
+    pub key_id: String,
+    /// PEM SubjectPublicKeyInfo.
+    pub public_key: String,
+    /// Unix ms: the end of its grace.
+    pub valid_until: i64,
+    /// The key-change statement, as JSON.
+    pub key_change: String,
+    /// Unix ms.
+    pub rotated_at: i64,
+}

@@ -153,6 +153,16 @@ impl Daemon {
         self.dir.path()
     }
 
+    /// The configuration it runs with (an offline command on its data dir reads it too).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Its keychain, shared with an offline command on its data dir.
+    pub fn keychain(&self) -> &KeychainManager {
+        &self.keychain
+    }
+
     /// Moves this daemon's clock (backwards too).
     pub fn advance(&self, secs: i64) {
         self.clock.advance(chrono::Duration::seconds(secs));

@@ -132,6 +132,7 @@ pub async fn pair(
             key_id: key.key_id().clone(),
             capabilities: LOCAL_CAPABILITIES.iter().map(|c| c.to_string()).collect(),
             version: IDENTITY_VERSION.to_string(),
+            previous_keys: Vec::new(),
         },
         hosted_id: hosted.backend_id.clone(),
         hosted_key_id: hosted.key_id.clone(),

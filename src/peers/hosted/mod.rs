@@ -3,6 +3,7 @@
 //! signed peer.
 
 mod grant;
+pub(crate) mod key_change;
 pub(crate) mod register;
 pub(crate) mod renew;
 

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::key_change;
 use super::*;
 use crate::error::{ApiError, ApiJson};
 use crate::handshake::pair_key::{Kid, PairKey};
@@ -80,7 +81,12 @@ pub(super) async fn renew_checked(
             "the peer is revoked; pair again",
         ));
     }
-    if request.local_key_id.as_str() != peer.remote_key_id {
+    let pinned = PublicIdentityKey::from_pem(&peer.remote_public_key)
+        .map_err(|e| ApiError::bug(format!("the stored local key does not parse: {e}")))?;
+    // A rotated local key is taken only as the end of the pinned key's chain of statements;
+    // it is pinned below, once the proof made with it holds.
+    let local_key = key_change::follow(state, &peer, pinned.clone(), &request.key_changes)?;
+    if &request.local_key_id != local_key.key_id() {
         return Err(refuse(
             StatusCode::UNAUTHORIZED,
             "bad_proof",
@@ -89,21 +95,32 @@ pub(super) async fn renew_checked(
     }
     check_fresh(state, request.timestamp)?;
     let me = &state.identity;
-    let request_transcript = RenewTranscript {
-        peer_id: &peer.peer_id,
-        local_id: &peer.remote_id,
-        local_key_id: &peer.remote_key_id,
-        hosted_id: me.backend_id.as_str(),
-        hosted_key_id: me.key_id().as_str(),
-        nonce: &request.nonce,
-        timestamp: request.timestamp,
-    }
-    .transcript()
-    .ok_or_else(|| ApiError::bug("the transcript cannot be built"))?;
-    let local_key = PublicIdentityKey::from_pem(&peer.remote_public_key)
-        .map_err(|e| ApiError::bug(format!("the stored local key does not parse: {e}")))?;
     let proof = decode_b64(&request.proof, "proof")?;
-    local_key.verify(&request_transcript, &proof).map_err(|_| {
+    // The local end signs the hosted key it pinned: this one, or during its grace the one
+    // it replaced (the local end learns the new key from this renewal's grant).
+    let hosted_key_ids = std::iter::once(me.key_id().to_string()).chain(
+        me.previous_in_grace(state.clock.now_ms())
+            .map(|p| p.key_id.clone()),
+    );
+    let mut request_transcript = None;
+    for hosted_key_id in hosted_key_ids {
+        let transcript = RenewTranscript {
+            peer_id: &peer.peer_id,
+            local_id: &peer.remote_id,
+            local_key_id: local_key.key_id().as_str(),
+            hosted_id: me.backend_id.as_str(),
+            hosted_key_id: &hosted_key_id,
+            nonce: &request.nonce,
+            timestamp: request.timestamp,
+        }
+        .transcript()
+        .ok_or_else(|| ApiError::bug("the transcript cannot be built"))?;
+        if local_key.verify(&transcript, &proof).is_ok() {
+            request_transcript = Some(transcript);
+            break;
+        }
+    }
+    let request_transcript = request_transcript.ok_or_else(|| {
         refuse(
             StatusCode::UNAUTHORIZED,
             "bad_proof",
@@ -123,6 +140,8 @@ pub(super) async fn renew_checked(
             "this renewal request was already used",
         ));
     }
+
+    let peer = key_change::pin(state, peer, &pinned, &local_key).await?;
 
     let pair_key = PairKey::generate();
     let kid = Kid::generate();

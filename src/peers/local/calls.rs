@@ -96,7 +96,7 @@ pub(super) async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>
 }
 
 /// The error codes a hosted backend may answer a handshake with, relayed as they are.
-const RELAYED_CODES: [&str; 14] = [
+const RELAYED_CODES: [&str; 16] = [
     "invalid_request",
     "unsupported_media_type",
     "payload_too_large",
@@ -111,6 +111,8 @@ const RELAYED_CODES: [&str; 14] = [
     "revoked",
     "unknown_peer",
     "rate_limited",
+    "key_change_refused",
+    "key_change_conflict",
 ];
 
 /// Maps a hosted backend's refusal to this daemon's answer: its code is kept (so the UI can

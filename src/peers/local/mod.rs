@@ -3,6 +3,7 @@
 //! renewal keeps the SBT current (renewal.rs); `GET /peers` lists.
 
 mod calls;
+mod key_change;
 pub(crate) mod pair;
 mod renewal;
 pub(crate) mod revoke;
@@ -21,6 +22,7 @@ use crate::peers::{PeerCall, PeerView, signed_request};
 use crate::state::AppState;
 
 use calls::*;
+pub use key_change::announce_key_change;
 use pair::*;
 use renewal::*;
 pub use renewal::{

@@ -110,9 +110,22 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, ApiErro
         nonce,
         timestamp,
         proof,
+        // Sent while in their grace, so a hosted end that missed the announcement (this
+        // daemon's SBT ran out before it started again) learns the new key here.
+        key_changes: me
+            .previous_in_grace(state.clock.now_ms())
+            .filter_map(|p| serde_json::from_str(&p.key_change).ok())
+            .collect(),
     };
     let url = format!("{base}/peers/{}/renew", peer.peer_id);
     let grant = post_for_grant(state, &url, &body).await?;
+    // A grant for another hosted key: the hosted backend rotated its key. Its identity
+    // document shows the statement the pinned key signed for the new one.
+    let pinned = hosted_key.clone();
+    let hosted_key = match &grant.hosted_key_id {
+        id if id == pinned.key_id() => pinned.clone(),
+        id => super::key_change::learn_hosted_key(state, &base, &pinned, &hosted_id, id).await?,
+    };
     let (pair_key, claims) = accept_grant(
         state,
         &hosted_key,
@@ -132,6 +145,22 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, ApiErro
         sbt_expires_at: claims.exp,
         retires_at: None,
     };
+    if hosted_key.key_id() != pinned.key_id() {
+        let (old, new) = (pinned.key_id().as_str(), hosted_key.key_id().as_str());
+        let store = &state.store;
+        if !store
+            .repin_peer_key(&peer.peer_id, old, new, hosted_key.pem(), now_ms)
+            .await?
+        {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "key_change_conflict",
+                "the hosted key pinned for this peer changed meanwhile; renew again",
+            ));
+        }
+        tracing::info!(peer_id = %peer.peer_id, old_key_id = old, new_key_id = new,
+            "the hosted backend rotated its identity key; pinned the new one");
+    }
     store_key(state, &peer.peer_id, &key_row.kid, &pair_key)?;
     if !state
         .store
@@ -204,9 +233,12 @@ pub async fn renew_due_peers(state: &AppState) -> Vec<(String, Result<(), String
     attempted
 }
 
-/// Runs [`renew_due_peers`] every minute until the task is aborted.
+/// Tells the hosted peers of a new identity key (if the key changed), then runs
+/// [`renew_due_peers`] every minute until the task is aborted. Both in one task, so a
+/// renewal never races the announcement it depends on.
 pub fn spawn_renewal(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        super::announce_key_change(&state).await;
         let mut tick = tokio::time::interval(RENEW_CHECK_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

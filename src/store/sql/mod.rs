@@ -33,8 +33,8 @@ use self::query::Pool;
 use super::telemetry::TelemetryStore;
 use super::{
     Account, AuditEntry, AuditQuery, AuditRow, AuditVerification, ChainScope, DatabaseKind,
-    FeedWindow, NewPairingCode, Peer, PeerKey, Record, RecordQuery, Redemption, Registration,
-    Retained, SetAside, Store, StoreResult, SyncCursor, SyncFailure,
+    FeedWindow, NewPairingCode, Peer, PeerKey, PreviousIdentityKey, Record, RecordQuery,
+    Redemption, Registration, Retained, SetAside, Store, StoreResult, SyncCursor, SyncFailure,
 };
 
 /// A store on a SQL database: the pools its statements run on.
@@ -157,6 +157,31 @@ impl<S: SqlPools> Store for S {
 
     async fn revoke_peer(&self, peer_id: &str, now_ms: i64) -> StoreResult<bool> {
         self.db().revoke_peer(peer_id, now_ms).await
+    }
+
+    async fn repin_peer_key(
+        &self,
+        peer_id: &str,
+        old_key_id: &str,
+        new_key_id: &str,
+        new_public_key: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        self.db()
+            .repin_peer_key(peer_id, old_key_id, new_key_id, new_public_key, now_ms)
+            .await
+    }
+
+    async fn previous_identity_keys(&self) -> StoreResult<Vec<PreviousIdentityKey>> {
+        self.db().previous_identity_keys().await
+    }
+
+    async fn add_previous_identity_key(&self, key: &PreviousIdentityKey) -> StoreResult<()> {
+        self.db().add_previous_identity_key(key).await
+    }
+
+    async fn remove_previous_identity_key(&self, key_id: &str) -> StoreResult<()> {
+        self.db().remove_previous_identity_key(key_id).await
     }
 
     async fn record_nonce(&self, peer_id: &str, nonce: &str, seen_at: i64) -> StoreResult<bool> {

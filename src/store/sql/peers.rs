@@ -2,7 +2,7 @@
 
 use super::Db;
 use super::query::{Query, Tx};
-use crate::store::{Peer, PeerKey, StoreError, StoreResult};
+use crate::store::{Peer, PeerKey, PreviousIdentityKey, StoreError, StoreResult};
 
 /// The columns of a [`Peer`], as the statements below read it.
 macro_rules! peer_select {
@@ -98,6 +98,61 @@ impl Db<'_> {
                 .execute(self.writer)
                 .await?;
         Ok(updated == 1)
+    }
+
+    pub(super) async fn repin_peer_key(
+        self,
+        peer_id: &str,
+        old_key_id: &str,
+        new_key_id: &str,
+        new_public_key: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let updated = Query::new(
+            "UPDATE peers SET remote_key_id = $3, remote_public_key = $4, updated_at = $5 \
+             WHERE peer_id = $1 AND remote_key_id = $2 AND status = 'active'",
+        )
+        .bind(peer_id)
+        .bind(old_key_id)
+        .bind(new_key_id)
+        .bind(new_public_key)
+        .bind(now_ms)
+        .execute(self.writer)
+        .await?;
+        Ok(updated == 1)
+    }
+
+    pub(super) async fn previous_identity_keys(self) -> StoreResult<Vec<PreviousIdentityKey>> {
+        let sql = "SELECT key_id, public_key, valid_until, key_change, rotated_at \
+                   FROM identity_previous_keys ORDER BY rotated_at, key_id";
+        Ok(Query::new(sql).fetch_all(self.pool).await?)
+    }
+
+    pub(super) async fn add_previous_identity_key(
+        self,
+        key: &PreviousIdentityKey,
+    ) -> StoreResult<()> {
+        Query::new(
+            "INSERT INTO identity_previous_keys \
+             (key_id, public_key, valid_until, key_change, rotated_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&key.key_id)
+        .bind(&key.public_key)
+        .bind(key.valid_until)
+        .bind(&key.key_change)
+        .bind(key.rotated_at)
+        .execute(self.writer)
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn remove_previous_identity_key(self, key_id: &str) -> StoreResult<()> {
+        Query::new("DELETE FROM identity_previous_keys WHERE key_id = $1")
+            .bind(key_id)
+            .execute(self.writer)
+            .await?;
+        Ok(())
     }
 
     pub(super) async fn record_nonce(
