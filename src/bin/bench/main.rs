@@ -2,6 +2,7 @@
 //! Starts real daemons on loopback (see BENCHMARKS.md for the scenarios and the figures).
 
 mod daemons;
+mod flood;
 mod footprint;
 mod proc;
 mod report;
@@ -25,6 +26,9 @@ enum Scenario {
     Handshake,
     HostedScale,
     Footprint,
+    /// Refused anonymous requests against a hosted daemon on Postgres while a paired peer
+    /// syncs: what they leave in the database (not part of `all`: it takes minutes).
+    Flood,
     /// Every scenario (the sync ones on SQLite and on Postgres), then one Markdown table.
     All,
 }
@@ -70,6 +74,16 @@ struct Args {
     /// footprint: seconds the local daemon idles before its RSS is read.
     #[arg(long, default_value_t = 10)]
     idle: u64,
+    /// flood: refused requests sent for each address pattern.
+    #[arg(long, default_value_t = 100_000)]
+    requests: usize,
+    /// flood: numbers of client addresses (`Fly-Client-IP`) the requests come from, one run
+    /// each.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 10_000])]
+    addresses: Vec<usize>,
+    /// flood: requests in flight at once.
+    #[arg(long, default_value_t = 256)]
+    in_flight: usize,
 }
 
 async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<Row>> {
@@ -87,6 +101,7 @@ async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<
             scale::hosted_scale(&args.peers, Duration::from_secs(args.window)).await
         }
         Scenario::Footprint => footprint::run(Duration::from_secs(args.idle)).await,
+        Scenario::Flood => flood::run(args.requests, &args.addresses, args.in_flight).await,
         Scenario::All => unreachable!("expanded by main"),
     }
 }
@@ -157,6 +172,7 @@ async fn main() -> anyhow::Result<()> {
     );
     let started = Instant::now();
     let mut rows = Vec::new();
+    let mut failed = 0;
     for (scenario, db) in plan {
         let load = report::load_average();
         let t = Instant::now();
@@ -168,6 +184,7 @@ async fn main() -> anyhow::Result<()> {
                 rows.extend(r);
             }
             Err(e) => {
+                failed += 1;
                 eprintln!("  failed: {e:#}");
                 rows.push(Row::new(
                     "error",
@@ -189,5 +206,8 @@ async fn main() -> anyhow::Result<()> {
         PgSchema::server_version().await,
         started.elapsed().as_secs_f64()
     );
+    if failed > 0 {
+        anyhow::bail!("{failed} scenario(s) failed");
+    }
     Ok(())
 }
