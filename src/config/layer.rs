@@ -29,6 +29,7 @@ pub(super) struct Layer {
     pub(super) telemetry: TelemetryLayer,
     #[serde(default)]
     pub(super) rate_limits: RateLimitsLayer,
+    #[serde(default)]
     pub(super) audit: AuditLayer,
 }
 
