@@ -103,6 +103,23 @@ impl PgSchema {
         Ok(())
     }
 
+    /// A connection working in this schema.
+    pub async fn connect(&self) -> anyhow::Result<sqlx::PgConnection> {
+        Ok(<sqlx::PgConnection as sqlx::Connection>::connect(&self.url).await?)
+    }
+
+    /// Every table of the schema and its size on disk in bytes, with its indexes and TOAST
+    /// (`pg_total_relation_size`).
+    pub async fn table_sizes(&self) -> anyhow::Result<std::collections::BTreeMap<String, i64>> {
+        let sql = "SELECT c.relname::text, pg_total_relation_size(c.oid)::bigint \
+                   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                   WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')";
+        let rows: Vec<(String, i64)> = sqlx::query_as(sql)
+            .fetch_all(&mut self.connect().await?)
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// A copy that does not drop the schema (for a background task).
     pub fn handle(&self) -> Self {
         Self {
@@ -143,6 +160,7 @@ pub struct Daemon {
     pub state: AppState,
     pub url: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: TempDir,
 }
 
@@ -171,15 +189,28 @@ impl Daemon {
         let url = format!("http://{}", app.local_addr());
         let state = app.state().clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(app.run_until_stopped(async move {
+        let task = tokio::spawn(app.run_until_stopped(async move {
             let _ = stopped.await;
         }));
         Ok(Self {
             state,
             url,
             stop: Some(stop),
+            task: Some(task),
             _dir: dir,
         })
+    }
+
+    /// Stops the daemon as SIGTERM does (what its audit log holds in memory is written) and
+    /// waits, up to `limit`, until it has; false if it had not by then.
+    pub async fn shut_down(mut self, limit: Duration) -> bool {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => matches!(tokio::time::timeout(limit, task).await, Ok(Ok(Ok(())))),
+            None => false,
+        }
     }
 }
 
@@ -209,7 +240,18 @@ impl Pair {
         automatic: bool,
         edit_local: impl FnOnce(&mut Config),
     ) -> anyhow::Result<Self> {
-        let hosted = Daemon::start(Mode::Hosted, db, pg, |_| {}).await?;
+        Self::start_with(db, pg, automatic, |_| {}, edit_local).await
+    }
+
+    /// [`Pair::start`], with `edit_hosted` having the last word on the hosted configuration.
+    pub async fn start_with(
+        db: DbKind,
+        pg: Option<&PgSchema>,
+        automatic: bool,
+        edit_hosted: impl FnOnce(&mut Config),
+        edit_local: impl FnOnce(&mut Config),
+    ) -> anyhow::Result<Self> {
+        let hosted = Daemon::start(Mode::Hosted, db, pg, edit_hosted).await?;
         let local = Daemon::start(Mode::Local, DbKind::Sqlite, None, |c| {
             c.sync.automatic = automatic;
             edit_local(c);

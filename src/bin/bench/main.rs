@@ -2,6 +2,7 @@
 //! Starts real daemons on loopback (see BENCHMARKS.md for the scenarios and the figures).
 
 mod daemons;
+mod flood;
 mod footprint;
 mod proc;
 mod redact;
@@ -28,6 +29,9 @@ enum Scenario {
     Footprint,
     /// The PII redactor against its labelled corpus: recall, false positives, throughput.
     Redact,
+    /// Refused anonymous requests against a hosted daemon on Postgres while a paired peer
+    /// syncs: what they leave in the database (not part of `all`: it takes minutes).
+    Flood,
     /// Every scenario (the sync ones on SQLite and on Postgres), then one Markdown table.
     All,
 }
@@ -76,6 +80,16 @@ struct Args {
     /// redact: seconds each throughput measurement runs.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
+    /// flood: refused requests sent for each address pattern.
+    #[arg(long, default_value_t = 100_000)]
+    requests: usize,
+    /// flood: numbers of client addresses (`Fly-Client-IP`) the requests come from, one run
+    /// each.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 10_000])]
+    addresses: Vec<usize>,
+    /// flood: requests in flight at once.
+    #[arg(long, default_value_t = 256)]
+    in_flight: usize,
 }
 
 async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<Row>> {
@@ -94,6 +108,7 @@ async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<
         }
         Scenario::Footprint => footprint::run(Duration::from_secs(args.idle)).await,
         Scenario::Redact => redact::run(args.seconds),
+        Scenario::Flood => flood::run(args.requests, &args.addresses, args.in_flight).await,
         Scenario::All => unreachable!("expanded by main"),
     }
 }
@@ -165,6 +180,7 @@ async fn main() -> anyhow::Result<()> {
     );
     let started = Instant::now();
     let mut rows = Vec::new();
+    let mut failed = 0;
     for (scenario, db) in plan {
         let load = report::load_average();
         let t = Instant::now();
@@ -176,6 +192,7 @@ async fn main() -> anyhow::Result<()> {
                 rows.extend(r);
             }
             Err(e) => {
+                failed += 1;
                 eprintln!("  failed: {e:#}");
                 rows.push(Row::new(
                     "error",
@@ -197,5 +214,8 @@ async fn main() -> anyhow::Result<()> {
         PgSchema::server_version().await,
         started.elapsed().as_secs_f64()
     );
+    if failed > 0 {
+        anyhow::bail!("{failed} scenario(s) failed");
+    }
     Ok(())
 }

@@ -14,8 +14,8 @@ use backend_8825::handshake::httpsig;
 use backend_8825::handshake::pair_key::PairKey;
 use backend_8825::handshake::sbt::{ExpectedBinding, SessionBindingToken};
 use backend_8825::identity::{
-    BackendId, IDENTITY_VERSION, IdentityDocument, IdentityKey, LOCAL_CAPABILITIES,
-    PublicIdentityKey,
+    BackendId, BackendIdentity, IDENTITY_VERSION, IdentityDocument, IdentityKey,
+    LOCAL_CAPABILITIES, PublicIdentityKey,
 };
 use backend_8825::peers::transcript::{self, RegisterRequest};
 use backend_8825::peers::wire::{Grant, HANDSHAKE_VERSION, RegisterPeerRequest};
@@ -295,4 +295,57 @@ impl SimPeer {
             .collect();
         json!({"type": "batch", "batch_id": batch_id, "events": events}).to_string()
     }
+}
+
+/// Registrations as a local backend would send them, with a valid proof over codes that
+/// were never issued: each is refused `pairing_code_invalid`, after the signature check.
+pub fn wrong_code_registrations(
+    me: &BackendIdentity,
+    key: &IdentityKey,
+    n: usize,
+) -> anyhow::Result<Vec<Vec<u8>>> {
+    let now = chrono::Utc::now().timestamp();
+    (0..n)
+        .map(|_| {
+            let backend_id: BackendId = uuid::Uuid::new_v4()
+                .simple()
+                .to_string()
+                .parse()
+                .map_err(anyhow::Error::msg)?;
+            let code = format!("WRONG-{}", uuid::Uuid::new_v4().simple());
+            let nonce = httpsig::new_nonce();
+            let code_hash = hash_code(&code);
+            let transcript = RegisterRequest {
+                local_id: backend_id.as_str(),
+                local_key_id: key.key_id().as_str(),
+                hosted_id: me.backend_id.as_str(),
+                hosted_key_id: me.key_id().as_str(),
+                code_hash: &code_hash,
+                nonce: &nonce,
+                timestamp: now,
+            }
+            .transcript()
+            .context("transcript")?;
+            let proof = URL_SAFE_NO_PAD.encode(key.sign(&transcript)?);
+            let body = RegisterPeerRequest {
+                v: HANDSHAKE_VERSION,
+                identity: IdentityDocument {
+                    backend_id,
+                    backend_type: Mode::Local,
+                    public_key: key.public().pem().to_string(),
+                    key_id: key.key_id().clone(),
+                    capabilities: LOCAL_CAPABILITIES.iter().map(|c| c.to_string()).collect(),
+                    version: IDENTITY_VERSION.to_string(),
+                    previous_keys: Vec::new(),
+                },
+                hosted_id: me.backend_id.clone(),
+                hosted_key_id: me.key_id().clone(),
+                pairing_code: code,
+                nonce,
+                timestamp: now,
+                proof,
+            };
+            Ok(serde_json::to_vec(&body)?)
+        })
+        .collect()
 }

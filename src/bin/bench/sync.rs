@@ -17,7 +17,7 @@ use backend_8825::telemetry::TelemetryAccess;
 const BATCH: usize = 500;
 
 /// Polls `store` every millisecond until the record `id` of `account` is there.
-async fn wait_for(
+pub async fn wait_for(
     store: &dyn Store,
     account: &str,
     id: &str,
@@ -60,7 +60,7 @@ async fn latency_on(
     let store = hosted.state.store.as_ref();
     wait_for(store, &pair.account.id, &conv, Duration::from_secs(10)).await?;
     // The poke socket must be up before hosted → local writes are timed.
-    let down_warm = post(&pair, &hosted.url, &pair.token, &conv, "warm-up").await?;
+    let down_warm = post(&pair.http, &hosted.url, &pair.token, &conv, "warm-up").await?;
     wait_for(
         local.state.store.as_ref(),
         LOCAL_ACCOUNT,
@@ -75,7 +75,14 @@ async fn latency_on(
             tokio::time::sleep(pause).await;
         }
         let started = Instant::now();
-        let id = post(&pair, &local.url, &pair.secret, &conv, &format!("up {i}")).await?;
+        let id = post(
+            &pair.http,
+            &local.url,
+            &pair.secret,
+            &conv,
+            &format!("up {i}"),
+        )
+        .await?;
         wait_for(store, &pair.account.id, &id, Duration::from_secs(10)).await?;
         up.push(started.elapsed());
     }
@@ -89,7 +96,14 @@ async fn latency_on(
             tokio::time::sleep(pause).await;
         }
         let started = Instant::now();
-        let id = post(&pair, &hosted.url, &pair.token, &conv, &format!("down {i}")).await?;
+        let id = post(
+            &pair.http,
+            &hosted.url,
+            &pair.token,
+            &conv,
+            &format!("down {i}"),
+        )
+        .await?;
         written.push(started.elapsed());
         if tokio::time::timeout(Duration::from_secs(10), pokes.recv())
             .await
@@ -139,8 +153,8 @@ pub fn db_label(db: DbKind) -> &'static str {
 }
 
 /// Writes a message through the API of the daemon at `base`; returns its id.
-async fn post(
-    pair: &Pair,
+pub async fn post(
+    http: &reqwest::Client,
     base: &str,
     bearer: &str,
     conv: &str,
@@ -148,7 +162,7 @@ async fn post(
 ) -> anyhow::Result<String> {
     let url = format!("{base}/api/conversations/{conv}/messages");
     let body = call(
-        &pair.http,
+        http,
         "POST",
         &url,
         bearer,
