@@ -2,12 +2,11 @@
 //! identity document other backends and the UI read from `GET /identity`.
 
 pub mod backend_id;
+mod ids;
 mod keys;
 pub mod rotation;
 pub(crate) mod routes;
 
-use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +17,7 @@ use crate::keychain::{
 };
 use crate::store::{PreviousIdentityKey, Store, StoreError};
 
+pub use ids::{BackendId, KeyId};
 pub use keys::{IdentityKey, KEY_BITS, KeyError, PublicIdentityKey};
 pub use rotation::{KEY_GRACE_SECS, KeyChange, KeyChangeError, PreviousKeyView, Rotation};
 
@@ -29,73 +29,6 @@ pub const META_BACKEND_ID: &str = "backend_id";
 /// Capabilities each profile advertises in its identity document.
 pub const LOCAL_CAPABILITIES: &[&str] = &["offline", "fast_context", "local_capture"];
 pub const HOSTED_CAPABILITIES: &[&str] = &["accounts", "relay", "telemetry_ingest"];
-
-macro_rules! hex_id {
-    ($(#[$doc:meta])* $name:ident, $what:literal, $len:expr) => {
-        $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                let ok = s.len() == $len
-                    && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-                if ok {
-                    Ok(Self(s.to_string()))
-                } else {
-                    Err(format!(concat!("a ", $what, " is {} lowercase hex digits, got {:?}"), $len,
-                        s.chars().take(80).collect::<String>()))
-                }
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = String;
-            fn try_from(s: String) -> Result<Self, String> {
-                s.parse()
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), self.0)
-            }
-        }
-    };
-}
-
-hex_id!(
-    /// A backend's stable id: 32 lowercase hex digits.
-    BackendId,
-    "backend_id",
-    32
-);
-hex_id!(
-    /// Lowercase hex SHA-256 of a public key's DER SubjectPublicKeyInfo.
-    KeyId,
-    "key_id (a fingerprint, as GET /identity shows it)",
-    64
-);
 
 /// The public identity document, exactly as `GET /identity` serves it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
