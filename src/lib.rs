@@ -19,6 +19,7 @@ pub mod lock;
 pub mod logging;
 pub mod peers;
 pub mod privacy;
+pub mod resilience;
 pub mod router;
 pub mod secret;
 pub mod security;

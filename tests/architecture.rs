@@ -8,7 +8,16 @@ use std::path::{Path, PathBuf};
 
 /// Shared by everything; depends on nothing above it.
 const INFRASTRUCTURE: &[&str] = &[
-    "clock", "config", "error", "humanize", "identity", "keychain", "logging", "secret", "state",
+    "clock",
+    "config",
+    "error",
+    "humanize",
+    "identity",
+    "keychain",
+    "logging",
+    "resilience",
+    "secret",
+    "state",
     "store",
 ];
 /// What the daemon does; each depends on infrastructure and on capabilities below it.

@@ -9,6 +9,7 @@ use tokio::time::Instant;
 
 use super::caller::{SyncSummary, sync_peer_now};
 use crate::error::ApiError;
+use crate::resilience::Backoff;
 use crate::state::AppState;
 use crate::store::PEER_ACTIVE;
 use crate::sync::SyncAccess;
@@ -178,13 +179,12 @@ fn note_outcome(
     }
 }
 
-/// Exponential backoff with full jitter: a random delay up to `first * 2^failures`, capped.
+/// The scheduler's retry strategy (see `crate::resilience::retry`).
+const BACKOFF: Backoff = Backoff::new(BACKOFF_FIRST, BACKOFF_MAX);
+
+/// The wait after `failures` earlier failures in a row (0 for the first failure).
 fn backoff(failures: u32) -> Duration {
-    let ceiling = BACKOFF_FIRST
-        .saturating_mul(1u32 << failures.min(16))
-        .min(BACKOFF_MAX);
-    let fraction: f64 = rand::random();
-    ceiling.mul_f64(fraction.max(0.1))
+    BACKOFF.delay(failures + 1)
 }
 
 #[cfg(test)]
@@ -260,19 +260,5 @@ mod tests {
         note_outcome(&mut failures, "p1", Err(refused));
         let wait = failures["p1"].retry_at - Instant::now();
         assert!(wait > Duration::from_secs(89), "{wait:?}");
-    }
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        for failures in 0..40 {
-            let delay = backoff(failures);
-            let ceiling = BACKOFF_FIRST
-                .saturating_mul(1 << failures.min(16))
-                .min(BACKOFF_MAX);
-            assert!(
-                delay <= ceiling && delay >= ceiling.mul_f64(0.1),
-                "{failures}: {delay:?}"
-            );
-        }
     }
 }

@@ -19,6 +19,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use super::uplink::Session;
 use crate::handshake::pair_key::PairKey;
 use crate::peers::{PeersAccess, RequestTarget, current_key, peer_now, signature_headers};
+use crate::resilience::Backoff;
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, PeerKey};
 use crate::telemetry::TelemetryAccess;
@@ -211,26 +212,14 @@ async fn peer_loop(state: AppState, peer_id: String) {
         }
         failures = failures.saturating_add(1);
         let limits = state.telemetry().limits();
-        tokio::time::sleep(backoff(
-            limits.reconnect_base,
-            limits.reconnect_max,
-            failures,
-        ))
-        .await;
+        let backoff = Backoff::new(limits.reconnect_base, limits.reconnect_max);
+        tokio::time::sleep(backoff.delay(failures)).await;
     }
 }
 
 /// Waits until the switch is `want`; false if it can no longer change.
 pub(super) async fn wait_until(switch: &mut watch::Receiver<bool>, want: bool) -> bool {
     switch.wait_for(|on| *on == want).await.is_ok()
-}
-
-/// Full jitter: a random delay up to `base * 2^(failures - 1)`, capped at `max`.
-pub fn backoff(base: Duration, max: Duration, failures: u32) -> Duration {
-    let exp = failures.saturating_sub(1).min(20);
-    let ceiling = base.saturating_mul(1 << exp).min(max);
-    let ms = ceiling.as_millis() as u64;
-    Duration::from_millis(rand::random_range(0..=ms))
 }
 
 /// A store failure on the telemetry path: logged once with its cause, and a short reason
@@ -347,16 +336,5 @@ mod tests {
             "wss://h.example/api/telemetry/p"
         );
         assert!(socket_url("ftp://h", "p").is_err());
-    }
-
-    #[test]
-    fn backoff_is_jittered_and_capped() {
-        let base = Duration::from_millis(100);
-        let max = Duration::from_secs(1);
-        for failures in 1..40 {
-            let d = backoff(base, max, failures);
-            assert!(d <= max);
-            assert!(d <= base * (1 << failures.saturating_sub(1).min(10)));
-        }
     }
 }
