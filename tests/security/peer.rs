@@ -85,3 +85,15 @@ pub fn conversation(id: &str, title: &str, stamp: Stamp, backend: &str) -> Recor
 pub fn sync_body(changes: &[Record]) -> Value {
     serde_json::json!({"v": 1, "epoch": "e", "since": null, "push_through": 1, "changes": changes})
 }
+
+/// The entry of `peer` in `GET /peers` of `daemon`, asked as `bearer`.
+pub async fn peer_entry(daemon: &Daemon, bearer: &str, peer: &str) -> Value {
+    let (status, peers) = daemon.call_as(bearer, "GET", "/peers", None).await;
+    assert_eq!(status, 200, "{peers}");
+    let found = peers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["peer_id"] == peer);
+    found.unwrap().clone()
+}

@@ -14,14 +14,8 @@ use crate::peer::{current_key, paired, push_with};
 const WAIT: Duration = Duration::from_secs(10);
 
 async fn status_of(daemon: &Daemon, bearer: &str, peer: &str) -> String {
-    let (status, peers) = daemon.call_as(bearer, "GET", "/peers", None).await;
-    assert_eq!(status, 200, "{peers}");
-    let found = peers
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["peer_id"] == peer);
-    found.unwrap()["status"].as_str().unwrap().to_string()
+    let entry = crate::peer::peer_entry(daemon, bearer, peer).await;
+    entry["status"].as_str().unwrap().to_string()
 }
 
 fn empty_sync() -> Value {

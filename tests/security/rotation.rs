@@ -19,17 +19,8 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// The local daemon's key id as the hosted end pins it for `peer` (its `GET /peers`).
 async fn pinned_on_hosted(hosted: &Daemon, token: &str, peer: &str) -> String {
-    let (status, peers) = hosted.call_as(token, "GET", "/peers", None).await;
-    assert_eq!(status, 200, "{peers}");
-    let found = peers
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["peer_id"] == peer);
-    found.unwrap()["remote"]["key_id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    let entry = crate::peer::peer_entry(hosted, token, peer).await;
+    entry["remote"]["key_id"].as_str().unwrap().to_string()
 }
 
 /// Stops `local`, rotates its key as `backend-8825 identity rotate` does, on its clock.

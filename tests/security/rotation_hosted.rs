@@ -13,17 +13,8 @@ use crate::common::{self, Daemon, account, pair};
 
 /// The hosted key the local daemon has pinned for `peer` (its `GET /peers`).
 async fn pinned_on_local(local: &Daemon, peer: &str) -> String {
-    let (status, peers) = local.get("/peers").await;
-    assert_eq!(status, 200, "{peers}");
-    let found = peers
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["peer_id"] == peer);
-    found.unwrap()["remote"]["key_id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    let entry = crate::peer::peer_entry(local, &local.bearer, peer).await;
+    entry["remote"]["key_id"].as_str().unwrap().to_string()
 }
 
 async fn write_and_sync(local: &Daemon, peer: &str, title: &str) {

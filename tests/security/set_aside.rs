@@ -10,14 +10,8 @@ use crate::common::{self, Daemon};
 use crate::peer::{conversation, paired};
 
 async fn peer_view(local: &Daemon, peer: &str) -> Value {
-    let (status, peers) = local.get("/peers").await;
-    assert_eq!(status, 200, "{peers}");
-    let view = peers
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["peer_id"] == peer);
-    view.unwrap()["sync"].clone()
+    let entry = crate::peer::peer_entry(local, &local.bearer, peer).await;
+    entry["sync"].clone()
 }
 
 async fn hosted_titles(hosted: &Daemon, token: &str) -> Vec<String> {

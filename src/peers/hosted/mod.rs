@@ -76,14 +76,14 @@ pub(crate) async fn revoke(
     axum::extract::Path(peer_id): axum::extract::Path<String>,
 ) -> Result<Json<PeerView>, ApiError> {
     let not_found = || ApiError::not_found("no such peer in this account");
-    let peer = state
+    let mut peer = state
         .store
         .peer(&peer_id)
         .await?
         .filter(|p| p.account_id == account.id)
         .ok_or_else(not_found)?;
     crate::peers::revoke_here(&state, &peer, "revoke_peer").await?;
-    let peer = state.store.peer(&peer_id).await?.ok_or_else(not_found)?;
+    peer.status = crate::store::PEER_REVOKED.to_string();
     Ok(Json(PeerView::from(&peer)))
 }
 

@@ -12,7 +12,7 @@ use super::renewal::{current_key, unknown_peer};
 use crate::error::ApiError;
 use crate::peers::{PeerCall, PeerView, revoke_here, signed_request};
 use crate::state::AppState;
-use crate::store::{PEER_ACTIVE, Peer};
+use crate::store::{PEER_ACTIVE, PEER_REVOKED, Peer};
 
 /// What a revocation did.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -42,14 +42,14 @@ pub(crate) async fn revoke(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,
 ) -> Result<Json<Revoked>, ApiError> {
-    let peer = state.store.peer(&peer_id).await?.ok_or_else(unknown_peer)?;
+    let mut peer = state.store.peer(&peer_id).await?.ok_or_else(unknown_peer)?;
     // Told first: the notice is signed with the pair key this revocation deletes.
     let notice = match peer.status.as_str() {
         PEER_ACTIVE => notify_hosted(&state, &peer).await,
         _ => Err("the peer was revoked already".to_string()),
     };
     revoke_here(&state, &peer, "revoke_peer").await?;
-    let peer = state.store.peer(&peer_id).await?.ok_or_else(unknown_peer)?;
+    peer.status = PEER_REVOKED.to_string();
     Ok(Json(Revoked {
         peer: PeerView::from(&peer),
         hosted_notified: notice.is_ok(),

@@ -249,39 +249,44 @@ impl<'a> Query<'a> {
     }
 
     /// sqlx's query for SQLite. (Its query types differ by database, hence one of these for
-    /// each.)
+    /// each, over one [`bind_all`].)
     fn sqlite(self) -> sqlx::query::Query<'static, Sqlite, SqliteArguments> {
-        let mut query = sqlx::query(self.sql).persistent(self.persistent);
-        for arg in self.args {
-            query = match arg {
-                Arg::Text(v) => query.bind(v),
-                Arg::OptText(v) => query.bind(v),
-                Arg::Int(v) => query.bind(v),
-                Arg::OptInt(v) => query.bind(v),
-                Arg::Bool(v) => query.bind(v),
-                Arg::OptFloat(v) => query.bind(v),
-                Arg::Bytes(v) => query.bind(v),
-            };
-        }
-        query
+        bind_all(sqlx::query(self.sql).persistent(self.persistent), self.args)
     }
 
     /// sqlx's query for Postgres.
     fn postgres(self) -> sqlx::query::Query<'static, Postgres, PgArguments> {
-        let mut query = sqlx::query(self.sql).persistent(self.persistent);
-        for arg in self.args {
-            query = match arg {
-                Arg::Text(v) => query.bind(v),
-                Arg::OptText(v) => query.bind(v),
-                Arg::Int(v) => query.bind(v),
-                Arg::OptInt(v) => query.bind(v),
-                Arg::Bool(v) => query.bind(v),
-                Arg::OptFloat(v) => query.bind(v),
-                Arg::Bytes(v) => query.bind(v),
-            };
-        }
-        query
+        bind_all(sqlx::query(self.sql).persistent(self.persistent), self.args)
     }
+}
+
+/// Binds every value of a statement, in order, as sqlx binds the Rust type it came from.
+fn bind_all<'a, DB>(
+    mut query: sqlx::query::Query<'static, DB, <DB as sqlx::Database>::Arguments>,
+    args: Vec<Arg<'a>>,
+) -> sqlx::query::Query<'static, DB, <DB as sqlx::Database>::Arguments>
+where
+    DB: sqlx::Database,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<f64>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<&'a [u8]>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    for arg in args {
+        query = match arg {
+            Arg::Text(v) => query.bind(v),
+            Arg::OptText(v) => query.bind(v),
+            Arg::Int(v) => query.bind(v),
+            Arg::OptInt(v) => query.bind(v),
+            Arg::Bool(v) => query.bind(v),
+            Arg::OptFloat(v) => query.bind(v),
+            Arg::Bytes(v) => query.bind(v),
+        };
+    }
+    query
 }
 
 fn decode<R: Row, T>(row: Option<R>) -> Result<Option<T>, sqlx::Error>
