@@ -262,6 +262,9 @@ pub async fn build_state_with_clock(
         outbox_max_bytes: config.telemetry.outbox_max_bytes,
         ..telemetry.limits()
     });
+    let privacy = crate::privacy::PrivacyState::load(&config, store.as_ref())
+        .await
+        .context("cannot read the privacy settings")?;
     // Each capability's runtime state, owned by the capability (see state.rs).
     let mut parts = Parts::default();
     parts
@@ -269,6 +272,7 @@ pub async fn build_state_with_clock(
         .insert(telemetry)
         .insert(local_api::LocalApiState::default())
         .insert(peers::PeersState::default())
+        .insert(privacy)
         .insert(audit);
     Ok(AppState::new(AppInner {
         config,

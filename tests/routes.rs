@@ -38,7 +38,7 @@ fn table() -> Vec<Row> {
         .filter_map(|line| {
             let cells: Vec<&str> = line.split('|').map(str::trim).collect();
             let method = *cells.get(1)?;
-            if !["GET", "POST", "PATCH", "DELETE"].contains(&method) {
+            if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method) {
                 return None;
             }
             let modes = cells[3]

@@ -13,7 +13,5 @@ mod emit;
 mod events;
 #[path = "telemetry/outbox.rs"]
 mod outbox;
-#[path = "telemetry/proxy.rs"]
-mod proxy;
 #[path = "telemetry/refusals.rs"]
 mod refusals;

@@ -6,7 +6,7 @@ pub mod secrets;
 
 use chrono::{DateTime, Duration, Utc};
 
-pub use routes::AccountAuth;
+pub use routes::{AccountAuth, Owner};
 
 use crate::clock::Clock;
 use crate::secret::Secret;

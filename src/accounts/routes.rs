@@ -30,6 +30,24 @@ impl FromRequestParts<AppState> for AccountAuth {
     }
 }
 
+/// The account whose data a request reaches: on a local daemon its one account (the local
+/// API guard has already checked the caller), on the hosted one the account of the token.
+pub struct Owner(pub String);
+
+impl FromRequestParts<AppState> for Owner {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        match state.config.mode {
+            crate::config::Mode::Local => Ok(Self(crate::store::LOCAL_ACCOUNT.to_string())),
+            crate::config::Mode::Hosted => {
+                let AccountAuth(account) = AccountAuth::from_request_parts(parts, state).await?;
+                Ok(Self(account.id))
+            }
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PairingCodeRequest {

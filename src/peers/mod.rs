@@ -86,8 +86,10 @@ pub struct SyncStatusView {
     pub last_error_at: Option<String>,
     /// The code of the last failure (`peer_unreachable`, `peer_refused`, ...).
     pub last_error_code: Option<String>,
-    /// `never_synced`, `ok`, `unreachable` (the peer could not be reached) or `failing`
-    /// (it answered, with an error).
+    /// `never_synced`, `ok`, `unreachable` (the peer could not be reached), `failing` (it
+    /// answered, with an error), `paused` (Pause Sync is on here: on a local daemon, or for
+    /// the account on the hosted side) or `paused_remotely` (the hosted backend paused the
+    /// account's sync).
     pub state: &'static str,
     /// The first failed attempt since the last success; `null` while syncs succeed.
     pub failing_since: Option<String>,
@@ -106,6 +108,7 @@ pub fn sync_state(cursor: &crate::store::SyncCursor) -> &'static str {
     });
     match (code, cursor.last_success_at) {
         (Some("peer_unreachable"), _) => "unreachable",
+        (Some("remote_paused"), _) => "paused_remotely",
         (Some(_), _) => "failing",
         (None, Some(_)) => "ok",
         (None, None) => "never_synced",
@@ -136,6 +139,9 @@ pub async fn views_with_sync(
             .count_pending(account, cursor.push_seq, &peer.peer_id)
             .await?;
         let set_aside = state.store.set_aside_for(&peer.peer_id).await?;
+        let paused = crate::privacy::settings::settings_of(state, account)
+            .await?
+            .sync_paused;
         let mut view = PeerView::from(peer);
         view.sync = Some(SyncStatusView {
             last_success_at: cursor.last_success_at.map(rfc3339_ms),
@@ -144,7 +150,11 @@ pub async fn views_with_sync(
             last_error: cursor.last_error.clone(),
             last_error_at: cursor.last_error_at.map(rfc3339_ms),
             last_error_code: cursor.last_error_code.clone(),
-            state: sync_state(&cursor),
+            state: if paused {
+                "paused"
+            } else {
+                sync_state(&cursor)
+            },
             failing_since: cursor.failing_since.map(rfc3339_ms),
             set_aside: set_aside.len() as i64,
             set_aside_reason: set_aside

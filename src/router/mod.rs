@@ -17,7 +17,9 @@ use utoipa_axum::routes;
 use crate::config::Mode;
 use crate::security::{AddressLimit, RateLimits};
 use crate::state::AppState;
-use crate::{accounts, advisor, health, identity, local_api, peers, security, sync, telemetry, ui};
+use crate::{
+    accounts, advisor, health, identity, local_api, peers, privacy, security, sync, telemetry, ui,
+};
 
 pub use edge::with_edge;
 pub use openapi::ApiDocument;
@@ -74,7 +76,9 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
             sync::api::delete_message
         ))
         // The audit log: the local daemon's chain, or the account's.
-        .routes(routes!(security::audit::routes::list));
+        .routes(routes!(security::audit::routes::list))
+        // Privacy settings: the local daemon's, or the account's.
+        .routes(routes!(privacy::routes::get, privacy::routes::put));
     // Signed peer requests.
     let sync_responder = OpenApiRouter::new().routes(routes!(sync::engine::respond));
     match mode {

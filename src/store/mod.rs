@@ -102,6 +102,17 @@ pub trait Store: Send + Sync + 'static {
     /// Sets a meta value, replacing any.
     async fn meta_set(&self, key: &str, value: &str) -> StoreResult<()>;
 
+    /// An account's privacy settings as stored (a JSON object), if it ever set any.
+    async fn privacy_settings(&self, account_id: &str) -> StoreResult<Option<String>>;
+
+    /// Replaces an account's privacy settings.
+    async fn put_privacy_settings(
+        &self,
+        account_id: &str,
+        settings: &str,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+
     /// Creates an account; [`StoreError::Conflict`] if the name is taken.
     async fn create_account(&self, account: &Account, token_hash: &str) -> StoreResult<()>;
 

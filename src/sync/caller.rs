@@ -13,6 +13,8 @@ use crate::error::ApiError;
 use crate::peers::{
     PeerCall, active_remote_peer, current_key, learn_skew, peer_now, signed_request,
 };
+use crate::privacy::PrivacyAccess;
+use crate::privacy::settings::{REMOTE_PAUSED, remote_paused_message};
 use crate::state::AppState;
 use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor, SyncFailure};
 use crate::sync::SyncAccess;
@@ -47,7 +49,7 @@ fn sync_failed(code: &'static str, message: String) -> ApiError {
 /// peer runs at a time: a second caller waits, then runs its own round (it may have new
 /// writes to send).
 pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummary, ApiError> {
-    if state.sync().is_paused() {
+    if super::paused_here(state) {
         return Err(paused());
     }
     let lock = state.sync().peer_lock(peer_id);
@@ -74,6 +76,18 @@ pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummar
         tracing::warn!(error = %err, "cannot record a sync outcome");
     }
     outcome
+}
+
+/// Replaces personal data in a version's title and content (docs/privacy.md, "Redaction").
+fn redact_content(record: &mut Record) {
+    for text in [&mut record.title, &mut record.content]
+        .into_iter()
+        .flatten()
+    {
+        if let std::borrow::Cow::Owned(redacted) = crate::privacy::redact(text).text {
+            *text = redacted;
+        }
+    }
 }
 
 /// A push page: the versions, the feed position they reach, whether more is waiting.
@@ -121,6 +135,11 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
         let room = MAX_PAGE.saturating_sub(changes.len()).min(retries.len());
         let retried: Vec<Record> = retries.drain(..room).collect();
         changes.extend(retried.iter().cloned());
+        // Content leaves redacted when the settings say so; the local copy keeps the
+        // original (docs/privacy.md).
+        if state.privacy().local().redact_synced_content {
+            changes.iter_mut().for_each(redact_content);
+        }
         let request = SyncRequest {
             v: SYNC_VERSION,
             epoch: my_epoch.clone(),
@@ -345,6 +364,14 @@ async fn call(
             .ok()
             .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
             .unwrap_or_default();
+        if status == reqwest::StatusCode::CONFLICT && code == "sync_paused" {
+            // Not a failure: the account's owner paused sync on the hosted side. The
+            // scheduler tries again at its interval, or at once when told of the resume.
+            let message = remote_paused_message(base);
+            let mut err = ApiError::new(StatusCode::CONFLICT, REMOTE_PAUSED, message);
+            err.upstream_code = Some(code);
+            return Err(err);
+        }
         let shown = if code.is_empty() {
             String::new()
         } else {

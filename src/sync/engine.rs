@@ -15,7 +15,6 @@ use crate::error::ApiError;
 use crate::peers::SignedPeerRequest;
 use crate::state::AppState;
 use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor};
-use crate::sync::SyncAccess;
 
 pub const SYNC_VERSION: u32 = 1;
 /// Most versions in one direction of one round trip.
@@ -216,7 +215,7 @@ pub(super) async fn page_for(
     request_body = SyncRequest,
     responses(
         (status = 200, description = "Applied; the responder's changes since `since`", body = SyncResponse),
-        (status = 409, description = "`sync_paused`: sync is paused on this backend", body = crate::error::ErrorBody),
+        (status = 409, description = "`sync_paused`: sync is paused on this backend (a local daemon's Pause Sync, or the account's on the hosted side)", body = crate::error::ErrorBody),
         (status = 413, description = "`payload_too_large`: more than 500 versions, or a body over the limit", body = crate::error::ErrorBody),
         (status = 422, description = "`invalid_request`: not a sync request, an unsupported `v`, or a field out of bounds (a version this side does not take is listed in the answer's `refused` instead)", body = crate::error::ErrorBody),
     )
@@ -225,8 +224,20 @@ pub(crate) async fn respond(
     State(state): State<AppState>,
     signed: SignedPeerRequest,
 ) -> Result<Json<SyncResponse>, ApiError> {
-    if state.sync().is_paused() {
+    if super::paused_here(&state) {
         return Err(paused());
+    }
+    if state.config.mode == Mode::Hosted
+        && crate::privacy::settings::settings_of(&state, &signed.peer.account_id)
+            .await?
+            .sync_paused
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "sync_paused",
+            "sync is paused for this account on the hosted backend; it is resumed there \
+             (PUT /privacy-settings with the account's token, or the Status page)",
+        ));
     }
     let request: SyncRequest = crate::error::parse_json(&signed.body)?;
     if request.v != SYNC_VERSION {

@@ -11,7 +11,6 @@ mod scheduler;
 mod set_aside;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -33,6 +32,14 @@ impl SyncAccess for AppState {
 }
 pub use scheduler::spawn_scheduler;
 
+/// Pause Sync on a local daemon (its privacy settings, docs/privacy.md): no sync leaves or is
+/// accepted; local writes accumulate and flow on resume. (A hosted daemon pauses per account:
+/// see [`engine`].)
+pub fn paused_here(state: &AppState) -> bool {
+    use crate::privacy::PrivacyAccess;
+    state.config.mode == crate::config::Mode::Local && state.privacy().local().sync_paused
+}
+
 /// What the sync engine keeps in memory: the clock, the wake-up for the scheduler, and one
 /// lock per peer so that at most one sync with a peer is in flight.
 #[derive(Debug)]
@@ -43,8 +50,6 @@ pub struct SyncState {
     /// How often the scheduler syncs without a wake-up.
     pub interval: Duration,
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Pause Sync: no sync leaves or is accepted; local writes accumulate and flow on resume.
-    paused: AtomicBool,
     /// Whether the scheduler runs (`sync.automatic`).
     pub automatic: bool,
 }
@@ -56,23 +61,8 @@ impl SyncState {
             wake: Notify::new(),
             interval,
             locks: Mutex::new(HashMap::new()),
-            paused: AtomicBool::new(false),
             automatic: true,
         }
-    }
-
-    pub fn pause(&self) {
-        self.paused.store(true, Ordering::SeqCst);
-    }
-
-    /// Resumes and wakes the scheduler, so what accumulated flows at once.
-    pub fn resume(&self) {
-        self.paused.store(false, Ordering::SeqCst);
-        self.wake.notify_one();
-    }
-
-    pub fn is_paused(&self) -> bool {
-        self.paused.load(Ordering::SeqCst)
     }
 
     /// The lock that serialises syncs with `peer_id`.

@@ -9,10 +9,12 @@ use tokio::time::Instant;
 
 use super::caller::{SyncSummary, sync_peer_now};
 use crate::error::ApiError;
+use crate::privacy::PrivacyAccess;
+use crate::privacy::settings::REMOTE_PAUSED;
 use crate::resilience::Backoff;
 use crate::state::AppState;
 use crate::store::PEER_ACTIVE;
-use crate::sync::SyncAccess;
+use crate::sync::{SyncAccess, paused_here};
 use crate::telemetry::TelemetryAccess;
 
 /// Writes that come in a burst are sent together.
@@ -33,8 +35,16 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
         // A poke from a hosted peer (another peer of the account changed something) wakes
         // the scheduler like a local write does.
         let mut pokes = state.telemetry().subscribe_pokes();
+        // Pause Sync and its resume (docs/privacy.md): a resume syncs at once.
+        let mut privacy = state.privacy().subscribe();
         loop {
             let woken = tokio::select! {
+                change = privacy.recv() => {
+                    if let Err(tokio::sync::broadcast::error::RecvError::Closed) = change {
+                        privacy = state.privacy().subscribe();
+                    }
+                    true
+                }
                 () = state.sync().wake.notified() => true,
                 poke = pokes.recv() => {
                     match poke {
@@ -55,7 +65,7 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                         Ok((peer_id, outcome)) => {
                             running.remove(&peer_id);
                             note_outcome(&mut failures, &peer_id, outcome);
-                            if again.remove(&peer_id) && !state.sync().is_paused() {
+                            if again.remove(&peer_id) && !paused_here(&state) {
                                 start(&state, &mut in_flight, &mut running, peer_id);
                             }
                         }
@@ -68,7 +78,7 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
             if woken {
                 tokio::time::sleep(DEBOUNCE).await;
             }
-            if state.sync().is_paused() {
+            if paused_here(&state) {
                 continue;
             }
             let peers = match state.store.peers(None).await {
@@ -86,6 +96,11 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                     .get(&peer.peer_id)
                     .is_some_and(|f| Instant::now() < f.retry_at)
                 {
+                    continue;
+                }
+                // Paused for its account on the hosted side, which said so over the telemetry
+                // socket: no traffic until it says it resumed (a poke then).
+                if state.telemetry().client.paused_remotely(&peer.peer_id) {
                     continue;
                 }
                 if running.contains(&peer.peer_id) {
@@ -142,6 +157,13 @@ fn note_outcome(
                     pulled = summary.pulled,
                     "synced"
                 );
+            }
+        }
+        Err(err) if err.code == REMOTE_PAUSED => {
+            // Paused on the hosted side: not a failure, so no backoff; the next try is at
+            // the interval, or at once on the resume notice.
+            if failures.remove(peer_id).is_some() {
+                tracing::info!(peer_id, "sync is paused by the hosted backend");
             }
         }
         Err(err) => {

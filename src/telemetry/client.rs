@@ -51,6 +51,9 @@ pub struct PeerLink {
     pub last_error: Option<String>,
     /// Outbox rows waiting for this peer.
     pub pending: i64,
+    /// The hosted backend said sync is paused for the account (until it says it resumed,
+    /// or the socket closes): no batch and no sync goes to it meanwhile.
+    pub paused_remotely: bool,
 }
 
 /// The client's shared state: the wake-up that emit sends, poke subscribers, an on/off
@@ -99,6 +102,12 @@ impl ClientState {
             .collect();
         links.sort_by(|a, b| a.peer_id.cmp(&b.peer_id));
         links
+    }
+
+    /// Whether the hosted peer said, over its open socket, that sync is paused there.
+    pub fn paused_remotely(&self, peer_id: &str) -> bool {
+        let links = self.links.lock().expect("links lock");
+        links.get(peer_id).is_some_and(|l| l.paused_remotely)
     }
 
     pub fn link(&self, peer_id: &str) -> Option<PeerLink> {

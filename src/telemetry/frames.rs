@@ -71,6 +71,11 @@ pub enum Downstream {
     },
     /// Something of this peer's account changed elsewhere: sync now.
     Poke(Poke),
+    /// Sync is paused for this peer's account on the hosted backend (its privacy settings):
+    /// send no batch and no sync until `resumed` comes, or the socket closes.
+    Paused { at: i64 },
+    /// Sync is resumed for the account: sync now and send what waited.
+    Resumed { at: i64 },
 }
 
 impl Upstream {

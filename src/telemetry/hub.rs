@@ -1,7 +1,7 @@
 //! The hosted side's registry of telemetry sockets: one per peer (a new one replaces the
 //! old), and the handle other modules use to poke peers or close their sockets.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -19,6 +19,8 @@ pub(super) enum Control {
     Close(u16, String),
     /// Check now that the peer is active and its SBT current.
     Recheck,
+    /// Tell the peer that sync is paused (true) or resumed (false) for its account.
+    Paused(bool),
 }
 
 struct Entry {
@@ -58,12 +60,18 @@ pub struct Hub {
     next_id: AtomicU64,
     stopping: std::sync::atomic::AtomicBool,
     counters: Counters,
+    /// Accounts whose sync is paused, as this instance learnt it (a change made here, or
+    /// the settings read when a peer of the account connected): no pokes go to them.
+    paused: Mutex<HashSet<String>>,
 }
 
 impl Hub {
     /// Sends `poke` to every connected peer of `account_id` except `except_peer`; returns
     /// how many sockets it went to.
     pub fn poke(&self, account_id: &str, except_peer: Option<&str>, poke: Poke) -> usize {
+        if self.is_paused(account_id) {
+            return 0;
+        }
         let sessions = self.sessions.lock().expect("hub lock");
         sessions
             .iter()
@@ -80,6 +88,26 @@ impl Hub {
         sessions
             .get(peer_id)
             .is_some_and(|e| e.tx.send(Control::Poke(poke)).is_ok())
+    }
+
+    /// Records that sync of `account_id` is paused or resumed, and tells its connected peers
+    /// (a resume is their cue to sync at once).
+    pub fn set_paused(&self, account_id: &str, paused: bool) {
+        let mut accounts = self.paused.lock().expect("hub lock");
+        if paused {
+            accounts.insert(account_id.to_string());
+        } else {
+            accounts.remove(account_id);
+        }
+        drop(accounts);
+        let sessions = self.sessions.lock().expect("hub lock");
+        for entry in sessions.values().filter(|e| e.account_id == account_id) {
+            let _ = entry.tx.send(Control::Paused(paused));
+        }
+    }
+
+    fn is_paused(&self, account_id: &str) -> bool {
+        self.paused.lock().expect("hub lock").contains(account_id)
     }
 
     /// Makes every socket check its peer now (after a revocation, say) instead of at its

@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use crate::config::Mode;
 use crate::peers::PeersAccess;
+use crate::privacy::PrivacyAccess;
 use crate::state::AppState;
 
 pub use client::{ClientState, PeerLink, PokeNotice};
@@ -136,15 +137,48 @@ pub fn poke_account(
 /// end (the caller aborts it on stop) closes every telemetry socket with 1001.
 pub fn spawn_background(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
     match state.config.mode {
-        Mode::Local => vec![tokio::spawn(client::supervise(state))],
-        Mode::Hosted => vec![tokio::spawn(async move {
-            // A revoked peer's socket closes at once (1008), not at its next periodic check.
-            let mut changes = state.peers().changes.subscribe();
-            let _guard = hub::ShutdownOnDrop(state.clone());
-            while changes.changed().await.is_ok() {
-                state.telemetry().hub.recheck();
-            }
-            std::future::pending::<()>().await
-        })],
+        Mode::Local => vec![
+            tokio::spawn(follow_pause(state.clone())),
+            tokio::spawn(client::supervise(state)),
+        ],
+        Mode::Hosted => vec![
+            tokio::spawn(follow_pause(state.clone())),
+            tokio::spawn(async move {
+                // A revoked peer's socket closes at once (1008), not at its next periodic
+                // check.
+                let mut changes = state.peers().changes.subscribe();
+                let _guard = hub::ShutdownOnDrop(state.clone());
+                while changes.changed().await.is_ok() {
+                    state.telemetry().hub.recheck();
+                }
+                std::future::pending::<()>().await
+            }),
+        ],
+    }
+}
+
+/// Pause Sync (docs/privacy.md). A paused local daemon closes its sockets and opens none
+/// until resumed (events keep going to the outbox); a hosted one tells the paused account's
+/// peers, and pokes them on resume.
+async fn follow_pause(state: AppState) {
+    let mut changes = state.privacy().subscribe();
+    if state.config.mode == Mode::Local {
+        let paused = state.privacy().local().sync_paused;
+        state.telemetry().client.set_enabled(!paused);
+    }
+    loop {
+        let change = match changes.recv().await {
+            Ok(change) => change,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        };
+        if change.before.sync_paused == change.after.sync_paused {
+            continue;
+        }
+        let paused = change.after.sync_paused;
+        match state.config.mode {
+            Mode::Local => state.telemetry().client.set_enabled(!paused),
+            Mode::Hosted => state.telemetry().hub.set_paused(&change.account_id, paused),
+        }
     }
 }

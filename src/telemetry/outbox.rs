@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
 use crate::config::Mode;
+use crate::privacy::PrivacyAccess;
 use crate::state::AppState;
 use crate::store::telemetry::{OutboxCaps, OutboxItem, StoredEvent};
 use crate::store::{PEER_ACTIVE, StoreError};
@@ -58,7 +59,8 @@ impl OutboxWriter {
     }
 }
 
-/// Records `event` as this backend's (its `source_backend` is set here).
+/// Records `event` as this backend's (its `source_backend` is set here), unless a local
+/// daemon's privacy settings turned telemetry off (then it is dropped, and `Ok`).
 ///
 /// On a local backend the event goes to the outbox, once for each active hosted peer (or
 /// unassigned, for the first peer that connects, when there is none yet), the outbox's caps
@@ -67,8 +69,19 @@ impl OutboxWriter {
 /// `account_id`.
 pub async fn emit(state: &AppState, mut event: TelemetryEvent) -> Result<(), EmitError> {
     event.source_backend = state.identity.backend_id.to_string();
+    // A local daemon follows its privacy settings (docs/privacy.md); the hosted daemon's own
+    // events belong to no account, and are always redacted.
+    let settings = match state.config.mode {
+        Mode::Local => Some(state.privacy().local()),
+        Mode::Hosted => None,
+    };
+    if settings.as_ref().is_some_and(|s| !s.telemetry_enabled) {
+        return Ok(());
+    }
     // Before the outbox: personal data never reaches the disk or the wire.
-    event.redact_pii();
+    if settings.is_none_or(|s| s.redact_pii) {
+        event.redact_pii();
+    }
     let payload = event.validate()?;
     match state.config.mode {
         Mode::Local => {

@@ -33,6 +33,12 @@ pub(super) async fn run(state: AppState, signed: SignedPeerRequest, mut socket: 
         return;
     };
     tracing::info!(peer_id = %peer.peer_id, "telemetry socket open");
+    // An account paused before the peer connected: say so at once.
+    match crate::privacy::settings::settings_of(&state, &peer.account_id).await {
+        Ok(settings) if settings.sync_paused => hub.set_paused(&peer.account_id, true),
+        Ok(_) => {}
+        Err(err) => tracing::warn!(error = %err, "cannot read the account's privacy settings"),
+    }
     let limits = state.telemetry().limits();
     let mut pacer = frame_pacer(&limits);
     let mut tick = tokio::time::interval(limits.check_interval.min(limits.ping_interval));
@@ -56,6 +62,13 @@ pub(super) async fn run(state: AppState, signed: SignedPeerRequest, mut socket: 
             command = control.recv() => match command {
                 Some(Control::Poke(poke)) => {
                     if socket.send(text_message(&Downstream::Poke(poke))).await.is_err() {
+                        break End::Gone;
+                    }
+                }
+                Some(Control::Paused(paused)) => {
+                    let at = state.clock.now_ms();
+                    let frame = if paused { Downstream::Paused { at } } else { Downstream::Resumed { at } };
+                    if socket.send(text_message(&frame)).await.is_err() {
                         break End::Gone;
                     }
                 }

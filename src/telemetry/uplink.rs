@@ -10,6 +10,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::client::*;
 use super::frames::{Downstream, Poke};
+use crate::privacy::settings::{REMOTE_PAUSED, remote_paused_message};
 use crate::state::AppState;
 use crate::telemetry::TelemetryAccess;
 
@@ -45,6 +46,10 @@ impl<'a> Session<'a> {
     pub(super) async fn run(mut self, mut socket: Socket) -> (bool, String) {
         let why = self.serve(&mut socket).await;
         let _ = socket.close(None).await;
+        // Only an open socket says the hosted side is paused: without one, sync tries again
+        // and learns it from the answer.
+        let client = &self.state.telemetry().client;
+        client.update(self.peer_id, |l| l.paused_remotely = false);
         (self.acked, why)
     }
 
@@ -110,6 +115,9 @@ impl<'a> Session<'a> {
     /// first batch in flight may be partial.
     async fn fill(&mut self, socket: &mut Socket) -> Result<(), String> {
         let limits = self.state.telemetry().limits();
+        if self.state.telemetry().client.paused_remotely(self.peer_id) {
+            return Ok(());
+        }
         while self.in_flight.len() < limits.max_in_flight {
             let rows = self
                 .state
@@ -187,6 +195,41 @@ impl<'a> Session<'a> {
                 self.state.telemetry().client.update(self.peer_id, |l| {
                     l.acked_batches += 1;
                     l.last_ack_at = Some(now);
+                });
+            }
+            Downstream::Paused { .. } => {
+                tracing::info!(
+                    peer_id = self.peer_id,
+                    "sync is paused by the hosted backend"
+                );
+                let client = &self.state.telemetry().client;
+                client.update(self.peer_id, |l| l.paused_remotely = true);
+                // What GET /peers and the Status page show until a sync succeeds again.
+                let peer = self.state.store.peer(self.peer_id).await.ok().flatten();
+                let url = peer.and_then(|p| p.remote_url).unwrap_or_default();
+                let paused = crate::store::SyncFailure {
+                    code: REMOTE_PAUSED,
+                    message: remote_paused_message(&url),
+                };
+                let now = self.state.clock.now_ms();
+                let store = &self.state.store;
+                if let Err(err) = store
+                    .record_sync_outcome(self.peer_id, now, Some(&paused))
+                    .await
+                {
+                    tracing::warn!(error = %err, "cannot record that sync is paused");
+                }
+            }
+            Downstream::Resumed { .. } => {
+                tracing::info!(
+                    peer_id = self.peer_id,
+                    "sync is resumed by the hosted backend"
+                );
+                let client = &self.state.telemetry().client;
+                client.update(self.peer_id, |l| l.paused_remotely = false);
+                client.deliver_poke(PokeNotice {
+                    peer_id: self.peer_id.to_string(),
+                    reason: "resumed".to_string(),
                 });
             }
             Downstream::Poke(Poke { reason, .. }) => {

@@ -1,6 +1,7 @@
 //! The one test harness: `Daemon` starts an in-process daemon on loopback (local or hosted,
 //! on SQLite or on a fresh Postgres schema from `databases()`, on a manual clock); `account`,
-//! `pair` and `eventually` do the rest, and `binary` runs the real executable. A suite adds
+//! `pair` and `eventually` do the rest, `binary` runs the real executable, and `proxy` sits
+//! between two daemons (holding back, cutting, counting requests). A suite adds
 //! `mod common;` and, for each `db` in `common::databases().await`:
 //! `let (hosted, token) = hosted_with_account(&db).await;`
 //! `let local = Daemon::local().start().await; let peer = pair(&local, &hosted, &token).await;`
@@ -9,6 +10,7 @@
 pub mod binary;
 mod daemon;
 mod peers;
+pub mod proxy;
 
 use std::future::Future;
 use std::path::Path;

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use backend_8825::telemetry::TelemetryLimits;
 
+use crate::common::proxy::Proxy;
 use crate::common::{self, Daemon, eventually, hosted_with_account, pair, pair_via};
 use crate::events::{Telemetry, emit_many, quiet_local};
-use crate::proxy::Proxy;
 use backend_8825::telemetry::TelemetryAccess;
 
 const WAIT: Duration = Duration::from_secs(30);

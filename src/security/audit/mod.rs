@@ -101,6 +101,23 @@ pub async fn audit(
     }
 }
 
+/// A change of a setting, recorded with what changed (`detail`: names and new values, never
+/// a secret).
+pub async fn audit_change(state: &AppState, event: &str, detail: String, account_id: Option<&str>) {
+    let entry = AuditEntry {
+        chain: state.audit_log().scope.chain(account_id),
+        at: state.clock.now_ms(),
+        event: event.to_string(),
+        outcome: "ok".to_string(),
+        peer_id: None,
+        account_id: account_id.map(str::to_string),
+        ip: None,
+        detail: Some(detail),
+        count: 1,
+    };
+    write(state, entry).await;
+}
+
 /// A refusal of a request that named a peer (in its path): the peer, and its account, whose
 /// chain the entry joins, are recorded only if that peer exists. An id an outsider made up
 /// is not written, and a flood of made-up ids from one address coalesces as one source.

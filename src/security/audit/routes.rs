@@ -8,7 +8,7 @@ use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::AccountAuth;
+use crate::accounts::Owner;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{AuditQuery, AuditRow, LOCAL_CHAIN};
@@ -23,14 +23,11 @@ impl FromRequestParts<AppState> for AuditScope {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
-        match state.config.mode {
-            // The local API guard has already checked the caller.
-            crate::config::Mode::Local => Ok(Self(LOCAL_CHAIN.to_string())),
-            crate::config::Mode::Hosted => {
-                let AccountAuth(account) = AccountAuth::from_request_parts(parts, state).await?;
-                Ok(Self(account.id))
-            }
-        }
+        let Owner(account) = Owner::from_request_parts(parts, state).await?;
+        Ok(Self(match state.config.mode {
+            crate::config::Mode::Local => LOCAL_CHAIN.to_string(),
+            crate::config::Mode::Hosted => account,
+        }))
     }
 }
 

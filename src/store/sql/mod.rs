@@ -21,6 +21,7 @@ mod audit;
 mod builder;
 mod pairing;
 mod peers;
+mod privacy;
 mod query;
 mod records;
 mod sync;
@@ -94,6 +95,21 @@ impl<S: SqlPools> Store for S {
 
     async fn meta_init(&self, key: &str, value: &str) -> StoreResult<String> {
         self.db().meta_init(key, value).await
+    }
+
+    async fn privacy_settings(&self, account_id: &str) -> StoreResult<Option<String>> {
+        self.db().privacy_settings(account_id).await
+    }
+
+    async fn put_privacy_settings(
+        &self,
+        account_id: &str,
+        settings: &str,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        self.db()
+            .put_privacy_settings(account_id, settings, now_ms)
+            .await
     }
 
     async fn create_account(&self, account: &Account, token_hash: &str) -> StoreResult<()> {

@@ -1,5 +1,6 @@
-//! A loopback TCP proxy: forwards to a target, can hold back what the target sends, and can
-//! cut each connection after a random number of bytes.
+//! A loopback TCP proxy: forwards to a target, can hold back what the target sends, can cut
+//! each connection after a random number of bytes, and counts the HTTP requests sent
+//! through it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,6 +14,8 @@ pub struct Proxy {
     pub addr: SocketAddr,
     /// Connections cut so far.
     pub cuts: Arc<AtomicU64>,
+    /// HTTP requests sent through so far (request lines; a WebSocket upgrade is one).
+    pub requests: Arc<AtomicU64>,
     hold: watch::Sender<bool>,
     chaos: Arc<AtomicBool>,
     task: tokio::task::JoinHandle<()>,
@@ -25,8 +28,10 @@ impl Proxy {
         let hold = watch::Sender::new(false);
         let chaos = Arc::new(AtomicBool::new(false));
         let cuts = Arc::new(AtomicU64::new(0));
+        let requests = Arc::new(AtomicU64::new(0));
         let task = {
             let (hold, chaos, cuts) = (hold.clone(), chaos.clone(), cuts.clone());
+            let requests = requests.clone();
             tokio::spawn(async move {
                 while let Ok((client, _)) = listener.accept().await {
                     let Ok(server) = TcpStream::connect(target).await else {
@@ -44,6 +49,7 @@ impl Proxy {
                         hold.subscribe(),
                         budget,
                         cuts.clone(),
+                        requests.clone(),
                     ));
                 }
             })
@@ -51,6 +57,7 @@ impl Proxy {
         Self {
             addr,
             cuts,
+            requests,
             hold,
             chaos,
             task,
@@ -84,6 +91,7 @@ async fn forward(
     hold: watch::Receiver<bool>,
     budget: u64,
     cuts: Arc<AtomicU64>,
+    requests: Arc<AtomicU64>,
 ) {
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
@@ -97,6 +105,13 @@ async fn forward(
                     Ok(0) | Err(_) => return false,
                     Ok(n) => n,
                 };
+                // A request line ends with the protocol version; WebSocket frames from the
+                // client are masked, so they do not spell it.
+                let lines = buf[..n]
+                    .windows(10)
+                    .filter(|w| w == b"HTTP/1.1\r\n")
+                    .count();
+                requests.fetch_add(lines as u64, Ordering::SeqCst);
                 let before = used.fetch_add(n as u64, Ordering::SeqCst);
                 let allowed = budget.saturating_sub(before).min(n as u64) as usize;
                 if allowed < n {
