@@ -41,6 +41,8 @@ export function peerHealth(peer) {
             return { kind: 'failing', tone: 'bad', since, raw: state };
         case 'paused':
             return { kind: 'paused', tone: 'warn', since: null, raw: state };
+        case 'paused_remotely':
+            return { kind: 'paused_remotely', tone: 'warn', since: null, raw: state };
         default:
             return { kind: 'unknown', tone: 'neutral', since: null, raw: state };
     }
@@ -189,6 +191,15 @@ export class WebAdapter {
             summaries.push(await this.request('POST', `/peers/${encodeURIComponent(id)}/sync`, {}));
         }
         return summaries;
+    }
+    // --- privacy ---
+    /** `GET /privacy-settings`. */
+    privacySettings() {
+        return this.request('GET', '/privacy-settings');
+    }
+    /** `PUT /privacy-settings`: sets the fields given, keeps the others; answers the settings now in force. */
+    updatePrivacySettings(change) {
+        return this.request('PUT', '/privacy-settings', change);
     }
     // --- conversations and messages ---
     listConversations(page = {}) {

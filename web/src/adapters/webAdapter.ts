@@ -35,7 +35,10 @@ export interface PeerSync {
   /** One readable sentence (older daemons: `code: detail`). */
   last_error: string | null;
   last_error_at: string | null;
-  /** `never_synced`, `ok`, `unreachable` or `failing` (maybe `paused`); absent from older daemons. */
+  /**
+   * `never_synced`, `ok`, `unreachable`, `failing`, `paused` (Pause Sync is on here) or
+   * `paused_remotely` (the hosted backend paused the account's sync); absent from older daemons.
+   */
   state?: string;
   /** The first failed attempt since the last success; null when the last attempt succeeded. */
   failing_since?: string | null;
@@ -61,7 +64,7 @@ export interface Peer {
 
 /** How a peer stands, as the Status page shows it: what, in which colour, since when. */
 export interface PeerHealth {
-  kind: 'revoked' | 'unreachable' | 'failing' | 'paused' | 'never_synced' | 'ok' | 'paired' | 'unknown';
+  kind: 'revoked' | 'unreachable' | 'failing' | 'paused' | 'paused_remotely' | 'never_synced' | 'ok' | 'paired' | 'unknown';
   /** `ok` green, `bad` red, `warn` amber, `neutral` grey. */
   tone: 'ok' | 'bad' | 'warn' | 'neutral';
   /** Since when it has been failing (RFC 3339), when known. */
@@ -99,6 +102,8 @@ export function peerHealth(peer: Peer): PeerHealth {
       return { kind: 'failing', tone: 'bad', since, raw: state };
     case 'paused':
       return { kind: 'paused', tone: 'warn', since: null, raw: state };
+    case 'paused_remotely':
+      return { kind: 'paused_remotely', tone: 'warn', since: null, raw: state };
     default:
       return { kind: 'unknown', tone: 'neutral', since: null, raw: state };
   }
@@ -110,6 +115,17 @@ export function peerHealth(peer: Peer): PeerHealth {
  */
 export function readableError(text: string): string {
   return text.replace(/\s+/g, ' ').trim().replace(ERROR_CODE_PREFIX, '');
+}
+
+/** `GET /privacy-settings`: this daemon's (local) or this account's (hosted). */
+export interface PrivacySettings {
+  sync_paused: boolean;
+  telemetry_enabled: boolean;
+  redact_pii: boolean;
+  redact_synced_content: boolean;
+  retention_days: number;
+  telemetry_retention_days: number;
+  audit_retention_days: number;
 }
 
 /** `POST /register-peer` (local) answers this. */
@@ -339,6 +355,18 @@ export class WebAdapter {
       );
     }
     return summaries;
+  }
+
+  // --- privacy ---
+
+  /** `GET /privacy-settings`. */
+  privacySettings(): Promise<PrivacySettings> {
+    return this.request<PrivacySettings>('GET', '/privacy-settings');
+  }
+
+  /** `PUT /privacy-settings`: sets the fields given, keeps the others; answers the settings now in force. */
+  updatePrivacySettings(change: Partial<PrivacySettings>): Promise<PrivacySettings> {
+    return this.request<PrivacySettings>('PUT', '/privacy-settings', change);
   }
 
   // --- conversations and messages ---

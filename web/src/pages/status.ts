@@ -1,6 +1,7 @@
-// Status: each peer with how it stands (in sync, unreachable or failing since when, revoked…),
-// last sync, lag, pending versions, when its pairing credential renews, and which ids are
-// which; a Force sync button (local only: the local daemon drives sync). Refreshed every 2 s.
+// Status: the Pause Sync switch (this computer's sync on local, the account's on hosted); each
+// peer with how it stands (in sync, paused, unreachable or failing since when, revoked…), last
+// sync, lag, pending versions, when its pairing credential renews, and which ids are which; a
+// Force sync button (local only: the local daemon drives sync). Refreshed every 2 s.
 
 import { ApiError, peerHealth, readableError, type Peer } from '../adapters/webAdapter.js';
 import type { Context, Page } from '../context.js';
@@ -16,7 +17,7 @@ function row(term: string | HTMLElement, value: Node | string, name: string, wid
 }
 
 /** The peer's state as a coloured badge: "in sync", "unreachable since 14:02:07 (3 min ago)"… */
-export function stateBadge(peer: Peer): HTMLElement {
+export function stateBadge(peer: Peer, local = true): HTMLElement {
   const health = peerHealth(peer);
   const since = (what: string): (Node | string)[] =>
     health.since ? [`${what} since `, timeElement(health.since), ` (${ago(health.since)})`] : [what];
@@ -31,6 +32,12 @@ export function stateBadge(peer: Peer): HTMLElement {
       break;
     case 'ok':
       text = ['in sync'];
+      break;
+    case 'paused':
+      text = [local ? 'paused on this computer' : 'paused for this account'];
+      break;
+    case 'paused_remotely':
+      text = ['paused by the hosted backend'];
       break;
     default:
       text = [health.raw];
@@ -58,7 +65,7 @@ function peerCard(ctx: Context, peer: Peer, notice: HTMLElement, refresh: () => 
   const idsHint = local
     ? 'The pairing id names this link between the two backends; the backend id names the hosted server.'
     : 'The pairing id names this link between the two backends; the backend id names the computer’s local backend.';
-  const fields = [...row('State', stateBadge(peer), 'state')];
+  const fields = [...row('State', stateBadge(peer, local), 'state')];
   if (sync) {
     fields.push(
       ...row('Last sync', sync.last_success_at ? ago(sync.last_success_at) : 'not yet', 'last-sync'),
@@ -121,10 +128,51 @@ function peerCard(ctx: Context, peer: Peer, notice: HTMLElement, refresh: () => 
   return card;
 }
 
+/**
+ * The Pause Sync switch: a button with `role="switch"`, checked while paused, and a line that
+ * says what pausing means here. `show` draws the settings the daemon answered with.
+ */
+function pauseSwitch(ctx: Context, notice: HTMLElement, changed: () => void): { element: HTMLElement; show: (paused: boolean) => void } {
+  const local = ctx.mode === 'local';
+  const button = h('button', { type: 'button', role: 'switch', id: 'pause-sync', 'aria-checked': 'false', 'aria-describedby': 'pause-sync-state' }, 'Pause Sync');
+  const state = h('p', { id: 'pause-sync-state', class: 'hint', 'aria-live': 'polite' }, '');
+  const section = h('section', { class: 'card pause', 'aria-label': 'Pause Sync', 'data-paused': 'false' }, button, state);
+  const show = (paused: boolean): void => {
+    button.setAttribute('aria-checked', String(paused));
+    section.setAttribute('data-paused', String(paused));
+    state.textContent = paused
+      ? local
+        ? 'Sync is paused on this computer: nothing is sent to or taken from the hosted backend. Your changes are kept here and sent when you resume.'
+        : 'Sync is paused for this account: the computers paired with it neither send nor receive. Changes made meanwhile are sent when you resume.'
+      : local
+        ? 'Syncing. Pause to stop all sync and telemetry traffic from this computer; nothing is lost.'
+        : 'Syncing. Pause to stop sync with every computer of this account; nothing is lost.';
+  };
+  button.addEventListener('click', () => {
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    const pause = button.getAttribute('aria-checked') !== 'true';
+    ctx.api
+      .updatePrivacySettings({ sync_paused: pause })
+      .then((settings) => {
+        show(settings.sync_paused);
+        showNotice(notice, 'ok', settings.sync_paused ? 'Sync paused.' : 'Sync resumed.');
+      })
+      .catch((e: unknown) => showNotice(notice, 'error', e instanceof ApiError ? e.message : String(e)))
+      .finally(() => {
+        button.removeAttribute('aria-disabled');
+        changed();
+      });
+  });
+  return { element: section, show };
+}
+
 export const renderStatus: Page = (ctx) => {
   const notice = statusRegion('status-notice');
   const list = h('div', { id: 'peers', class: 'peers' }, h('p', {}, 'Loading…'));
   let signature = '';
+  const tickSoon = (): void => void tick().catch(() => undefined);
+  const pause = pauseSwitch(ctx, notice, tickSoon);
   replaceChildren(
     ctx.main,
     h('h1', { tabindex: '-1' }, 'Status'),
@@ -132,9 +180,12 @@ export const renderStatus: Page = (ctx) => {
       ? 'The hosted backends this computer syncs with. It syncs every few seconds and right after each change.'
       : 'The computers paired with your account. Each one syncs on its own schedule.'),
     notice,
+    pause.element,
     list,
   );
   const tick = async (): Promise<void> => {
+    // The switch follows changes made elsewhere (the CLI, another tab).
+    ctx.api.privacySettings().then((s) => pause.show(s.sync_paused)).catch(() => undefined);
     let peers: Peer[];
     try {
       peers = await ctx.api.listPeers();
@@ -153,7 +204,7 @@ export const renderStatus: Page = (ctx) => {
       replaceChildren(list, h('p', {}, 'Not paired yet. ', ctx.mode === 'local' ? h('a', { href: '#/pair' }, 'Pair with a hosted backend') : 'Create a pairing code on the Pair page.'));
       return;
     }
-    replaceChildren(list, ...peers.map((p) => peerCard(ctx, p, notice, () => void tick().catch(() => undefined))));
+    replaceChildren(list, ...peers.map((p) => peerCard(ctx, p, notice, tickSoon)));
     if (focused) list.querySelector<HTMLElement>(`[data-peer-id="${focused}"] button`)?.focus();
   };
   return poll(REFRESH_MS, tick);
