@@ -37,7 +37,8 @@ pub(super) fn paused() -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
         "sync_paused",
-        "sync is paused on this backend",
+        "Sync is paused on this backend. Resume it with the Pause Sync switch of the Status \
+         page, `backend-8825 privacy resume`, or PUT /privacy-settings {\"sync_paused\": false}.",
     )
 }
 

@@ -79,7 +79,9 @@ function peerCard(ctx: Context, peer: Peer, notice: HTMLElement, refresh: () => 
         sync.set_aside_reason ? h('span', { class: 'hint' }, ' ', readableError(sync.set_aside_reason)) : null,
       ), 'set-aside', true));
     }
-    if (sync.last_error) {
+    // A pause by the hosted backend is recorded as the last attempt's outcome, but it is not
+    // an error: the badge says it.
+    if (sync.last_error && sync.last_error_code !== 'remote_paused') {
       fields.push(...row('Last error', h('span', {},
         h('span', { class: 'error-text' }, readableError(sync.last_error)),
         sync.last_error_at ? h('span', { class: 'hint' }, ' Last tried ', ago(sync.last_error_at), '.') : null,

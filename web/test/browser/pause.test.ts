@@ -114,6 +114,7 @@ describe('Pause Sync on the Status page', { timeout: 180_000 }, () => {
     await badge(local, 'paused_remotely').waitFor({ timeout: SYNC_WAIT_MS });
     assert.equal(await badge(local, 'paused_remotely').textContent(), 'paused by the hosted backend');
     assert.equal(await local.locator('article.peer[data-tone="bad"]').count(), 0);
+    assert.equal(await local.locator('article.peer [data-field="last-error"]').count(), 0, 'not shown as an error');
     // This computer's own switch stays off: the pause is the hosted backend's.
     assert.equal(await local.locator('#pause-sync').getAttribute('aria-checked'), 'false');
     await local.screenshot({ path: join(ARTIFACTS, 'status-paused-by-hosted.png'), fullPage: true });
