@@ -226,6 +226,9 @@ pub async fn build_state_with_clock(
     keychain: KeychainManager,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<AppState> {
+    // Log lines pass through the PII redactor (its privacy settings turn it off on a local
+    // daemon).
+    crate::logging::set_redactor(crate::privacy::redact_line);
     let db = &config.database;
     let store = store::connect(db.url.expose(), db.max_connections)
         .await

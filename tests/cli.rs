@@ -6,6 +6,8 @@ mod commands;
 mod common;
 #[path = "cli/config.rs"]
 mod config;
+#[path = "cli/privacy.rs"]
+mod privacy;
 #[path = "cli/redact.rs"]
 mod redact;
 #[path = "cli/serve.rs"]

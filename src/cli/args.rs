@@ -123,6 +123,30 @@ pub enum PeersAction {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum PrivacyAction {
+    /// Print the running local daemon's privacy settings, one per line.
+    Show(DaemonArgs),
+    /// Change settings, e.g. `privacy set retention_days=30 redact_synced_content=true`.
+    /// Settings not named keep their value. Each change is audited.
+    ///
+    /// The settings: sync_paused, telemetry_enabled, redact_pii, redact_synced_content (true
+    /// or false); retention_days, telemetry_retention_days, audit_retention_days (days, 0
+    /// keeps everything). See docs/privacy.md.
+    Set {
+        /// NAME=VALUE pairs.
+        #[arg(value_name = "NAME=VALUE", required = true)]
+        settings: Vec<String>,
+        #[command(flatten)]
+        daemon: DaemonArgs,
+    },
+    /// Pause Sync: nothing is sent to or taken from the hosted backends (no sync, no
+    /// telemetry) until `privacy resume`; local changes are kept and sent then.
+    Pause(DaemonArgs),
+    /// Resume sync: what was written while paused is sent at once.
+    Resume(DaemonArgs),
+}
+
 #[derive(Debug, Args)]
 pub struct SyncArgs {
     /// Only this peer [default: every peer].

@@ -1,4 +1,5 @@
-//! The commands that talk to the running local daemon: `pair`, `sync`, `peers`, `ui`.
+//! The commands that talk to the running local daemon: `pair`, `sync`, `peers`, `privacy`,
+//! `ui`.
 
 use super::*;
 use crate::config::Env;
@@ -144,4 +145,44 @@ pub(super) async fn peers(action: PeersAction, env: &Env) -> anyhow::Result<()> 
         }
     }
     Ok(())
+}
+
+pub(super) async fn privacy(action: PrivacyAction, env: &Env) -> anyhow::Result<()> {
+    let (daemon, change) = match action {
+        PrivacyAction::Show(daemon) => (daemon, None),
+        PrivacyAction::Pause(daemon) => (daemon, Some(serde_json::json!({"sync_paused": true}))),
+        PrivacyAction::Resume(daemon) => (daemon, Some(serde_json::json!({"sync_paused": false}))),
+        PrivacyAction::Set { settings, daemon } => (daemon, Some(settings_change(&settings)?)),
+    };
+    let client = daemon.client(env).await?;
+    let settings: serde_json::Value = match &change {
+        None => client.get_json("/privacy-settings").await?,
+        Some(change) => match client.put_json("/privacy-settings", change).await {
+            Ok(settings) => settings,
+            Err(ClientError::Refused { message, .. }) => anyhow::bail!("not changed: {message}"),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    if let Some(object) = settings.as_object() {
+        for (name, value) in object {
+            println!("{name:<26}{value}");
+        }
+    }
+    Ok(())
+}
+
+/// `NAME=VALUE` pairs as the JSON object `PUT /privacy-settings` takes: a value that reads as
+/// JSON (`true`, `30`) is sent as such, anything else as text (the daemon then says what it
+/// expected).
+fn settings_change(pairs: &[String]) -> anyhow::Result<serde_json::Value> {
+    let mut change = serde_json::Map::new();
+    for pair in pairs {
+        let Some((name, value)) = pair.split_once('=') else {
+            anyhow::bail!("`{pair}` is not NAME=VALUE (for example retention_days=30)");
+        };
+        let value = serde_json::from_str(value.trim())
+            .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        change.insert(name.trim().to_string(), value);
+    }
+    Ok(serde_json::Value::Object(change))
 }

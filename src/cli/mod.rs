@@ -110,6 +110,13 @@ pub enum Command {
         #[command(subcommand)]
         action: PeersAction,
     },
+    /// The running local daemon's privacy settings: show them, change them, pause or resume
+    /// sync. (A hosted account's are changed with its token: PUT /privacy-settings, or the
+    /// web UI.) See docs/privacy.md.
+    Privacy {
+        #[command(subcommand)]
+        action: PrivacyAction,
+    },
     /// Run the local daemon at login: a LaunchAgent on macOS, a systemd user unit on Linux.
     Service {
         #[command(subcommand)]
@@ -245,6 +252,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pair(args) => pair(args, &env).await?,
         Command::Sync(args) => sync_now(args, &env).await?,
         Command::Peers { action } => daemon::peers(action, &env).await?,
+        Command::Privacy { action } => daemon::privacy(action, &env).await?,
         Command::Demo => {
             logging::init(crate::config::LogFormat::Pretty, "error");
             crate::demo::run(&env).await?;

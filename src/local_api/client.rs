@@ -84,6 +84,16 @@ impl LocalClient {
         self.send(request).await
     }
 
+    /// `PUT path` with a JSON body, decoding a JSON answer.
+    pub async fn put_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ClientError> {
+        let request = self.http.put(self.url(path)).json(body);
+        self.send(request).await
+    }
+
     /// `DELETE path`, decoding a JSON answer.
     pub async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         let request = self

@@ -10,5 +10,5 @@ pub(crate) mod routes;
 pub mod score;
 pub mod settings;
 
-pub use redact::{Entity, Kind, Redacted, redact};
+pub use redact::{Entity, Kind, Redacted, redact, redact_line};
 pub use settings::{PrivacyAccess, PrivacySettings, PrivacyState, PrivacyUpdate, SettingsChange};

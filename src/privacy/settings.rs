@@ -202,6 +202,9 @@ impl PrivacyState {
             Mode::Local => read(config, store, LOCAL_ACCOUNT).await?,
             Mode::Hosted => PrivacySettings::defaults(config),
         };
+        // The log is the process's: a local daemon's setting decides; the hosted daemon logs
+        // for every account, and always redacts.
+        crate::logging::set_redaction(local.redact_pii);
         Ok(Self {
             local: RwLock::new(local),
             writing: tokio::sync::Mutex::new(()),
@@ -277,6 +280,7 @@ pub async fn update(
         .await?;
     if state.config.mode == Mode::Local {
         *privacy.local.write().unwrap_or_else(|e| e.into_inner()) = after.clone();
+        crate::logging::set_redaction(after.redact_pii);
     }
     let audited_account = (state.config.mode == Mode::Hosted).then_some(account_id);
     crate::security::audit::audit_change(

@@ -62,6 +62,8 @@ fn every_command_has_help() {
         (vec!["audit", "verify", "--help"], "--database-url"),
         (vec!["audit", "list", "--help"], "--limit <N>"),
         (vec!["redact", "--help"], "--jsonl"),
+        (vec!["privacy", "--help"], "pause"),
+        (vec!["privacy", "set", "--help"], "retention_days"),
     ] {
         let out = run(command(home.path()).args(&args));
         assert!(out.status.success(), "{args:?}");
