@@ -112,7 +112,8 @@ impl<'p> Db<'p> {
     }
 }
 
-/// Each method forwards to its [`Db`] method, in the file of its topic.
+/// Each method forwards to its [`Db`] method, in the file of its topic, through [`guarded`]
+/// (refused at once while the database is known to be down).
 #[async_trait]
 impl<S: SqlPools> Store for S {
     fn kind(&self) -> DatabaseKind {

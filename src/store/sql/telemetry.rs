@@ -17,6 +17,8 @@ pub(crate) const PUSH_CHUNK: usize = 200;
 /// Events stored per statement: 10 parameters each.
 pub(crate) const STORE_CHUNK: usize = 200;
 
+/// Each method runs through [`guarded`]: refused at once while the database is known to be
+/// down.
 #[async_trait]
 impl<S: SqlPools> TelemetryStore for S {
     async fn outbox_push(
@@ -42,7 +44,7 @@ impl<S: SqlPools> TelemetryStore for S {
                 let mut insert = Builder::new(
                     tx.kind(),
                     "INSERT INTO telemetry_outbox \
-                 (peer_id, event_id, payload, bytes, created_at) ",
+                     (peer_id, event_id, payload, bytes, created_at) ",
                 );
                 insert.values(chunk.iter().map(|(peer_id, item)| -> [Arg<'_>; 5] {
                     [
@@ -61,8 +63,8 @@ impl<S: SqlPools> TelemetryStore for S {
             }
             let (items_now, bytes_now): (i64, i64) = Query::new(
                 "UPDATE telemetry_outbox_stats SET accepted = accepted + $1, \
-             pending_bytes = pending_bytes + $2 \
-             WHERE id = 1 RETURNING accepted - dropped - delivered, pending_bytes",
+                 pending_bytes = pending_bytes + $2 \
+                 WHERE id = 1 RETURNING accepted - dropped - delivered, pending_bytes",
             )
             .bind(inserted as i64)
             .bind(inserted_bytes)
@@ -74,9 +76,9 @@ impl<S: SqlPools> TelemetryStore for S {
                 // `max_bytes` of payload, are newer than it or it.
                 dropped = Query::new(
                     "DELETE FROM telemetry_outbox WHERE seq IN (SELECT seq FROM (SELECT seq, \
-                 ROW_NUMBER() OVER (ORDER BY seq DESC) AS rn, \
-                 SUM(bytes) OVER (ORDER BY seq DESC) AS running \
-                 FROM telemetry_outbox) ranked WHERE rn > $1 OR running > $2)",
+                     ROW_NUMBER() OVER (ORDER BY seq DESC) AS rn, \
+                     SUM(bytes) OVER (ORDER BY seq DESC) AS running \
+                     FROM telemetry_outbox) ranked WHERE rn > $1 OR running > $2)",
                 )
                 .bind(caps.max_items)
                 .bind(caps.max_bytes)
@@ -85,8 +87,8 @@ impl<S: SqlPools> TelemetryStore for S {
                 // The bytes counted again from the rows, which also corrects any drift.
                 Query::new(
                     "UPDATE telemetry_outbox_stats SET dropped = dropped + $1, \
-                 pending_bytes = (SELECT COALESCE(SUM(bytes), 0) FROM telemetry_outbox) \
-                 WHERE id = 1",
+                     pending_bytes = (SELECT COALESCE(SUM(bytes), 0) FROM telemetry_outbox) \
+                     WHERE id = 1",
                 )
                 .bind(dropped as i64)
                 .execute(&mut tx)
@@ -102,8 +104,8 @@ impl<S: SqlPools> TelemetryStore for S {
         guarded(self, async {
             Ok(Query::new(
                 "UPDATE telemetry_outbox SET peer_id = $1 WHERE peer_id = $2 \
-             AND NOT EXISTS (SELECT 1 FROM telemetry_outbox mine \
-             WHERE mine.peer_id = $1 AND mine.event_id = telemetry_outbox.event_id)",
+                 AND NOT EXISTS (SELECT 1 FROM telemetry_outbox mine \
+                 WHERE mine.peer_id = $1 AND mine.event_id = telemetry_outbox.event_id)",
             )
             .bind(peer_id)
             .bind(UNASSIGNED_PEER)
@@ -123,7 +125,7 @@ impl<S: SqlPools> TelemetryStore for S {
         guarded(self, async {
             let rows: Vec<OutboxRow> = Query::new(
                 "SELECT seq, event_id, payload, bytes FROM telemetry_outbox \
-             WHERE peer_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                 WHERE peer_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
             )
             .bind(peer_id)
             .bind(after_seq)
@@ -149,7 +151,7 @@ impl<S: SqlPools> TelemetryStore for S {
             let mut tx = self.db().writer.begin().await?;
             let deleted: Vec<(i64,)> = Query::new(
                 "DELETE FROM telemetry_outbox WHERE peer_id = $1 AND seq >= $2 AND seq <= $3 \
-             RETURNING bytes",
+                 RETURNING bytes",
             )
             .bind(peer_id)
             .bind(first_seq)
@@ -159,7 +161,7 @@ impl<S: SqlPools> TelemetryStore for S {
             let bytes: i64 = deleted.iter().map(|(b,)| b).sum();
             Query::new(
                 "UPDATE telemetry_outbox_stats SET delivered = delivered + $1, \
-             pending_bytes = pending_bytes - $2 WHERE id = 1",
+                 pending_bytes = pending_bytes - $2 WHERE id = 1",
             )
             .bind(deleted.len() as i64)
             .bind(bytes)
@@ -175,7 +177,7 @@ impl<S: SqlPools> TelemetryStore for S {
         guarded(self, async {
             // The running counts: one row read, whatever the outbox holds.
             let sql = "SELECT accepted - dropped - delivered AS pending, pending_bytes, \
-            accepted, dropped, delivered FROM telemetry_outbox_stats WHERE id = 1";
+                accepted, dropped, delivered FROM telemetry_outbox_stats WHERE id = 1";
             Ok(Query::new(sql).fetch_one(self.db().pool).await?)
         })
         .await
@@ -184,7 +186,7 @@ impl<S: SqlPools> TelemetryStore for S {
     async fn outbox_pending_by_peer(&self) -> StoreResult<Vec<(String, i64)>> {
         guarded(self, async {
             let sql = "SELECT peer_id, COUNT(*) FROM telemetry_outbox \
-                   GROUP BY peer_id ORDER BY peer_id";
+                       GROUP BY peer_id ORDER BY peer_id";
             Ok(Query::new(sql).fetch_all(self.db().pool).await?)
         })
         .await
@@ -198,7 +200,7 @@ impl<S: SqlPools> TelemetryStore for S {
                 let mut insert = Builder::new(
                     tx.kind(),
                     "INSERT INTO telemetry_events (event_id, peer_id, account_id, \
-                 source_backend, name, level, ts, duration_ms, attributes, received_at) ",
+                     source_backend, name, level, ts, duration_ms, attributes, received_at) ",
                 );
                 insert.values(chunk.iter().map(|e| -> [Arg<'_>; 10] {
                     [
@@ -227,8 +229,8 @@ impl<S: SqlPools> TelemetryStore for S {
     async fn events(&self, peer_id: Option<&str>, limit: i64) -> StoreResult<Vec<StoredEvent>> {
         guarded(self, async {
             let sql = "SELECT event_id, peer_id, account_id, source_backend, name, level, \
-                   ts, duration_ms, attributes, received_at FROM telemetry_events \
-                   WHERE ($1 IS NULL OR peer_id = $1) ORDER BY ts, event_id LIMIT $2";
+                       ts, duration_ms, attributes, received_at FROM telemetry_events \
+                       WHERE ($1 IS NULL OR peer_id = $1) ORDER BY ts, event_id LIMIT $2";
             Ok(Query::new(sql)
                 .bind(peer_id)
                 .bind(limit)
@@ -246,7 +248,7 @@ impl<S: SqlPools> TelemetryStore for S {
     ) -> StoreResult<Vec<EventSample>> {
         guarded(self, async {
             let sql = "SELECT peer_id, name, level, ts, duration_ms FROM telemetry_events \
-                   WHERE account_id = $1 AND ts >= $2 ORDER BY ts DESC LIMIT $3";
+                       WHERE account_id = $1 AND ts >= $2 ORDER BY ts DESC LIMIT $3";
             Ok(Query::new(sql)
                 .bind(account_id)
                 .bind(since)
