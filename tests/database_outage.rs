@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -57,7 +57,7 @@ impl Log {
     }
 }
 
-/// One answer of the load, and when it came relative to the outage.
+/// One answer of the load.
 #[derive(Debug)]
 struct Answer {
     what: String,
@@ -286,12 +286,12 @@ async fn the_hosted_daemon_rides_out_a_postgres_crash() {
     }
 
     let answers = answers.lock().unwrap();
-    let refused = AtomicUsize::new(0);
+    let mut refused = 0;
     for answer in answers.iter() {
         match answer.status {
             200..=499 => {}
             503 => {
-                refused.fetch_add(1, Ordering::SeqCst);
+                refused += 1;
                 assert_eq!(answer.retry_after.as_deref(), Some("1"), "{answer:?}");
                 assert_eq!(
                     common::error_code(&answer.body),
@@ -302,7 +302,7 @@ async fn the_hosted_daemon_rides_out_a_postgres_crash() {
             _ => panic!("{}: {} {}", answer.what, answer.status, answer.body),
         }
     }
-    assert!(refused.load(Ordering::SeqCst) > 0);
+    assert!(refused > 0);
 
     let lines = log.lines();
     let down: Vec<&String> = lines
@@ -325,6 +325,22 @@ async fn the_hosted_daemon_rides_out_a_postgres_crash() {
     eprintln!(
         "{} answers, {} refused with 503; synced both ways {resumed:?} after the recovery",
         answers.len(),
-        refused.load(Ordering::SeqCst)
+        refused
     );
+}
+
+/// SQLite is a file of the daemon's own process: there is no outage to ride out, no health
+/// state, and the same answers as before.
+#[tokio::test]
+async fn sqlite_has_no_database_health_and_answers_as_before() {
+    let (hosted, _token) = common::hosted_with_account(&Db::Sqlite).await;
+    assert!(hosted.state.store.database_health().is_none());
+    let (status, body) = hosted.get("/health").await;
+    assert_eq!(
+        (status, body["database"].as_str()),
+        (200, Some("ok")),
+        "{body}"
+    );
+    let id = create(&hosted, "on SQLite").await;
+    assert!(has_conversation(&hosted, &id).await);
 }
