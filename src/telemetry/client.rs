@@ -306,8 +306,8 @@ impl From<String> for Refused {
     }
 }
 
-/// The longest `Retry-After` taken at its word; a longer one waits the usual backoff.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// The longest `Retry-After` waited: a longer one (a confused server) waits this.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 
 /// Opens the signed upgrade to `peer_id`'s hosted backend.
 async fn connect(state: &AppState, peer_id: &str) -> Result<Socket, Refused> {
@@ -333,8 +333,7 @@ async fn connect(state: &AppState, peer_id: &str) -> Result<Socket, Refused> {
                 .get(tungstenite::http::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs)
-                .filter(|wait| *wait <= MAX_RETRY_AFTER);
+                .map(|secs| Duration::from_secs(secs).min(MAX_RETRY_AFTER));
             Err(Refused {
                 why: format!("refused: {} {code}", response.status().as_u16()),
                 retry_after,
