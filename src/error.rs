@@ -29,8 +29,10 @@ pub struct ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// How long a client waits before retrying when the database is unreachable.
-const DATABASE_RETRY_AFTER_SECS: u64 = 5;
+/// How long a client waits before retrying when the database is unreachable: short, since
+/// the daemon probes the database several times a second while it is down and answers at
+/// once until it is back (`crate::resilience::database`).
+pub const DATABASE_RETRY_AFTER_SECS: u64 = 1;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
@@ -141,18 +143,25 @@ impl ApiError {
 }
 
 impl From<crate::store::StoreError> for ApiError {
-    /// The one mapping of store failures: a database that cannot be reached is 503 with a
-    /// `Retry-After` (the client should wait), anything else a 500 (a bug).
+    /// The one mapping of store failures: a database that cannot be reached is 503
+    /// `database_unavailable` with a `Retry-After` (the client should wait), anything else a
+    /// 500 (a bug). A lost connection is not logged per request: the database's health
+    /// logs once when it goes down and once when it is back.
     fn from(err: crate::store::StoreError) -> Self {
         if err.is_unreachable() {
+            let unavailable = Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "the database is unavailable; try again shortly",
+            )
+            .with_retry_after(DATABASE_RETRY_AFTER_SECS);
+            if err.is_connection_lost() {
+                tracing::debug!(error = %err, "request answered 503: the database is down");
+                return unavailable;
+            }
             return Self {
                 cause: Some(err.into()),
-                ..Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the database is unavailable; try again shortly",
-                )
-                .with_retry_after(DATABASE_RETRY_AFTER_SECS)
+                ..unavailable
             };
         }
         Self::internal(err)

@@ -10,7 +10,9 @@ use serde::Serialize;
 use crate::config::Mode;
 use crate::state::AppState;
 
-/// How long the database may take to answer before the daemon reports itself unavailable.
+/// How long the database may take to answer before the daemon reports itself unavailable
+/// (and, on Postgres, marks the database down). While the database is known to be down the
+/// answer is immediate.
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -28,14 +30,21 @@ pub struct Health {
     tag = "meta",
     responses(
         (status = 200, description = "Up, and the database answers", body = Health),
-        (status = 503, description = "Up, but the database does not answer within 2 s", body = Health),
+        (status = 503, description = "Up, but the database is known to be down, or does not answer within 2 s", body = Health),
     )
 )]
 pub(crate) async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let reachable = matches!(
-        tokio::time::timeout(DATABASE_TIMEOUT, state.store.ping()).await,
-        Ok(Ok(()))
-    );
+    // The store answers at once while its database is known to be down.
+    let reachable = match tokio::time::timeout(DATABASE_TIMEOUT, state.store.ping()).await {
+        Ok(answer) => answer.is_ok(),
+        Err(_) => {
+            if let Some(health) = state.store.database_health() {
+                let waited = DATABASE_TIMEOUT.as_secs();
+                health.mark_down(&format!("no answer to GET /health within {waited} s"));
+            }
+            false
+        }
+    };
     let (code, status, database) = if reachable {
         (StatusCode::OK, "ok", "ok")
     } else {

@@ -16,8 +16,25 @@ use tracing_subscriber::fmt::MakeWriter;
 use crate::config::LogFormat;
 
 /// Postgres notices (`relation "_sqlx_migrations" already exists, skipping` on every start)
-/// are the database talking to itself: hidden unless the filter names sqlx.
-const QUIET_THIRD_PARTY: &str = "sqlx::postgres::notice=warn";
+/// are the database talking to itself, and the pool's own lines about connections it found
+/// broken (a warning for each, dozens when the server restarts) repeat what the daemon says
+/// once when the database goes down (`resilience::database`): both hidden unless the filter
+/// names sqlx.
+const QUIET_THIRD_PARTY: &[&str] = &["sqlx::postgres::notice=warn", "sqlx_core::pool=off"];
+
+/// The filter of the log: `filter` (checked by the configuration; an invalid one falls back
+/// to `info`), with the third-party noise above hidden.
+pub fn env_filter(filter: &str) -> EnvFilter {
+    let mut env_filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    if !filter.contains("sqlx") {
+        for quiet in QUIET_THIRD_PARTY {
+            if let Ok(directive) = quiet.parse() {
+                env_filter = env_filter.add_directive(directive);
+            }
+        }
+    }
+    env_filter
+}
 
 /// A function that replaces personal data in a line of text.
 pub type Redactor = fn(&str) -> Cow<'_, str>;
@@ -36,17 +53,9 @@ pub fn set_redaction(on: bool) {
 }
 
 /// Installs the global subscriber. Returns quietly if one is installed already (tests).
-/// The configuration checked the filter; an invalid one here falls back to `info`.
 pub fn init(format: LogFormat, filter: &str) {
-    let mut env_filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    if !filter.contains("sqlx")
-        && let Ok(directive) = QUIET_THIRD_PARTY.parse()
-    {
-        env_filter = env_filter.add_directive(directive);
-    }
-    let filter = env_filter;
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(env_filter(filter))
         .with_writer(Redacting::new(std::io::stderr))
         .with_ansi(std::io::stderr().is_terminal());
     let _ = match format {

@@ -349,7 +349,7 @@ async fn bad_bodies_are_explained_in_the_users_words() {
 }
 
 /// One mapping of store failures for every route: a database that cannot be reached is
-/// 503 `unavailable` with `Retry-After`, on the local API and on the hosted one (whose
+/// 503 `database_unavailable` with `Retry-After`, on the local API and on the hosted one (whose
 /// account check itself reads the database).
 #[tokio::test]
 async fn an_unreachable_database_is_503_with_retry_after_everywhere() {
@@ -377,8 +377,11 @@ async fn an_unreachable_database_is_503_with_retry_after_everywhere() {
             let (status, headers, body) = call(router(state.clone()), request).await;
             let at = format!("{path} on {} {}", mode.as_str(), db.name());
             assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{at}: {body}");
-            assert_eq!(body["error"]["code"], "unavailable", "{at}: {body}");
-            assert_eq!(headers["retry-after"], "5", "{at}");
+            assert_eq!(
+                body["error"]["code"], "database_unavailable",
+                "{at}: {body}"
+            );
+            assert_eq!(headers["retry-after"], "1", "{at}");
         }
     }
 }

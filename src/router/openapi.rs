@@ -171,7 +171,7 @@ fn add_shared_errors(operation: &mut serde_json::Map<String, Value>, mode: Mode)
     ));
     shared.push((
         "503",
-        "`unavailable`: the database cannot be reached now; \
+        "`database_unavailable`: the database cannot be reached now; \
         `Retry-After` says when to try again",
     ));
     let responses = operation

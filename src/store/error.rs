@@ -32,6 +32,10 @@ pub enum StoreError {
     /// A unique value (an account name, ...) exists already.
     #[error("{0} already exists")]
     Conflict(&'static str),
+    /// The database is known to be down (`crate::resilience::DatabaseHealth`): the
+    /// statement was not tried.
+    #[error("the database is down")]
+    Down,
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -44,12 +48,28 @@ impl StoreError {
     /// Whether the database could not be reached (down, restarting, out of connections),
     /// as opposed to a query that failed: the first is worth retrying later.
     pub fn is_unreachable(&self) -> bool {
+        if self.is_connection_lost() {
+            return true;
+        }
         match self {
-            Self::Connect { .. } => true,
             Self::Database(sqlx::Error::Database(db)) => is_transient(db.code().as_deref()),
+            Self::Database(sqlx::Error::PoolClosed) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the connection to the database was lost or cannot be made (the server is
+    /// down, restarting, or the network between is cut), as opposed to a busy database or a
+    /// failed query: this marks the database down until a probe reaches it again.
+    pub fn is_connection_lost(&self) -> bool {
+        match self {
+            Self::Connect { .. } | Self::Down => true,
+            Self::Database(sqlx::Error::Database(db)) => db
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
             Self::Database(err) => matches!(
                 err,
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_)
             ),
             _ => false,
         }
@@ -125,7 +145,36 @@ pub fn describe_connect(err: &sqlx::Error, database: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::is_transient;
+    use super::{StoreError, is_transient};
+
+    #[test]
+    fn a_lost_connection_marks_the_database_down_a_busy_or_closed_one_does_not() {
+        let io = |kind| StoreError::Database(sqlx::Error::Io(std::io::Error::from(kind)));
+        for lost in [
+            io(std::io::ErrorKind::ConnectionReset),
+            io(std::io::ErrorKind::ConnectionRefused),
+            io(std::io::ErrorKind::UnexpectedEof),
+            StoreError::Database(sqlx::Error::PoolTimedOut),
+            StoreError::Database(sqlx::Error::Protocol("unexpected end".into())),
+            StoreError::Down,
+            StoreError::Connect {
+                target: "db:5432".into(),
+                why: "connection refused".into(),
+            },
+        ] {
+            assert!(lost.is_connection_lost(), "{lost}");
+            assert!(lost.is_unreachable(), "{lost}");
+        }
+        // The daemon closing its own pool is worth a 503, not a probe.
+        let closed = StoreError::Database(sqlx::Error::PoolClosed);
+        assert!(closed.is_unreachable() && !closed.is_connection_lost());
+        for bug in [
+            StoreError::Conflict("account"),
+            StoreError::Database(sqlx::Error::RowNotFound),
+        ] {
+            assert!(!bug.is_unreachable() && !bug.is_connection_lost(), "{bug}");
+        }
+    }
 
     #[test]
     fn waiting_helps_for_connection_resource_and_lock_errors_only() {

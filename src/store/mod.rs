@@ -93,6 +93,12 @@ pub trait Store: Send + Sync + 'static {
     /// Succeeds when the database answers a query.
     async fn ping(&self) -> StoreResult<()>;
 
+    /// Whether the database is known to be down (Postgres); `None` for a database that does
+    /// not go away on its own (SQLite).
+    fn database_health(&self) -> Option<Arc<crate::resilience::DatabaseHealth>> {
+        None
+    }
+
     async fn meta_get(&self, key: &str) -> StoreResult<Option<String>>;
 
     /// Stores `value` under `key` unless a value is there already, and returns the value

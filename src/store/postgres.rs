@@ -1,18 +1,26 @@
 //! The Postgres store, for the hosted profile: several instances may share one database.
 
-use std::time::Duration;
-
 use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
 use super::sql::{Db, SqlPools};
 use super::{MIN_POSTGRES_VERSION_NUM, StoreError, StoreResult};
+use crate::resilience::DatabaseHealth;
+
+/// How long a statement waits for a free connection. While the server is unreachable the
+/// pool keeps trying to open one until this runs out; the first such failure marks the
+/// database down, and later statements answer at once (see [`DatabaseHealth`]).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 pub struct PostgresStore {
     /// Reads and writes alike (see [`Db::postgres`]).
     pool: PgPool,
+    /// Whether the server is known to be down, and the probe that finds it back.
+    health: Arc<DatabaseHealth>,
 }
 
 impl PostgresStore {
@@ -22,9 +30,9 @@ impl PostgresStore {
         probe(&options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .after_connect(|conn, _| Box::pin(super::nodelay::set_on(conn)))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         let (found,): (i32,) = sqlx::query_as("SELECT current_setting('server_version_num')::int")
             .fetch_one(&pool)
@@ -33,7 +41,8 @@ impl PostgresStore {
             return Err(StoreError::PostgresTooOld { found });
         }
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        let health = DatabaseHealth::new("postgres", move || reconnect(options.clone()));
+        Ok(Self { pool, health })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -66,8 +75,24 @@ async fn probe(options: &PgConnectOptions) -> StoreResult<()> {
 
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The probe of a database known to be down: a fresh connection (not one of the pool, whose
+/// connections all broke with the server) and a trivial query. The error is sqlx's words,
+/// which never hold the URL.
+async fn reconnect(options: PgConnectOptions) -> Result<(), String> {
+    let mut conn = PgConnection::connect_with(&options)
+        .await
+        .map_err(|e| super::error::describe(&e))?;
+    let answered = sqlx::query("SELECT 1").execute(&mut conn).await;
+    let _ = conn.close().await;
+    answered.map(drop).map_err(|e| super::error::describe(&e))
+}
+
 impl SqlPools for PostgresStore {
     fn db(&self) -> Db<'_> {
         Db::postgres(&self.pool)
+    }
+
+    fn health(&self) -> Option<&Arc<DatabaseHealth>> {
+        Some(&self.health)
     }
 }

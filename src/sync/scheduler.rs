@@ -170,9 +170,14 @@ fn note_outcome(
             let (count, previous) = failures
                 .get(peer_id)
                 .map_or((0, None), |f| (f.count, Some(f.code)));
-            // Never sooner than a peer that refused with `Retry-After` asked.
-            let asked = Duration::from_secs(err.retry_after.unwrap_or(0));
-            let delay = backoff(count).max(asked);
+            // A peer that answered with `Retry-After` (rate limited, its database down)
+            // is taken at its word: never sooner, and no later either, so that a peer whose
+            // database came back after a few refusals is synced again at once instead of
+            // after a backoff grown by them. Only silence or a refusal without it backs off.
+            let delay = match err.retry_after {
+                Some(secs) => Duration::from_secs(secs),
+                None => backoff(count),
+            };
             let retry_in_ms = delay.as_millis() as u64;
             if previous != Some(err.code) {
                 tracing::warn!(
@@ -282,5 +287,23 @@ mod tests {
         note_outcome(&mut failures, "p1", Err(refused));
         let wait = failures["p1"].retry_at - Instant::now();
         assert!(wait > Duration::from_secs(89), "{wait:?}");
+    }
+
+    #[test]
+    fn a_short_retry_after_is_not_stretched_by_earlier_failures() {
+        let mut failures = HashMap::new();
+        for _ in 0..10 {
+            note_outcome(&mut failures, "p1", failure("peer_unreachable"));
+        }
+        let mut down = ApiError::new(
+            axum::http::StatusCode::BAD_GATEWAY,
+            "peer_refused",
+            "The hosted backend refused the sync (HTTP 503, database_unavailable).",
+        );
+        down.retry_after = Some(1);
+        note_outcome(&mut failures, "p1", Err(down));
+        let wait = failures["p1"].retry_at - Instant::now();
+        assert!(wait <= Duration::from_secs(1), "{wait:?}");
+        assert_eq!(failures["p1"].count, 11, "still counted as failing");
     }
 }

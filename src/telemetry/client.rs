@@ -214,9 +214,16 @@ async fn peer_loop(state: AppState, peer_id: String) {
                     failures = 0;
                 }
             }
-            Err(why) => {
+            Err(Refused { why, retry_after }) => {
                 tracing::debug!(peer_id, reason = %why, "cannot open the telemetry socket");
                 client.update(&peer_id, |l| l.last_error = Some(why));
+                // A hosted backend that says when to come back (its database is down, say)
+                // is taken at its word, as the sync scheduler does: a backoff grown by its
+                // refusals would keep the socket, and its pokes, away long after it is back.
+                if let Some(wait) = retry_after {
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
             }
         }
         failures = failures.saturating_add(1);
@@ -292,8 +299,27 @@ pub fn signed_upgrade(
     Ok(request)
 }
 
+/// Why the upgrade failed, for the status page, and how long the hosted backend asked to
+/// wait (`Retry-After`), if it did.
+struct Refused {
+    why: String,
+    retry_after: Option<Duration>,
+}
+
+impl From<String> for Refused {
+    fn from(why: String) -> Self {
+        Self {
+            why,
+            retry_after: None,
+        }
+    }
+}
+
+/// The longest `Retry-After` waited: a longer one (a confused server) waits this.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
 /// Opens the signed upgrade to `peer_id`'s hosted backend.
-async fn connect(state: &AppState, peer_id: &str) -> Result<Socket, String> {
+async fn connect(state: &AppState, peer_id: &str) -> Result<Socket, Refused> {
     let request = upgrade_request(state, peer_id).await?;
     let config = WebSocketConfig::default()
         .max_message_size(Some(16 << 20))
@@ -302,7 +328,7 @@ async fn connect(state: &AppState, peer_id: &str) -> Result<Socket, String> {
     // segment until the hosted side acknowledges the others (a delayed ACK, up to 40 ms).
     let attempt = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
     match tokio::time::timeout(Duration::from_secs(10), attempt).await {
-        Err(_) => Err("timed out".into()),
+        Err(_) => Err(String::from("timed out").into()),
         Ok(Ok((socket, _))) => Ok(socket),
         Ok(Err(tungstenite::Error::Http(response))) => {
             let code = response
@@ -311,9 +337,18 @@ async fn connect(state: &AppState, peer_id: &str) -> Result<Socket, String> {
                 .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
                 .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
                 .unwrap_or_default();
-            Err(format!("refused: {} {code}", response.status().as_u16()))
+            let retry_after = response
+                .headers()
+                .get(tungstenite::http::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(|secs| Duration::from_secs(secs).min(MAX_RETRY_AFTER));
+            Err(Refused {
+                why: format!("refused: {} {code}", response.status().as_u16()),
+                retry_after,
+            })
         }
-        Ok(Err(err)) => Err(format!("cannot connect: {err}")),
+        Ok(Err(err)) => Err(format!("cannot connect: {err}").into()),
     }
 }
 

@@ -182,7 +182,12 @@ async fn store_batch(
         .store_events(&rows)
         .await
         .map_err(|err| {
-            tracing::error!(error = %err, peer_id = %peer.peer_id, "cannot store telemetry");
+            // A database that is down says so once itself, not once per socket.
+            if err.is_connection_lost() {
+                tracing::debug!(error = %err, peer_id = %peer.peer_id, "cannot store telemetry");
+            } else {
+                tracing::error!(error = %err, peer_id = %peer.peer_id, "cannot store telemetry");
+            }
             End::Close(1011, "the events cannot be stored now".into())
         })?;
     let duplicates = rows.len() as u64 - stored;
@@ -203,8 +208,13 @@ async fn check_peer(state: &AppState, peer_id: &str, sbt_exp: i64) -> Result<(),
     let peer = match state.store.peer(peer_id).await {
         Ok(peer) => peer,
         Err(err) => {
-            // A database hiccup does not end the socket: the next check decides.
-            tracing::warn!(error = %err, peer_id, "cannot check a telemetry peer");
+            // A database hiccup does not end the socket: the next check decides. (One
+            // that is down says so once itself.)
+            if err.is_connection_lost() {
+                tracing::debug!(error = %err, peer_id, "cannot check a telemetry peer");
+            } else {
+                tracing::warn!(error = %err, peer_id, "cannot check a telemetry peer");
+            }
             return Ok(());
         }
     };

@@ -9,6 +9,7 @@
 
 pub mod binary;
 mod daemon;
+mod db_proxy;
 mod peers;
 pub mod proxy;
 
@@ -25,6 +26,8 @@ use serde_json::Value;
 // Each suite is its own crate and uses only some of these.
 #[allow(unused_imports)]
 pub use daemon::{Builder, Daemon};
+#[allow(unused_imports)]
+pub use db_proxy::DbProxy;
 #[allow(unused_imports)]
 pub use peers::{account, hosted_with_account, pair, pair_via};
 

@@ -141,7 +141,13 @@ pub async fn audit_peer_refusal(
 
 async fn write(state: &AppState, entry: AuditEntry) {
     if let Err(err) = state.store.append_audit(&entry).await {
-        tracing::error!(error = %err, event = %entry.event, "cannot write the audit trail");
+        // A database that is down says so once itself (`resilience::database`), not once
+        // per request.
+        if err.is_connection_lost() {
+            tracing::debug!(error = %err, event = %entry.event, "cannot write the audit trail");
+        } else {
+            tracing::error!(error = %err, event = %entry.event, "cannot write the audit trail");
+        }
     }
     tracing::info!(
         event = %entry.event,

@@ -27,6 +27,9 @@ mod records;
 mod sync;
 mod telemetry;
 
+use std::future::Future;
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use sqlx::{PgPool, SqlitePool};
 
@@ -35,12 +38,48 @@ use super::telemetry::TelemetryStore;
 use super::{
     Account, AuditEntry, AuditQuery, AuditRow, AuditVerification, ChainScope, DatabaseKind,
     FeedWindow, NewPairingCode, Peer, PeerKey, PreviousIdentityKey, Record, RecordQuery,
-    Redemption, Registration, Retained, SetAside, Store, StoreResult, SyncCursor, SyncFailure,
+    Redemption, Registration, Retained, SetAside, Store, StoreError, StoreResult, SyncCursor,
+    SyncFailure,
 };
+use crate::resilience::DatabaseHealth;
 
 /// A store on a SQL database: the pools its statements run on.
 pub trait SqlPools: Send + Sync + 'static {
     fn db(&self) -> Db<'_>;
+
+    /// Whether the database is known to be down, for a database that can go away (Postgres,
+    /// on the network); `None` for one that cannot (SQLite, a file of this process).
+    fn health(&self) -> Option<&Arc<DatabaseHealth>> {
+        None
+    }
+}
+
+/// Runs one statement of the store `on`, unless its database is known to be down: then, or
+/// if the database goes down while the statement waits, [`StoreError::Down`] at once instead
+/// of waiting on the pool for a connection that cannot come. A connection-class failure
+/// marks the database down (`crate::resilience::database`).
+pub(crate) async fn guarded<S: SqlPools + ?Sized, T>(
+    on: &S,
+    work: impl Future<Output = StoreResult<T>>,
+) -> StoreResult<T> {
+    let Some(health) = on.health() else {
+        return work.await;
+    };
+    if !health.is_up() {
+        return Err(StoreError::Down);
+    }
+    let result = tokio::select! {
+        biased;
+        result = work => result,
+        () = health.went_down() => Err(StoreError::Down),
+    };
+    if let Err(err) = &result
+        && !matches!(err, StoreError::Down)
+        && err.is_connection_lost()
+    {
+        health.mark_down(&err.to_string());
+    }
+    result
 }
 
 /// The pools of a store, as its statements take them: `pool` for reads, `writer` for
@@ -74,7 +113,8 @@ impl<'p> Db<'p> {
     }
 }
 
-/// Each method forwards to its [`Db`] method, in the file of its topic.
+/// Each method forwards to its [`Db`] method, in the file of its topic, through [`guarded`]
+/// (refused at once while the database is known to be down).
 #[async_trait]
 impl<S: SqlPools> Store for S {
     fn kind(&self) -> DatabaseKind {
@@ -82,19 +122,23 @@ impl<S: SqlPools> Store for S {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        self.db().ping().await
+        guarded(self, self.db().ping()).await
+    }
+
+    fn database_health(&self) -> Option<Arc<DatabaseHealth>> {
+        self.health().cloned()
     }
 
     async fn meta_get(&self, key: &str) -> StoreResult<Option<String>> {
-        self.db().meta_get(key).await
+        guarded(self, self.db().meta_get(key)).await
     }
 
     async fn meta_set(&self, key: &str, value: &str) -> StoreResult<()> {
-        self.db().meta_set(key, value).await
+        guarded(self, self.db().meta_set(key, value)).await
     }
 
     async fn meta_init(&self, key: &str, value: &str) -> StoreResult<String> {
-        self.db().meta_init(key, value).await
+        guarded(self, self.db().meta_init(key, value)).await
     }
 
     async fn privacy_settings(&self, account_id: &str) -> StoreResult<Option<String>> {
@@ -113,27 +157,27 @@ impl<S: SqlPools> Store for S {
     }
 
     async fn create_account(&self, account: &Account, token_hash: &str) -> StoreResult<()> {
-        self.db().create_account(account, token_hash).await
+        guarded(self, self.db().create_account(account, token_hash)).await
     }
 
     async fn set_token_hash(&self, account_id: &str, token_hash: &str) -> StoreResult<bool> {
-        self.db().set_token_hash(account_id, token_hash).await
+        guarded(self, self.db().set_token_hash(account_id, token_hash)).await
     }
 
     async fn account_by_name(&self, name: &str) -> StoreResult<Option<Account>> {
-        self.db().account_by_name(name).await
+        guarded(self, self.db().account_by_name(name)).await
     }
 
     async fn account_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<Account>> {
-        self.db().account_by_token_hash(token_hash).await
+        guarded(self, self.db().account_by_token_hash(token_hash)).await
     }
 
     async fn create_pairing_code(&self, code: &NewPairingCode) -> StoreResult<()> {
-        self.db().create_pairing_code(code).await
+        guarded(self, self.db().create_pairing_code(code)).await
     }
 
     async fn redeem_pairing_code(&self, code_hash: &str, now_ms: i64) -> StoreResult<Redemption> {
-        self.db().redeem_pairing_code(code_hash, now_ms).await
+        guarded(self, self.db().redeem_pairing_code(code_hash, now_ms)).await
     }
 
     async fn register_peer(
@@ -143,23 +187,23 @@ impl<S: SqlPools> Store for S {
         peer: &Peer,
         key: &PeerKey,
     ) -> StoreResult<Registration> {
-        self.db().register_peer(code_hash, now_ms, peer, key).await
+        guarded(self, self.db().register_peer(code_hash, now_ms, peer, key)).await
     }
 
     async fn insert_peer(&self, peer: &Peer, key: &PeerKey) -> StoreResult<()> {
-        self.db().insert_peer(peer, key).await
+        guarded(self, self.db().insert_peer(peer, key)).await
     }
 
     async fn peer(&self, peer_id: &str) -> StoreResult<Option<Peer>> {
-        self.db().peer(peer_id).await
+        guarded(self, self.db().peer(peer_id)).await
     }
 
     async fn peers(&self, account_id: Option<&str>) -> StoreResult<Vec<Peer>> {
-        self.db().peers(account_id).await
+        guarded(self, self.db().peers(account_id)).await
     }
 
     async fn peer_key(&self, peer_id: &str, kid: &str) -> StoreResult<Option<PeerKey>> {
-        self.db().peer_key(peer_id, kid).await
+        guarded(self, self.db().peer_key(peer_id, kid)).await
     }
 
     async fn replace_peer_key(
@@ -168,11 +212,11 @@ impl<S: SqlPools> Store for S {
         retire_old_at: i64,
         now_ms: i64,
     ) -> StoreResult<bool> {
-        self.db().replace_peer_key(key, retire_old_at, now_ms).await
+        guarded(self, self.db().replace_peer_key(key, retire_old_at, now_ms)).await
     }
 
     async fn revoke_peer(&self, peer_id: &str, now_ms: i64) -> StoreResult<bool> {
-        self.db().revoke_peer(peer_id, now_ms).await
+        guarded(self, self.db().revoke_peer(peer_id, now_ms)).await
     }
 
     async fn repin_peer_key(
@@ -183,57 +227,60 @@ impl<S: SqlPools> Store for S {
         new_public_key: &str,
         now_ms: i64,
     ) -> StoreResult<bool> {
-        self.db()
-            .repin_peer_key(peer_id, old_key_id, new_key_id, new_public_key, now_ms)
-            .await
+        guarded(
+            self,
+            self.db()
+                .repin_peer_key(peer_id, old_key_id, new_key_id, new_public_key, now_ms),
+        )
+        .await
     }
 
     async fn previous_identity_keys(&self) -> StoreResult<Vec<PreviousIdentityKey>> {
-        self.db().previous_identity_keys().await
+        guarded(self, self.db().previous_identity_keys()).await
     }
 
     async fn add_previous_identity_key(&self, key: &PreviousIdentityKey) -> StoreResult<()> {
-        self.db().add_previous_identity_key(key).await
+        guarded(self, self.db().add_previous_identity_key(key)).await
     }
 
     async fn remove_previous_identity_key(&self, key_id: &str) -> StoreResult<()> {
-        self.db().remove_previous_identity_key(key_id).await
+        guarded(self, self.db().remove_previous_identity_key(key_id)).await
     }
 
     async fn record_nonce(&self, peer_id: &str, nonce: &str, seen_at: i64) -> StoreResult<bool> {
-        self.db().record_nonce(peer_id, nonce, seen_at).await
+        guarded(self, self.db().record_nonce(peer_id, nonce, seen_at)).await
     }
 
     async fn prune_nonces(&self, before: i64) -> StoreResult<u64> {
-        self.db().prune_nonces(before).await
+        guarded(self, self.db().prune_nonces(before)).await
     }
 
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<AuditRow> {
-        self.db().append_audit(entry).await
+        guarded(self, self.db().append_audit(entry)).await
     }
 
     async fn audit_page(&self, query: &AuditQuery<'_>) -> StoreResult<Vec<AuditRow>> {
-        self.db().audit_page(query).await
+        guarded(self, self.db().audit_page(query)).await
     }
 
     async fn audit_chains(&self) -> StoreResult<Vec<String>> {
-        self.db().audit_chains().await
+        guarded(self, self.db().audit_chains()).await
     }
 
     async fn audit_verify(&self) -> StoreResult<AuditVerification> {
-        self.db().audit_verify().await
+        guarded(self, self.db().audit_verify()).await
     }
 
     async fn audit_retain(&self, chain: &str, cutoff: i64, now_ms: i64) -> StoreResult<Retained> {
-        self.db().audit_retain(chain, cutoff, now_ms).await
+        guarded(self, self.db().audit_retain(chain, cutoff, now_ms)).await
     }
 
     async fn audit_chain_unchained(&self, scope: ChainScope) -> StoreResult<u64> {
-        self.db().audit_chain_unchained(scope).await
+        guarded(self, self.db().audit_chain_unchained(scope)).await
     }
 
     async fn max_version(&self) -> StoreResult<Option<String>> {
-        self.db().max_version().await
+        guarded(self, self.db().max_version()).await
     }
 
     async fn apply_versions(
@@ -243,17 +290,20 @@ impl<S: SqlPools> Store for S {
         origin_peer: Option<&str>,
         cursor: Option<&SyncCursor>,
     ) -> StoreResult<usize> {
-        self.db()
-            .apply_versions(account_id, versions, origin_peer, cursor)
-            .await
+        guarded(
+            self,
+            self.db()
+                .apply_versions(account_id, versions, origin_peer, cursor),
+        )
+        .await
     }
 
     async fn record(&self, account_id: &str, id: &str) -> StoreResult<Option<Record>> {
-        self.db().record(account_id, id).await
+        guarded(self, self.db().record(account_id, id)).await
     }
 
     async fn list_records(&self, query: &RecordQuery<'_>) -> StoreResult<Vec<Record>> {
-        self.db().list_records(query).await
+        guarded(self, self.db().list_records(query)).await
     }
 
     async fn feed_window(
@@ -263,9 +313,12 @@ impl<S: SqlPools> Store for S {
         limit: i64,
         exclude_origin: &str,
     ) -> StoreResult<FeedWindow> {
-        self.db()
-            .feed_window(account_id, after_seq, limit, exclude_origin)
-            .await
+        guarded(
+            self,
+            self.db()
+                .feed_window(account_id, after_seq, limit, exclude_origin),
+        )
+        .await
     }
 
     async fn feed_page(
@@ -274,11 +327,11 @@ impl<S: SqlPools> Store for S {
         after_seq: i64,
         limit: i64,
     ) -> StoreResult<Vec<Record>> {
-        self.db().feed_page(account_id, after_seq, limit).await
+        guarded(self, self.db().feed_page(account_id, after_seq, limit)).await
     }
 
     async fn feed_head(&self, account_id: &str) -> StoreResult<i64> {
-        self.db().feed_head(account_id).await
+        guarded(self, self.db().feed_head(account_id)).await
     }
 
     async fn count_pending(
@@ -287,13 +340,16 @@ impl<S: SqlPools> Store for S {
         after_seq: i64,
         exclude_origin: &str,
     ) -> StoreResult<i64> {
-        self.db()
-            .count_pending(account_id, after_seq, exclude_origin)
-            .await
+        guarded(
+            self,
+            self.db()
+                .count_pending(account_id, after_seq, exclude_origin),
+        )
+        .await
     }
 
     async fn sync_cursor(&self, peer_id: &str) -> StoreResult<Option<SyncCursor>> {
-        self.db().sync_cursor(peer_id).await
+        guarded(self, self.db().sync_cursor(peer_id)).await
     }
 
     async fn record_sync_outcome(
@@ -302,15 +358,15 @@ impl<S: SqlPools> Store for S {
         at: i64,
         failure: Option<&SyncFailure>,
     ) -> StoreResult<()> {
-        self.db().record_sync_outcome(peer_id, at, failure).await
+        guarded(self, self.db().record_sync_outcome(peer_id, at, failure)).await
     }
 
     async fn set_aside(&self, entry: &SetAside) -> StoreResult<()> {
-        self.db().set_aside(entry).await
+        guarded(self, self.db().set_aside(entry)).await
     }
 
     async fn set_aside_for(&self, peer_id: &str) -> StoreResult<Vec<SetAside>> {
-        self.db().set_aside_for(peer_id).await
+        guarded(self, self.db().set_aside_for(peer_id)).await
     }
 
     async fn forget_set_aside(
@@ -319,9 +375,11 @@ impl<S: SqlPools> Store for S {
         record_id: &str,
         version: &str,
     ) -> StoreResult<()> {
-        self.db()
-            .forget_set_aside(peer_id, record_id, version)
-            .await
+        guarded(
+            self,
+            self.db().forget_set_aside(peer_id, record_id, version),
+        )
+        .await
     }
 
     fn telemetry(&self) -> &dyn TelemetryStore {
