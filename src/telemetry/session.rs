@@ -176,6 +176,14 @@ async fn store_batch(
             }),
         }
     }
+    // An account that turned telemetry off has its events acknowledged and not kept.
+    let wanted = match crate::privacy::settings::settings_of(state, &peer.account_id).await {
+        Ok(settings) => settings.telemetry_enabled,
+        Err(_) => true,
+    };
+    if !wanted {
+        rows.clear();
+    }
     let stored = state
         .store
         .telemetry()

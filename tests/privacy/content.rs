@@ -99,3 +99,28 @@ async fn synced_content_leaves_redacted_and_the_local_copy_keeps_the_original() 
         assert_eq!(local_texts, ["mail jane@example.com please"]);
     }
 }
+
+#[tokio::test]
+async fn an_account_with_telemetry_off_keeps_none_of_its_computers_events() {
+    for db in common::databases().await {
+        let (hosted, token) = hosted_with_account(&db).await;
+        let (status, _) = hosted
+            .call_as(
+                &token,
+                "PUT",
+                "/privacy-settings",
+                Some(json!({"telemetry_enabled": false})),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let local = quiet_local().start().await;
+        let peer = pair(&local, &hosted, &token).await;
+        emit_text(&local, "not kept").await;
+        // Acknowledged, so the computer forgets them; not stored.
+        eventually("the outbox to empty", WAIT, || async {
+            local.pending().await == 0
+        })
+        .await;
+        assert_eq!(hosted.stored_ids(&peer).await.1, 0, "{}", db.name());
+    }
+}
