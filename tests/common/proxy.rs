@@ -1,14 +1,30 @@
-//! A loopback TCP proxy: forwards to a target, can hold back what the target sends, can cut
-//! each connection after a random number of bytes, and counts the HTTP requests sent
-//! through it.
+//! A loopback TCP proxy between two daemons: forwards to a target, and on command holds back
+//! what the target sends, cuts each connection after a random number of bytes, refuses or
+//! black-holes new connections, adds latency, or cuts every open connection at once. It
+//! counts the HTTP requests sent through it. Its randomness comes from a seed, so a run can
+//! be repeated.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
+
+/// What the proxy does with a new connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Forward it.
+    Pass = 0,
+    /// Close it at once, as a closed port would.
+    Refuse = 1,
+    /// Hold it open and never forward a byte, as a black-holed address would.
+    BlackHole = 2,
+}
 
 pub struct Proxy {
     pub addr: SocketAddr,
@@ -16,37 +32,69 @@ pub struct Proxy {
     pub cuts: Arc<AtomicU64>,
     /// HTTP requests sent through so far (request lines; a WebSocket upgrade is one).
     pub requests: Arc<AtomicU64>,
-    hold: watch::Sender<bool>,
-    chaos: Arc<AtomicBool>,
+    shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
+}
+
+struct Shared {
+    hold: watch::Sender<bool>,
+    chaos: AtomicBool,
+    mode: AtomicU8,
+    latency_ms: AtomicU64,
+    /// Bumped to cut every open connection.
+    generation: watch::Sender<u64>,
+    rng: Mutex<StdRng>,
 }
 
 impl Proxy {
     pub async fn start(target: SocketAddr) -> Self {
+        Self::with_seed(target, rand::random()).await
+    }
+
+    /// A proxy whose random choices (where chaos cuts) follow `seed`.
+    pub async fn with_seed(target: SocketAddr, seed: u64) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let hold = watch::Sender::new(false);
-        let chaos = Arc::new(AtomicBool::new(false));
+        let shared = Arc::new(Shared {
+            hold: watch::Sender::new(false),
+            chaos: AtomicBool::new(false),
+            mode: AtomicU8::new(Mode::Pass as u8),
+            latency_ms: AtomicU64::new(0),
+            generation: watch::Sender::new(0),
+            rng: Mutex::new(StdRng::seed_from_u64(seed)),
+        });
         let cuts = Arc::new(AtomicU64::new(0));
         let requests = Arc::new(AtomicU64::new(0));
         let task = {
-            let (hold, chaos, cuts) = (hold.clone(), chaos.clone(), cuts.clone());
-            let requests = requests.clone();
+            let (shared, cuts, requests) = (shared.clone(), cuts.clone(), requests.clone());
             tokio::spawn(async move {
                 while let Ok((client, _)) = listener.accept().await {
+                    let generation = shared.generation.subscribe();
+                    match shared.mode() {
+                        Mode::Refuse => {
+                            drop(client);
+                            continue;
+                        }
+                        Mode::BlackHole => {
+                            tokio::spawn(hold_until_cut(client, generation));
+                            continue;
+                        }
+                        Mode::Pass => {}
+                    }
                     let Ok(server) = TcpStream::connect(target).await else {
                         continue;
                     };
                     // Under chaos, the connection dies after 2 KiB to 160 KiB, either way.
-                    let budget = if chaos.load(Ordering::SeqCst) {
-                        rand::random_range(2_048..160_000u64)
+                    let budget = if shared.chaos.load(Ordering::SeqCst) {
+                        shared.rng.lock().unwrap().random_range(2_048..160_000u64)
                     } else {
                         u64::MAX
                     };
                     tokio::spawn(forward(
                         client,
                         server,
-                        hold.subscribe(),
+                        shared.clone(),
+                        generation,
                         budget,
                         cuts.clone(),
                         requests.clone(),
@@ -58,8 +106,7 @@ impl Proxy {
             addr,
             cuts,
             requests,
-            hold,
-            chaos,
+            shared,
             task,
         }
     }
@@ -70,25 +117,67 @@ impl Proxy {
 
     /// While held, bytes from the target are read but not passed on (acks never arrive).
     pub fn hold_downstream(&self, on: bool) {
-        self.hold.send_replace(on);
+        self.shared.hold.send_replace(on);
     }
 
     /// New connections are cut at a random point.
     pub fn set_chaos(&self, on: bool) {
-        self.chaos.store(on, Ordering::SeqCst);
+        self.shared.chaos.store(on, Ordering::SeqCst);
+    }
+
+    /// What happens to new connections from now on; the open ones are cut, so that nothing
+    /// forwards across the change.
+    pub fn set_mode(&self, mode: Mode) {
+        self.shared.mode.store(mode as u8, Ordering::SeqCst);
+        self.cut_all();
+    }
+
+    /// Each chunk forwarded, either way, waits this long first.
+    pub fn set_latency(&self, latency: Duration) {
+        let ms = latency.as_millis() as u64;
+        self.shared.latency_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// Cuts every open connection (a network reset).
+    pub fn cut_all(&self) {
+        self.shared.generation.send_modify(|g| *g += 1);
+    }
+}
+
+impl Shared {
+    fn mode(&self) -> Mode {
+        match self.mode.load(Ordering::SeqCst) {
+            1 => Mode::Refuse,
+            2 => Mode::BlackHole,
+            _ => Mode::Pass,
+        }
+    }
+
+    async fn delay(&self) {
+        let ms = self.latency_ms.load(Ordering::SeqCst);
+        if ms > 0 {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
     }
 }
 
 impl Drop for Proxy {
     fn drop(&mut self) {
         self.task.abort();
+        self.cut_all();
     }
+}
+
+async fn hold_until_cut(client: TcpStream, mut generation: watch::Receiver<u64>) {
+    let _ = generation.changed().await;
+    drop(client);
 }
 
 async fn forward(
     client: TcpStream,
     server: TcpStream,
-    hold: watch::Receiver<bool>,
+    shared: Arc<Shared>,
+    mut generation: watch::Receiver<u64>,
     budget: u64,
     cuts: Arc<AtomicU64>,
     requests: Arc<AtomicU64>,
@@ -96,8 +185,9 @@ async fn forward(
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
     let used = Arc::new(AtomicU64::new(0));
+    let hold = shared.hold.subscribe();
     let up = {
-        let used = used.clone();
+        let (used, shared) = (used.clone(), shared.clone());
         async move {
             let mut buf = vec![0u8; 16 * 1024];
             loop {
@@ -117,6 +207,7 @@ async fn forward(
                 if allowed < n {
                     return true;
                 }
+                shared.delay().await;
                 if server_write.write_all(&buf[..allowed]).await.is_err() {
                     return false;
                 }
@@ -138,6 +229,7 @@ async fn forward(
             if allowed < n {
                 return true;
             }
+            shared.delay().await;
             if client_write.write_all(&buf[..allowed]).await.is_err() {
                 return false;
             }
@@ -147,6 +239,7 @@ async fn forward(
     let cut = tokio::select! {
         cut = up => cut,
         cut = down => cut,
+        _ = generation.changed() => true,
     };
     if cut {
         cuts.fetch_add(1, Ordering::SeqCst);
