@@ -2,6 +2,7 @@
 //! Starts real daemons on loopback (see BENCHMARKS.md for the scenarios and the figures).
 
 mod daemons;
+mod drain;
 mod flood;
 mod footprint;
 mod proc;
@@ -32,6 +33,10 @@ enum Scenario {
     /// Refused anonymous requests against a hosted daemon on Postgres while a paired peer
     /// syncs: what they leave in the database (not part of `all`: it takes minutes).
     Flood,
+    /// The offline queue: messages written on a local daemon while its hosted peer is down,
+    /// then the time to send them all once it is back, and both daemons' peak memory (not
+    /// part of `all`: it takes minutes).
+    Drain,
     /// Every scenario (the sync ones on SQLite and on Postgres), then one Markdown table.
     All,
 }
@@ -80,6 +85,9 @@ struct Args {
     /// redact: seconds each throughput measurement runs.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
+    /// drain: messages written on the local daemon while the hosted one is down.
+    #[arg(long, default_value_t = 100_000)]
+    offline_writes: usize,
     /// flood: refused requests sent for each address pattern.
     #[arg(long, default_value_t = 100_000)]
     requests: usize,
@@ -109,6 +117,7 @@ async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<
         Scenario::Footprint => footprint::run(Duration::from_secs(args.idle)).await,
         Scenario::Redact => redact::run(args.seconds),
         Scenario::Flood => flood::run(args.requests, &args.addresses, args.in_flight).await,
+        Scenario::Drain => drain::run(db, args.offline_writes).await,
         Scenario::All => unreachable!("expanded by main"),
     }
 }

@@ -48,7 +48,16 @@ impl Process {
         dir: &Path,
         env: &[(&str, &str)],
     ) -> anyhow::Result<(Self, Duration)> {
-        let port = free_port()?;
+        Self::start_on(mode, dir, free_port()?, env).await
+    }
+
+    /// [`Process::start`] on a given port (to start a daemon again where its peers know it).
+    pub async fn start_on(
+        mode: &str,
+        dir: &Path,
+        port: u16,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<(Self, Duration)> {
         let mut command = Command::new(daemon_binary()?);
         command
             .args([
@@ -105,6 +114,44 @@ impl Process {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    pub fn port(&self) -> u16 {
+        self.url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs a one-shot `backend-8825` command with `dir` as its data dir and HOME; its stdout,
+/// trimmed.
+pub fn command(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> anyhow::Result<String> {
+    let mut command = Command::new(daemon_binary()?);
+    command
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env("HOME", dir)
+        .env("BACKEND_8825_LOG", "warn");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().context("cannot run backend-8825")?;
+    if !out.status.success() {
+        bail!(
+            "backend-8825 {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 impl Drop for Process {
