@@ -17,7 +17,7 @@ use crate::lock::{DataDirLock, LockError};
 use crate::security::audit::{AuditLog, AuditTasks};
 use crate::state::{AppInner, AppState, Parts};
 use crate::sync::SyncAccess;
-use crate::{local_api, peers, store, sync, telemetry};
+use crate::{local_api, peers, privacy, store, sync, telemetry};
 
 pub use crate::router::{router, with_edge};
 
@@ -113,6 +113,7 @@ impl Application {
         let audit = AuditTasks::spawn(self.state.clone());
         let mut background = peers::spawn_background(self.state.clone());
         background.extend(telemetry::spawn_background(self.state.clone()));
+        background.push(privacy::retention::spawn(self.state.clone()));
         if self.state.config.mode == Mode::Local && self.state.sync().automatic {
             background.push(sync::spawn_scheduler(self.state.clone()));
         }
@@ -276,7 +277,10 @@ pub async fn build_state_with_clock(
         .insert(local_api::LocalApiState::default())
         .insert(peers::PeersState::default())
         .insert(privacy)
-        .insert(audit);
+        .insert(audit)
+        .insert(privacy::retention::RecordWriter(
+            sync::records::write_all_boxed,
+        ));
     Ok(AppState::new(AppInner {
         config,
         store,

@@ -86,6 +86,14 @@ pub struct FeedWindow {
     pub full: bool,
 }
 
+/// The right to run retention, held for the run (see [`Store::retention_lock`]). On Postgres
+/// it holds the connection whose session owns the advisory lock; on SQLite nothing.
+#[derive(Debug, Default)]
+#[must_use = "the lock is held until `release`"]
+pub struct RunLock {
+    conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     fn kind(&self) -> DatabaseKind;
@@ -228,6 +236,10 @@ pub trait Store: Send + Sync + 'static {
     /// Entries due for deletion that do not verify are kept.
     async fn audit_retain(&self, chain: &str, cutoff: i64, now_ms: i64) -> StoreResult<Retained>;
 
+    /// How many entries [`Store::audit_retain`] would delete from the chain at `cutoff`,
+    /// called until it has nothing left (and every entry verifying).
+    async fn audit_expired(&self, chain: &str, cutoff: i64) -> StoreResult<i64>;
+
     /// Chains the entries written before the log was chained, once per database (later
     /// calls chain nothing): each goes to the chain `scope` gives its account. Returns how
     /// many were chained.
@@ -307,6 +319,58 @@ pub trait Store: Send + Sync + 'static {
         record_id: &str,
         version: &str,
     ) -> StoreResult<()>;
+
+    /// Every account's id (the hosted daemon's accounts), in id order.
+    async fn account_ids(&self) -> StoreResult<Vec<String>>;
+
+    /// A page of the account's live conversations past the retention: their version and
+    /// the versions of all their messages (tombstones too) sort below `cutoff` (a version
+    /// prefix, see `privacy/retention.rs`); ids after `after_id`, in id order.
+    async fn expired_conversations(
+        &self,
+        account_id: &str,
+        cutoff: &str,
+        after_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<Record>>;
+
+    /// A page of the account's live messages whose version sorts below `cutoff` and whose
+    /// conversation is not live (a tombstone, or not stored); ids after `after_id`.
+    async fn expired_orphan_messages(
+        &self,
+        account_id: &str,
+        cutoff: &str,
+        after_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<Record>>;
+
+    /// How many live messages a conversation has.
+    async fn live_messages(&self, account_id: &str, conversation_id: &str) -> StoreResult<i64>;
+
+    /// How many of the account's tombstones are at feed positions up to `through_seq` with
+    /// a version below `cutoff`.
+    async fn purgeable_tombstones(
+        &self,
+        account_id: &str,
+        through_seq: i64,
+        cutoff: &str,
+    ) -> StoreResult<i64>;
+
+    /// Deletes at most `limit` of the tombstones [`Store::purgeable_tombstones`] counts,
+    /// feed order first; returns how many. A tombstone replaced by a newer version in the
+    /// meantime stays.
+    async fn purge_tombstones(
+        &self,
+        account_id: &str,
+        through_seq: i64,
+        cutoff: &str,
+        limit: i64,
+    ) -> StoreResult<u64>;
+
+    /// The right to run retention: on Postgres a session advisory lock (per schema), `None`
+    /// while another instance holds it; on SQLite always granted (one process owns the
+    /// file). Release it with [`RunLock::release`].
+    async fn retention_lock(&self) -> StoreResult<Option<RunLock>>;
 
     /// The telemetry outbox and event store, on the same database.
     fn telemetry(&self) -> &dyn telemetry::TelemetryStore;

@@ -130,4 +130,16 @@ pub trait TelemetryStore: Send + Sync + 'static {
         since: i64,
         limit: i64,
     ) -> StoreResult<Vec<EventSample>>;
+
+    /// How many of the account's events have `ts < before`.
+    async fn count_events_before(&self, account_id: &str, before: i64) -> StoreResult<i64>;
+
+    /// Deletes at most `limit` of the account's events with `ts < before`, oldest first;
+    /// returns how many.
+    async fn delete_events_before(
+        &self,
+        account_id: &str,
+        before: i64,
+        limit: i64,
+    ) -> StoreResult<u64>;
 }

@@ -7,7 +7,9 @@ use serde::Serialize;
 use super::hlc::parse_version;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, Record};
+use futures_util::future::BoxFuture;
+
+use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, Record, StoreResult};
 use crate::sync::SyncAccess;
 
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -176,12 +178,7 @@ pub async fn try_write(
     tenant: &Tenant,
     mut record: Record,
 ) -> Result<Option<Record>, ApiError> {
-    // An edit is stamped past the version it replaces, even one from a machine whose clock
-    // is ahead (within the offset that sync accepts).
-    let previous = Some(record.version.as_str()).filter(|v| !v.is_empty());
-    record.version = state.sync().hlc.next_after(state.clock.as_ref(), previous);
-    record.source_backend = state.identity.backend_id.to_string();
-    record.updated_at = state.clock.now_ms();
+    stamp(state, &mut record);
     let applied = state
         .store
         .apply_versions(&tenant.0, std::slice::from_ref(&record), None, None)
@@ -190,12 +187,58 @@ pub async fn try_write(
         // Another version of the record committed after it was read, stamped past this one.
         return Ok(None);
     }
+    written(state, &tenant.0);
+    Ok(Some(record))
+}
+
+/// Writes versions made here in one transaction, as [`try_write`] writes one: each stamped
+/// past the version it replaces, into the change feed, the scheduler woken and the account's
+/// peers poked once. Returns how many applied (a version that lost to one committed since it
+/// was read does not). Retention writes its tombstones through here, so that they sync.
+pub async fn write_all(
+    state: &AppState,
+    account_id: &str,
+    mut records: Vec<Record>,
+) -> StoreResult<usize> {
+    if records.is_empty() {
+        return Ok(0);
+    }
+    records.iter_mut().for_each(|record| stamp(state, record));
+    let applied = state
+        .store
+        .apply_versions(account_id, &records, None, None)
+        .await?;
+    if applied > 0 {
+        written(state, account_id);
+    }
+    Ok(applied)
+}
+
+/// [`write_all`] as the retention policy takes it (`privacy::retention::RecordWriter`).
+pub fn write_all_boxed<'a>(
+    state: &'a AppState,
+    account_id: &'a str,
+    records: Vec<Record>,
+) -> BoxFuture<'a, StoreResult<usize>> {
+    Box::pin(write_all(state, account_id, records))
+}
+
+/// Stamps a version made here: past the version it replaces, even one from a machine whose
+/// clock is ahead (within the offset that sync accepts), by this backend, now.
+fn stamp(state: &AppState, record: &mut Record) {
+    let previous = Some(record.version.as_str()).filter(|v| !v.is_empty());
+    record.version = state.sync().hlc.next_after(state.clock.as_ref(), previous);
+    record.source_backend = state.identity.backend_id.to_string();
+    record.updated_at = state.clock.now_ms();
+}
+
+/// After a write: the scheduler syncs at once, and on the hosted side the account's local
+/// daemons sync at once instead of at their next tick.
+fn written(state: &AppState, account_id: &str) {
     state.sync().wake.notify_one();
     if state.config.mode == crate::config::Mode::Hosted {
-        // The account's local daemons sync at once instead of at their next tick.
-        crate::telemetry::poke_account(state, &tenant.0, None, "data");
+        crate::telemetry::poke_account(state, account_id, None, "data");
     }
-    Ok(Some(record))
 }
 
 /// A new record of `kind`, not yet stamped.

@@ -37,10 +37,16 @@ async fn old_entries_go_and_a_checkpoint_keeps_the_chain_verifiable() {
 
         // Day 89 from the first entries: nothing is old enough.
         hosted.advance(59 * DAY);
-        assert_eq!(retention_pass(&hosted.state).await.deleted, 0, "{name}");
+        assert_eq!(
+            retention_pass(&hosted.state, hosted.state.config.audit.retention_days)
+                .await
+                .deleted,
+            0,
+            "{name}"
+        );
         // Day 91: the first five of the account and the three of no account go.
         hosted.advance(2 * DAY);
-        let outcome = retention_pass(&hosted.state).await;
+        let outcome = retention_pass(&hosted.state, hosted.state.config.audit.retention_days).await;
         assert_eq!((outcome.deleted, outcome.checkpoints), (8, 2), "{name}");
         assert!(outcome.refused.is_empty(), "{name}");
         assert!(problems(&hosted).await.is_empty(), "{name}");
@@ -64,9 +70,21 @@ async fn old_entries_go_and_a_checkpoint_keeps_the_chain_verifiable() {
 
         // A second pass finds nothing more; 91 days on, the two and the checkpoint go, and
         // a new checkpoint follows the old one.
-        assert_eq!(retention_pass(&hosted.state).await.deleted, 0, "{name}");
+        assert_eq!(
+            retention_pass(&hosted.state, hosted.state.config.audit.retention_days)
+                .await
+                .deleted,
+            0,
+            "{name}"
+        );
         hosted.advance(91 * DAY);
-        assert_eq!(retention_pass(&hosted.state).await.deleted, 4, "{name}");
+        assert_eq!(
+            retention_pass(&hosted.state, hosted.state.config.audit.retention_days)
+                .await
+                .deleted,
+            4,
+            "{name}"
+        );
         assert!(problems(&hosted).await.is_empty(), "{name}");
 
         // An old entry edited in the database is not erased: retention keeps the entries
@@ -79,7 +97,7 @@ async fn old_entries_go_and_a_checkpoint_keeps_the_chain_verifiable() {
         );
         raw(&db, hosted.dir(), &edit).await;
         hosted.advance(91 * DAY);
-        let outcome = retention_pass(&hosted.state).await;
+        let outcome = retention_pass(&hosted.state, hosted.state.config.audit.retention_days).await;
         assert_eq!(outcome.refused.len(), 1, "{name}");
         assert_eq!(outcome.refused[0].entry.as_ref().unwrap().id, rows[1].id);
         assert_eq!(chain(&hosted, &account).await.len(), rows.len(), "{name}");

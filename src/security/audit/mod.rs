@@ -20,7 +20,7 @@ use crate::config::{Config, Mode};
 use crate::state::AppState;
 use crate::store::{AuditEntry, ChainScope};
 
-pub use retention::{RetentionOutcome, retention_pass};
+pub use retention::{RetentionOutcome, cutoff, retain_chain, retention_pass};
 
 /// How many sources the coalescer follows at once; past it, new sources of one refusal are
 /// counted together (see `coalesce.rs`).
@@ -177,16 +177,14 @@ pub async fn flush(state: &AppState) {
     }
 }
 
-/// The audit log's background tasks: retention (at start, then hourly) and the writer of
-/// closed coalescing windows.
+/// The audit log's background task: the writer of closed coalescing windows. (Retention runs
+/// with the daemon's retention job, `privacy/retention.rs`.)
 pub struct AuditTasks {
     flusher: JoinHandle<()>,
-    retention: JoinHandle<()>,
 }
 
 impl AuditTasks {
     pub fn spawn(state: AppState) -> Self {
-        let retention = retention::spawn(state.clone());
         let flusher = tokio::spawn(async move {
             let mut tick = tokio::time::interval(FLUSH_EVERY);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -201,12 +199,11 @@ impl AuditTasks {
             }
             flush(&state).await;
         });
-        Self { flusher, retention }
+        Self { flusher }
     }
 
-    /// Stops both tasks; every count held in memory is written first.
+    /// Stops the task; every count held in memory is written first.
     pub async fn stop(self, state: &AppState) {
-        self.retention.abort();
         state.audit_log().stop.notify_one();
         if let Err(err) = self.flusher.await {
             tracing::error!(error = %err, "the audit flush task failed");

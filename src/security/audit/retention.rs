@@ -1,17 +1,12 @@
-//! Retention: entries older than `audit.retention_days` go, chain by chain, oldest first;
+//! Retention: entries older than the retention (`audit.retention_days` unless the
+//! retention policy says otherwise) go, chain by chain, oldest first;
 //! each deletion appends a checkpoint entry carrying the hash of the last entry deleted, so
 //! the rest of the chain still verifies from it. Entries due for deletion that do not verify
 //! are kept, and the failure is logged: retention never erases the evidence of an edit.
 
-use std::time::Duration;
-
-use tokio::task::JoinHandle;
-
 use crate::state::AppState;
 use crate::store::{AuditProblem, Retained};
 
-/// How often retention runs (and once at start).
-const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 const DAY_MS: i64 = 86_400_000;
 
 /// What one retention pass did.
@@ -23,15 +18,14 @@ pub struct RetentionOutcome {
     pub refused: Vec<AuditProblem>,
 }
 
-/// Deletes the entries older than the retention from every chain, at this daemon's time.
-pub async fn retention_pass(state: &AppState) -> RetentionOutcome {
+/// Deletes the entries older than `days` from every chain, at this daemon's time (0 keeps
+/// everything). The days come from the caller: the daemon's retention policy
+/// (`privacy/retention.rs`) decides them, chain by chain, and runs this hourly.
+pub async fn retention_pass(state: &AppState, days: u32) -> RetentionOutcome {
     let mut outcome = RetentionOutcome::default();
-    let days = state.config.audit.retention_days;
     if days == 0 {
         return outcome;
     }
-    let now = state.clock.now_ms();
-    let cutoff = now.saturating_sub(i64::from(days) * DAY_MS);
     let chains = match state.store.audit_chains().await {
         Ok(chains) => chains,
         Err(err) => {
@@ -40,29 +34,7 @@ pub async fn retention_pass(state: &AppState) -> RetentionOutcome {
         }
     };
     for chain in chains {
-        // A page of entries per transaction, until none is old enough.
-        loop {
-            match state.store.audit_retain(&chain, cutoff, now).await {
-                Ok(Retained::Nothing) => break,
-                Ok(Retained::Removed { deleted, .. }) => {
-                    outcome.deleted += deleted;
-                    outcome.checkpoints += 1;
-                }
-                Ok(Retained::Refused(problem)) => {
-                    tracing::error!(
-                        problem = %problem,
-                        "the audit log does not verify: its old entries are kept; run \
-                         `backend-8825 audit verify`"
-                    );
-                    outcome.refused.push(problem);
-                    break;
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "cannot apply the audit retention; it will retry");
-                    break;
-                }
-            }
-        }
+        retain_chain(state, &chain, days, &mut outcome).await;
     }
     if outcome.deleted > 0 {
         tracing::info!(
@@ -74,13 +46,48 @@ pub async fn retention_pass(state: &AppState) -> RetentionOutcome {
     outcome
 }
 
-pub(super) fn spawn(state: AppState) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(RETENTION_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            retention_pass(&state).await;
+/// The cutoff of a retention of `days` at this daemon's time.
+pub fn cutoff(state: &AppState, days: u32) -> i64 {
+    state
+        .clock
+        .now_ms()
+        .saturating_sub(i64::from(days) * DAY_MS)
+}
+
+/// Deletes one chain's entries older than `days` (0 keeps everything), a page per
+/// transaction, adding what it did to `outcome`.
+pub async fn retain_chain(
+    state: &AppState,
+    chain: &str,
+    days: u32,
+    outcome: &mut RetentionOutcome,
+) {
+    if days == 0 {
+        return;
+    }
+    let now = state.clock.now_ms();
+    let cutoff = cutoff(state, days);
+    // A page of entries per transaction, until none is old enough.
+    loop {
+        match state.store.audit_retain(chain, cutoff, now).await {
+            Ok(Retained::Nothing) => break,
+            Ok(Retained::Removed { deleted, .. }) => {
+                outcome.deleted += deleted;
+                outcome.checkpoints += 1;
+            }
+            Ok(Retained::Refused(problem)) => {
+                tracing::error!(
+                    problem = %problem,
+                    "the audit log does not verify: its old entries are kept; run \
+                     `backend-8825 audit verify`"
+                );
+                outcome.refused.push(problem);
+                break;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot apply the audit retention; it will retry");
+                break;
+            }
         }
-    })
+    }
 }

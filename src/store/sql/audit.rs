@@ -136,6 +136,21 @@ impl Db<'_> {
         })
     }
 
+    /// How many entries [`Db::audit_retain`], called until it has nothing left, would
+    /// delete from the chain (all of them verifying).
+    pub(super) async fn audit_expired(self, chain: &str, cutoff: i64) -> StoreResult<i64> {
+        let (count,): (i64,) = Query::new(
+            "SELECT COUNT(*) FROM audit_log WHERE chain_id = $1 AND seq < COALESCE(\
+             (SELECT MIN(seq) FROM audit_log WHERE chain_id = $1 AND at >= $2), \
+             (SELECT seq + 1 FROM audit_heads WHERE chain_id = $1))",
+        )
+        .bind(chain)
+        .bind(cutoff)
+        .fetch_one(self.pool)
+        .await?;
+        Ok(count)
+    }
+
     pub(super) async fn audit_retain(
         self,
         chain: &str,

@@ -24,6 +24,7 @@ mod peers;
 mod privacy;
 mod query;
 mod records;
+mod retention;
 mod sync;
 mod telemetry;
 
@@ -38,8 +39,8 @@ use super::telemetry::TelemetryStore;
 use super::{
     Account, AuditEntry, AuditQuery, AuditRow, AuditVerification, ChainScope, DatabaseKind,
     FeedWindow, NewPairingCode, Peer, PeerKey, PreviousIdentityKey, Record, RecordQuery,
-    Redemption, Registration, Retained, SetAside, Store, StoreError, StoreResult, SyncCursor,
-    SyncFailure,
+    Redemption, Registration, Retained, RunLock, SetAside, Store, StoreError, StoreResult,
+    SyncCursor, SyncFailure,
 };
 use crate::resilience::DatabaseHealth;
 
@@ -380,6 +381,81 @@ impl<S: SqlPools> Store for S {
             self.db().forget_set_aside(peer_id, record_id, version),
         )
         .await
+    }
+
+    async fn audit_expired(&self, chain: &str, cutoff: i64) -> StoreResult<i64> {
+        guarded(self, self.db().audit_expired(chain, cutoff)).await
+    }
+
+    async fn account_ids(&self) -> StoreResult<Vec<String>> {
+        guarded(self, self.db().account_ids()).await
+    }
+
+    async fn expired_conversations(
+        &self,
+        account_id: &str,
+        cutoff: &str,
+        after_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<Record>> {
+        guarded(
+            self,
+            self.db()
+                .expired_conversations(account_id, cutoff, after_id, limit),
+        )
+        .await
+    }
+
+    async fn expired_orphan_messages(
+        &self,
+        account_id: &str,
+        cutoff: &str,
+        after_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<Record>> {
+        guarded(
+            self,
+            self.db()
+                .expired_orphan_messages(account_id, cutoff, after_id, limit),
+        )
+        .await
+    }
+
+    async fn live_messages(&self, account_id: &str, conversation_id: &str) -> StoreResult<i64> {
+        guarded(self, self.db().live_messages(account_id, conversation_id)).await
+    }
+
+    async fn purgeable_tombstones(
+        &self,
+        account_id: &str,
+        through_seq: i64,
+        cutoff: &str,
+    ) -> StoreResult<i64> {
+        guarded(
+            self,
+            self.db()
+                .purgeable_tombstones(account_id, through_seq, cutoff),
+        )
+        .await
+    }
+
+    async fn purge_tombstones(
+        &self,
+        account_id: &str,
+        through_seq: i64,
+        cutoff: &str,
+        limit: i64,
+    ) -> StoreResult<u64> {
+        guarded(
+            self,
+            self.db()
+                .purge_tombstones(account_id, through_seq, cutoff, limit),
+        )
+        .await
+    }
+
+    async fn retention_lock(&self) -> StoreResult<Option<RunLock>> {
+        guarded(self, self.db().retention_lock()).await
     }
 
     fn telemetry(&self) -> &dyn TelemetryStore {

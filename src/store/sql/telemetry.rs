@@ -240,6 +240,33 @@ impl<S: SqlPools> TelemetryStore for S {
         .await
     }
 
+    async fn count_events_before(&self, account_id: &str, before: i64) -> StoreResult<i64> {
+        let (count,): (i64,) =
+            Query::new("SELECT COUNT(*) FROM telemetry_events WHERE account_id = $1 AND ts < $2")
+                .bind(account_id)
+                .bind(before)
+                .fetch_one(self.db().pool)
+                .await?;
+        Ok(count)
+    }
+
+    async fn delete_events_before(
+        &self,
+        account_id: &str,
+        before: i64,
+        limit: i64,
+    ) -> StoreResult<u64> {
+        let sql = "DELETE FROM telemetry_events WHERE event_id IN (SELECT event_id \
+                   FROM telemetry_events WHERE account_id = $1 AND ts < $2 ORDER BY ts \
+                   LIMIT $3)";
+        Ok(Query::new(sql)
+            .bind(account_id)
+            .bind(before)
+            .bind(limit)
+            .execute(self.db().writer)
+            .await?)
+    }
+
     async fn event_samples(
         &self,
         account_id: &str,
