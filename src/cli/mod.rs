@@ -1,5 +1,5 @@
-//! The command line: `serve`, `identity`, `migrate`, `service`, `audit`, `token` and `ui`
-//! for the local API, and `redact`.
+//! The command line: `serve`, `identity`, `migrate`, `service`, `audit`, `retention`,
+//! `token` and `ui` for the local API, and `redact`.
 
 mod args;
 mod audit;
@@ -8,6 +8,7 @@ mod identity;
 mod install;
 mod keychain;
 mod redact;
+mod retention;
 
 pub use args::*;
 pub use audit::{AuditAction, ListArgs};
@@ -15,6 +16,7 @@ use daemon::{open_ui, pair, sync_now};
 pub use identity::rotate_identity;
 use install::run_service;
 pub use redact::RedactArgs;
+pub use retention::{RetentionAction, RunArgs};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -127,6 +129,13 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+    /// Apply the retention policy now (the daemon does it at start and hourly): old
+    /// conversations, tombstones every peer has, old telemetry and audit entries. `--dry-run`
+    /// says what would go. See docs/privacy.md.
+    Retention {
+        #[command(subcommand)]
+        action: RetentionAction,
     },
     /// Where this data dir's secrets live (the OS keychain or owner-only files), and moving
     /// them into the keychain. See docs/identity.md.
@@ -259,6 +268,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Service { action } => run_service(action, &env)?,
         Command::Audit { action } => audit::run(action, &env).await?,
+        Command::Retention { action } => retention::run(action, &env).await?,
         Command::Keychain { action } => match action {
             KeychainAction::Status(args) => keychain::status(&args.load(&env)?).await?,
             KeychainAction::Migrate(args) => keychain::migrate(&args.load(&env)?).await?,
