@@ -278,7 +278,7 @@ pub async fn build_state_with_clock(
         .insert(peers::PeersState::default())
         .insert(privacy)
         .insert(audit)
-        .insert(privacy::retention::RecordWriter(
+        .insert(privacy::retention::Retention::new(
             sync::records::write_all_boxed,
         ));
     Ok(AppState::new(AppInner {

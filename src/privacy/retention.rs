@@ -19,6 +19,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -70,9 +71,31 @@ pub type WriteFn = for<'a> fn(
     Vec<Record>,
 ) -> Pin<Box<dyn Future<Output = StoreResult<usize>> + Send + 'a>>;
 
-/// The part holding [`WriteFn`].
-#[derive(Clone, Copy)]
-pub struct RecordWriter(pub WriteFn);
+/// Retention's part of the daemon's state: how it writes, and the runs of this process.
+pub struct Retention {
+    write: WriteFn,
+    /// Held for a run: one run at a time in this process (the store's lock makes it one
+    /// per database across processes on Postgres; a SQLite file has one process).
+    running: tokio::sync::Mutex<()>,
+    finished: AtomicU64,
+}
+
+impl Retention {
+    /// Put in by the daemon's assembly with the sync write path.
+    pub fn new(write: WriteFn) -> Self {
+        Self {
+            write,
+            running: tokio::sync::Mutex::new(()),
+            finished: AtomicU64::new(0),
+        }
+    }
+}
+
+/// How many runs of this daemon have finished (not counting skipped ones): the run at start
+/// is the first.
+pub fn runs_finished(state: &AppState) -> u64 {
+    state.part::<Retention>().finished.load(Ordering::SeqCst)
+}
 
 /// What went (or, dry, would go), per kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -142,6 +165,12 @@ pub async fn run(state: &AppState, dry_run: bool) -> RetentionReport {
         dry_run,
         ..RetentionReport::default()
     };
+    let part = state.part::<Retention>();
+    let Ok(_running) = part.running.try_lock() else {
+        tracing::info!("retention skipped: a run is going on in this daemon");
+        report.skipped = true;
+        return report;
+    };
     let lock = match state.store.retention_lock().await {
         Ok(Some(lock)) => lock,
         Ok(None) => {
@@ -160,6 +189,7 @@ pub async fn run(state: &AppState, dry_run: bool) -> RetentionReport {
         report.failed = true;
     }
     lock.release().await;
+    part.finished.fetch_add(1, Ordering::SeqCst);
     let total = report.total();
     if !total.is_empty() {
         let what = if dry_run { "would go" } else { "went" };
@@ -230,7 +260,7 @@ fn tombstone(mut record: Record) -> Record {
 }
 
 async fn write(state: &AppState, account: &str, records: Vec<Record>) -> StoreResult<u64> {
-    let RecordWriter(write) = *state.part::<RecordWriter>();
+    let write = state.part::<Retention>().write;
     Ok(write(state, account, records).await? as u64)
 }
 

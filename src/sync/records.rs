@@ -214,7 +214,7 @@ pub async fn write_all(
     Ok(applied)
 }
 
-/// [`write_all`] as the retention policy takes it (`privacy::retention::RecordWriter`).
+/// [`write_all`] as the retention policy takes it (`privacy::retention::WriteFn`).
 pub fn write_all_boxed<'a>(
     state: &'a AppState,
     account_id: &'a str,
