@@ -19,5 +19,7 @@ mod lock;
 mod purge;
 #[path = "retention/records.rs"]
 mod records;
+#[path = "retention/store.rs"]
+mod store;
 #[path = "retention/support.rs"]
 mod support;
