@@ -61,6 +61,7 @@ fn every_command_has_help() {
         (vec!["audit", "--help"], "verify"),
         (vec!["audit", "verify", "--help"], "--database-url"),
         (vec!["audit", "list", "--help"], "--limit <N>"),
+        (vec!["retention", "run", "--help"], "--dry-run"),
         (vec!["redact", "--help"], "--jsonl"),
         (vec!["privacy", "--help"], "pause"),
         (vec!["privacy", "set", "--help"], "retention_days"),
