@@ -98,3 +98,26 @@ async fn the_local_daemon_purges_what_its_hosted_peer_acknowledged() {
         assert!(!holds(&local, &c).await, "{name}");
     }
 }
+
+#[tokio::test]
+async fn the_local_daemon_purges_a_tombstone_it_fetched_once_its_position_is_acknowledged() {
+    for db in common::databases().await {
+        let name = db.name();
+        let (hosted, local, peer) = pair_of(&db).await;
+        settled(&[&hosted, &local]).await;
+        let c = hosted.create_conversation("deleted over there").await;
+        delete(&hosted, &c).await;
+        // The first sync fetches the tombstone; the next one tells the hosted daemon how
+        // far this feed goes, past the fetched tombstone (the peer's own version is not sent
+        // back, but the position is acknowledged).
+        sync(&local, &peer).await;
+        assert!(is_tombstone(&local, &c).await, "{name}");
+        advance(&[&hosted, &local], 8 * DAY);
+        assert_eq!(purged(&local).await, 0, "{name}: not acknowledged yet");
+        sync(&local, &peer).await;
+        assert_eq!(purged(&local).await, 1, "{name}");
+        assert!(!holds(&local, &c).await, "{name}");
+        sync(&local, &peer).await;
+        assert!(!holds(&local, &c).await, "{name}: it did not come back");
+    }
+}
