@@ -17,7 +17,7 @@ use crate::lock::{DataDirLock, LockError};
 use crate::security::audit::{AuditLog, AuditTasks};
 use crate::state::{AppInner, AppState, Parts};
 use crate::sync::SyncAccess;
-use crate::{local_api, peers, privacy, store, sync, telemetry};
+use crate::{local_api, peers, retention, store, sync, telemetry};
 
 pub use crate::router::{router, with_edge};
 
@@ -113,7 +113,7 @@ impl Application {
         let audit = AuditTasks::spawn(self.state.clone());
         let mut background = peers::spawn_background(self.state.clone());
         background.extend(telemetry::spawn_background(self.state.clone()));
-        background.push(privacy::retention::spawn(self.state.clone()));
+        background.push(retention::spawn(self.state.clone()));
         if self.state.config.mode == Mode::Local && self.state.sync().automatic {
             background.push(sync::spawn_scheduler(self.state.clone()));
         }
@@ -278,9 +278,7 @@ pub async fn build_state_with_clock(
         .insert(peers::PeersState::default())
         .insert(privacy)
         .insert(audit)
-        .insert(privacy::retention::Retention::new(
-            sync::records::write_all_boxed,
-        ));
+        .insert(retention::Retention::default());
     Ok(AppState::new(AppInner {
         config,
         store,

@@ -20,6 +20,7 @@ pub mod logging;
 pub mod peers;
 pub mod privacy;
 pub mod resilience;
+pub mod retention;
 pub mod router;
 pub mod secret;
 pub mod security;

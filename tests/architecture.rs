@@ -29,6 +29,7 @@ const CAPABILITIES: &[&str] = &[
     "local_api",
     "peers",
     "privacy",
+    "retention",
     "security",
     "service",
     "sync",

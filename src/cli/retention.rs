@@ -8,7 +8,7 @@ use super::CommonArgs;
 use crate::app::build_state;
 use crate::config::{Config, Env, Mode, Overrides};
 use crate::keychain::KeychainManager;
-use crate::privacy::retention::{self, Counts, RetentionPolicy, RetentionReport};
+use crate::retention::{self, Counts, RetentionPolicy, RetentionReport};
 use crate::{config, logging};
 
 #[derive(Debug, Subcommand)]

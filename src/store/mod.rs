@@ -325,7 +325,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// A page of the account's live conversations past the retention: their version and
     /// the versions of all their messages (tombstones too) sort below `cutoff` (a version
-    /// prefix, see `privacy/retention.rs`); ids after `after_id`, in id order.
+    /// prefix, see `retention.rs`); ids after `after_id`, in id order.
     async fn expired_conversations(
         &self,
         account_id: &str,

@@ -7,8 +7,6 @@ use serde::Serialize;
 use super::hlc::parse_version;
 use crate::error::ApiError;
 use crate::state::AppState;
-use futures_util::future::BoxFuture;
-
 use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, Record, StoreResult};
 use crate::sync::SyncAccess;
 
@@ -194,7 +192,8 @@ pub async fn try_write(
 /// Writes versions made here in one transaction, as [`try_write`] writes one: each stamped
 /// past the version it replaces, into the change feed, the scheduler woken and the account's
 /// peers poked once. Returns how many applied (a version that lost to one committed since it
-/// was read does not). Retention writes its tombstones through here, so that they sync.
+/// was read does not). Retention (`retention.rs`) writes its tombstones through here, so that
+/// they sync.
 pub async fn write_all(
     state: &AppState,
     account_id: &str,
@@ -212,15 +211,6 @@ pub async fn write_all(
         written(state, account_id);
     }
     Ok(applied)
-}
-
-/// [`write_all`] as the retention policy takes it (`privacy::retention::WriteFn`).
-pub fn write_all_boxed<'a>(
-    state: &'a AppState,
-    account_id: &'a str,
-    records: Vec<Record>,
-) -> BoxFuture<'a, StoreResult<usize>> {
-    Box::pin(write_all(state, account_id, records))
 }
 
 /// Stamps a version made here: past the version it replaces, even one from a machine whose

@@ -2,7 +2,7 @@
 //! first holds the lock, and two runs at once do the work once. On SQLite the lock is
 //! always granted (one process owns the file).
 
-use backend_8825::privacy::retention::run;
+use backend_8825::retention::run;
 
 use crate::common::{self, Daemon, Db, hosted_with_account};
 use crate::conversations::Conversations;
@@ -43,7 +43,7 @@ async fn two_instances_on_one_postgres_database_do_the_work_once() {
         // Two runs at once: the records are deleted once (one feed position each).
         let head = a.state.store.feed_head(&account).await.unwrap();
         let (ra, rb) = tokio::join!(run(&a.state, false), run(&b.state, false));
-        let done = |r: &backend_8825::privacy::retention::RetentionReport| {
+        let done = |r: &backend_8825::retention::RetentionReport| {
             let t = r.total();
             (t.conversations, t.messages)
         };

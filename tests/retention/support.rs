@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use backend_8825::privacy::retention::{RetentionReport, run, runs_finished};
+use backend_8825::retention::{RetentionReport, run, runs_finished};
 use backend_8825::store::{KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, RecordQuery};
 
 use crate::common::{Daemon, eventually};

@@ -178,7 +178,7 @@ pub async fn flush(state: &AppState) {
 }
 
 /// The audit log's background task: the writer of closed coalescing windows. (Retention runs
-/// with the daemon's retention job, `privacy/retention.rs`.)
+/// with the daemon's retention job, `retention.rs`.)
 pub struct AuditTasks {
     flusher: JoinHandle<()>,
 }

@@ -20,7 +20,7 @@ pub struct RetentionOutcome {
 
 /// Deletes the entries older than `days` from every chain, at this daemon's time (0 keeps
 /// everything). The days come from the caller: the daemon's retention policy
-/// (`privacy/retention.rs`) decides them, chain by chain, and runs this hourly.
+/// (`retention.rs`) decides them, chain by chain, and runs this hourly.
 pub async fn retention_pass(state: &AppState, days: u32) -> RetentionOutcome {
     let mut outcome = RetentionOutcome::default();
     if days == 0 {

@@ -17,8 +17,6 @@
 //! [`crate::store::Store::retention_lock`]). docs/privacy.md ("Retention") is the reader's
 //! version.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -63,32 +61,13 @@ pub async fn policy_for(state: &AppState, _account_id: &str) -> RetentionPolicy 
     }
 }
 
-/// How retention writes versions: the sync write path, put in by the daemon's assembly
-/// (`app.rs`) as a part, since sync builds on privacy and not the other way round.
-pub type WriteFn = for<'a> fn(
-    &'a AppState,
-    &'a str,
-    Vec<Record>,
-) -> Pin<Box<dyn Future<Output = StoreResult<usize>> + Send + 'a>>;
-
-/// Retention's part of the daemon's state: how it writes, and the runs of this process.
+/// Retention's part of the daemon's state: the runs of this process.
+#[derive(Default)]
 pub struct Retention {
-    write: WriteFn,
     /// Held for a run: one run at a time in this process (the store's lock makes it one
     /// per database across processes on Postgres; a SQLite file has one process).
     running: tokio::sync::Mutex<()>,
     finished: AtomicU64,
-}
-
-impl Retention {
-    /// Put in by the daemon's assembly with the sync write path.
-    pub fn new(write: WriteFn) -> Self {
-        Self {
-            write,
-            running: tokio::sync::Mutex::new(()),
-            finished: AtomicU64::new(0),
-        }
-    }
 }
 
 /// How many runs of this daemon have finished (not counting skipped ones): the run at start
@@ -260,8 +239,7 @@ fn tombstone(mut record: Record) -> Record {
 }
 
 async fn write(state: &AppState, account: &str, records: Vec<Record>) -> StoreResult<u64> {
-    let write = state.part::<Retention>().write;
-    Ok(write(state, account, records).await? as u64)
+    Ok(crate::sync::records::write_all(state, account, records).await? as u64)
 }
 
 /// Conversations past the retention, with their messages; then live messages past it whose
