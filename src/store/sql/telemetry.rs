@@ -241,13 +241,16 @@ impl<S: SqlPools> TelemetryStore for S {
     }
 
     async fn count_events_before(&self, account_id: &str, before: i64) -> StoreResult<i64> {
-        let (count,): (i64,) =
-            Query::new("SELECT COUNT(*) FROM telemetry_events WHERE account_id = $1 AND ts < $2")
+        guarded(self, async {
+            let sql = "SELECT COUNT(*) FROM telemetry_events WHERE account_id = $1 AND ts < $2";
+            let (count,): (i64,) = Query::new(sql)
                 .bind(account_id)
                 .bind(before)
                 .fetch_one(self.db().pool)
                 .await?;
-        Ok(count)
+            Ok(count)
+        })
+        .await
     }
 
     async fn delete_events_before(
@@ -259,12 +262,15 @@ impl<S: SqlPools> TelemetryStore for S {
         let sql = "DELETE FROM telemetry_events WHERE event_id IN (SELECT event_id \
                    FROM telemetry_events WHERE account_id = $1 AND ts < $2 ORDER BY ts \
                    LIMIT $3)";
-        Ok(Query::new(sql)
-            .bind(account_id)
-            .bind(before)
-            .bind(limit)
-            .execute(self.db().writer)
-            .await?)
+        guarded(self, async {
+            Ok(Query::new(sql)
+                .bind(account_id)
+                .bind(before)
+                .bind(limit)
+                .execute(self.db().writer)
+                .await?)
+        })
+        .await
     }
 
     async fn event_samples(
