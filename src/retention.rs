@@ -1,4 +1,5 @@
-//! Retention: what the daemon deletes because it is old, per account, at the daemon's clock.
+//! Retention: what the daemon deletes because it is old, per account, at the daemon's clock,
+//! as the account's privacy settings say ([`policy_for`]).
 //!
 //! - **Records**: a live conversation whose newest version (its own, or any of its messages')
 //!   is older than the policy's `records_days` is deleted with its messages **by tombstone**,
@@ -38,10 +39,6 @@ const DAY_MS: i64 = 86_400_000;
 const PAGE: i64 = 200;
 /// A tombstone younger than this stays, even once every peer has it.
 pub const TOMBSTONE_MIN_AGE_DAYS: u32 = 7;
-/// The records retention until privacy settings decide it.
-pub const DEFAULT_RECORDS_DAYS: u32 = 90;
-/// The telemetry retention until privacy settings decide it.
-pub const DEFAULT_TELEMETRY_DAYS: u32 = 30;
 
 /// What retention keeps, in days; 0 keeps everything of that kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -51,13 +48,31 @@ pub struct RetentionPolicy {
     pub audit_days: u32,
 }
 
-/// The policy of an account (`LOCAL_ACCOUNT` on the local daemon). The one place that
-/// decides it.
-pub async fn policy_for(state: &AppState, _account_id: &str) -> RetentionPolicy {
-    RetentionPolicy {
-        records_days: DEFAULT_RECORDS_DAYS,
-        telemetry_days: DEFAULT_TELEMETRY_DAYS,
-        audit_days: state.config.audit.retention_days,
+/// The policy of an account (`LOCAL_ACCOUNT` on the local daemon): its privacy settings
+/// (`retention_days`, `telemetry_retention_days`, `audit_retention_days`; their defaults are
+/// 90, 30 and `audit.retention_days`). The one place that decides it. Settings that cannot
+/// be read keep everything for this run: deleting by a default the user may have changed
+/// is not undone.
+pub async fn policy_for(state: &AppState, account_id: &str) -> RetentionPolicy {
+    match crate::privacy::settings::settings_of(state, account_id).await {
+        Ok(settings) => RetentionPolicy {
+            records_days: settings.retention_days,
+            telemetry_days: settings.telemetry_retention_days,
+            audit_days: settings.audit_retention_days,
+        },
+        Err(err) => {
+            tracing::warn!(
+                account_id,
+                error = %err,
+                "cannot read the privacy settings; retention keeps everything of this account \
+                 until the next run"
+            );
+            RetentionPolicy {
+                records_days: 0,
+                telemetry_days: 0,
+                audit_days: 0,
+            }
+        }
     }
 }
 

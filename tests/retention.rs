@@ -19,6 +19,8 @@ mod lock;
 mod purge;
 #[path = "retention/records.rs"]
 mod records;
+#[path = "retention/settings.rs"]
+mod settings;
 #[path = "retention/store.rs"]
 mod store;
 #[path = "retention/support.rs"]
