@@ -87,7 +87,7 @@ pub struct FeedWindow {
 }
 
 /// The right to run retention, held for the run (see [`Store::retention_lock`]). On Postgres
-/// it holds the connection whose session owns the advisory lock; on SQLite nothing.
+/// it holds the connection that owns the advisory lock; on SQLite nothing.
 #[derive(Debug, Default)]
 #[must_use = "the lock is held until `release`"]
 pub struct RunLock {
@@ -367,7 +367,7 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> StoreResult<u64>;
 
-    /// The right to run retention: on Postgres a session advisory lock (per schema), `None`
+    /// The right to run retention: on Postgres a connection-level advisory lock (per schema), `None`
     /// while another instance holds it; on SQLite always granted (one process owns the
     /// file). Release it with [`RunLock::release`].
     async fn retention_lock(&self) -> StoreResult<Option<RunLock>>;

@@ -150,15 +150,15 @@ impl Db<'_> {
         .await?)
     }
 
-    /// On Postgres, a session advisory lock on a connection of its own, or `None` while
-    /// another session holds it. On SQLite one process owns the file: nothing to take.
+    /// On Postgres, an advisory lock held by a connection of its own, or `None` while
+    /// another connection holds it. On SQLite one process owns the file: nothing to take.
     pub(super) async fn retention_lock(self) -> StoreResult<Option<RunLock>> {
         let Pool::Postgres(pool) = self.writer else {
             return Ok(Some(RunLock::default()));
         };
         let mut conn = pool.acquire().await?;
         // Closed rather than returned to the pool when dropped: a lock held by a run that
-        // never released it (a panic, a cancelled task) goes with its session.
+        // never released it (a panic, a cancelled task) goes with its connection.
         conn.close_on_drop();
         let (taken,): (bool,) =
             sqlx::query_as("SELECT pg_try_advisory_lock($1, hashtext(current_schema()))")
