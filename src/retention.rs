@@ -217,10 +217,14 @@ async fn run_locked(
         let policy = policy_for(state, &account).await;
         let entry = report.accounts.iter().position(|a| a.account_id == account);
         let mut counts = entry.map_or_else(Counts::default, |i| report.accounts[i].counts);
-        records(state, &account, &policy, dry_run, &mut counts).await?;
-        purge(state, &account, dry_run, &mut counts).await?;
-        if hosted {
-            telemetry(state, &account, &policy, dry_run, &mut counts).await?;
+        // One account's failure does not hold back the others'.
+        if let Err(err) = account_pass(state, &account, &policy, dry_run, &mut counts).await {
+            tracing::warn!(
+                account_id = %account,
+                error = %err,
+                "retention of an account stopped early; the next run goes on"
+            );
+            report.failed = true;
         }
         let done = AccountReport {
             account_id: account,
@@ -231,6 +235,22 @@ async fn run_locked(
             Some(i) => report.accounts[i] = done,
             None => report.accounts.push(done),
         }
+    }
+    Ok(())
+}
+
+/// Records, tombstones and (hosted) telemetry of one account.
+async fn account_pass(
+    state: &AppState,
+    account: &str,
+    policy: &RetentionPolicy,
+    dry_run: bool,
+    counts: &mut Counts,
+) -> StoreResult<()> {
+    records(state, account, policy, dry_run, counts).await?;
+    purge(state, account, dry_run, counts).await?;
+    if state.config.mode == Mode::Hosted {
+        telemetry(state, account, policy, dry_run, counts).await?;
     }
     Ok(())
 }
