@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod e2e;
 pub mod error;
 pub mod handshake;
 pub mod health;

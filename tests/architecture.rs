@@ -24,6 +24,7 @@ const INFRASTRUCTURE: &[&str] = &[
 const CAPABILITIES: &[&str] = &[
     "accounts",
     "advisor",
+    "e2e",
     "handshake",
     "health",
     "local_api",
