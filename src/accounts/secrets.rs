@@ -28,9 +28,15 @@ pub fn new_account_token() -> Secret<String> {
 /// A new pairing code: 32 Crockford base32 characters in groups of four,
 /// e.g. `7KQ2-M9XD-...`.
 pub fn new_pairing_code() -> Secret<String> {
-    let mut bytes = [0u8; CODE_BYTES];
+    crockford_code(CODE_BYTES)
+}
+
+/// `bytes` random bytes (a multiple of 5) as Crockford base32 characters in groups of four:
+/// codes people read and type (pairing, recovery and transfer codes).
+pub fn crockford_code(bytes: usize) -> Secret<String> {
+    let mut bytes = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut bytes);
-    let mut chars = Vec::with_capacity(CODE_BYTES * 8 / 5);
+    let mut chars = Vec::with_capacity(bytes.len() * 8 / 5);
     let (mut acc, mut bits) = (0u32, 0);
     for byte in bytes {
         acc = (acc << 8) | u32::from(byte);
