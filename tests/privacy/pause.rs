@@ -66,6 +66,17 @@ impl Pair {
         self.hosted.state.telemetry().hub.stats().batches
     }
 
+    /// Watches the link for a while after the writes made while paused: not one request,
+    /// not one telemetry batch, and neither side has the other's write.
+    async fn nothing_crossed(&self, (requests, batches): (u64, u64), db: &str) {
+        tokio::time::sleep(WATCH).await;
+        assert_eq!(self.requests(), requests, "no request crossed ({db})");
+        assert_eq!(self.batches(), batches, "no batch crossed ({db})");
+        let has = |titles: Vec<String>, title: &str| titles.iter().any(|t| t == title);
+        assert!(!has(self.hosted.titles().await, "written while paused"));
+        assert!(!has(self.local.titles().await, "hosted while paused"));
+    }
+
     /// Writes on both sides and emits telemetry while paused; returns the event ids.
     async fn write_while_paused(&self) -> std::collections::BTreeSet<String> {
         let id = self.local.create_conversation("written while paused").await;
@@ -126,6 +137,14 @@ impl Pair {
     }
 }
 
+async fn set_paused(daemon: &Daemon, bearer: &str, paused: bool) {
+    let change = json!({"sync_paused": paused});
+    let (status, body) = daemon
+        .call_as(bearer, "PUT", "/privacy-settings", Some(change))
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
 async fn peer_state(daemon: &Daemon, bearer: &str) -> Value {
     let (status, peers) = daemon.call_as(bearer, "GET", "/peers", None).await;
     assert_eq!(status, 200, "{peers}");
@@ -137,15 +156,7 @@ async fn a_paused_local_daemon_sends_and_takes_nothing_and_sends_it_all_on_resum
     for db in common::databases().await {
         let p = Pair::start(&db).await;
         let bearer = p.local.bearer.clone();
-        let (status, body) = p
-            .local
-            .call(
-                "PUT",
-                "/privacy-settings",
-                Some(json!({"sync_paused": true})),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
+        set_paused(&p.local, &bearer, true).await;
         // Closed on both ends: a batch the hosted side was still reading is counted by now.
         eventually("the socket to close", WAIT, || async {
             !p.local.connected(&p.peer)
@@ -161,37 +172,10 @@ async fn a_paused_local_daemon_sends_and_takes_nothing_and_sends_it_all_on_resum
             .post(&format!("/peers/{}/sync", p.peer), json!({}))
             .await;
         assert_eq!((status, common::error_code(&body)), (409, "sync_paused"));
-        tokio::time::sleep(WATCH).await;
-        assert_eq!(
-            p.requests(),
-            requests,
-            "no request left the paused daemon ({})",
-            db.name()
-        );
-        assert_eq!(p.batches(), batches);
-        assert!(
-            !p.hosted
-                .titles()
-                .await
-                .contains(&"written while paused".to_string())
-        );
-        assert!(
-            !p.local
-                .titles()
-                .await
-                .contains(&"hosted while paused".to_string())
-        );
+        p.nothing_crossed((requests, batches), db.name()).await;
         assert_eq!(peer_state(&p.local, &bearer).await, "paused");
 
-        let (status, _) = p
-            .local
-            .call(
-                "PUT",
-                "/privacy-settings",
-                Some(json!({"sync_paused": false})),
-            )
-            .await;
-        assert_eq!(status, 200);
+        set_paused(&p.local, &bearer, false).await;
         p.delivered(&events).await;
         eventually("the state to clear", WAIT, || async {
             peer_state(&p.local, &bearer).await == "ok"
@@ -205,16 +189,7 @@ async fn an_account_paused_on_the_hosted_side_gets_no_traffic_and_resume_is_felt
     for db in common::databases().await {
         let p = Pair::start(&db).await;
         let bearer = p.local.bearer.clone();
-        let (status, body) = p
-            .hosted
-            .call_as(
-                &p.token,
-                "PUT",
-                "/privacy-settings",
-                Some(json!({"sync_paused": true})),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
+        set_paused(&p.hosted, &p.token, true).await;
         // Told over the open socket: shown as paused, not as an error.
         eventually("the local daemon to show the pause", WAIT, || async {
             peer_state(&p.local, &bearer).await == "paused_remotely"
@@ -224,20 +199,7 @@ async fn an_account_paused_on_the_hosted_side_gets_no_traffic_and_resume_is_felt
 
         let (requests, batches) = (p.requests(), p.batches());
         let events = p.write_while_paused().await;
-        tokio::time::sleep(WATCH).await;
-        assert_eq!(
-            p.requests(),
-            requests,
-            "no request reached the paused account ({})",
-            db.name()
-        );
-        assert_eq!(p.batches(), batches);
-        assert!(
-            !p.hosted
-                .titles()
-                .await
-                .contains(&"written while paused".to_string())
-        );
+        p.nothing_crossed((requests, batches), db.name()).await;
         assert!(
             p.local.connected(&p.peer),
             "the socket stays open for the resume"
@@ -249,16 +211,7 @@ async fn an_account_paused_on_the_hosted_side_gets_no_traffic_and_resume_is_felt
         assert!(err.message.contains("paused"), "{}", err.message);
         assert_eq!(peer_state(&p.local, &bearer).await, "paused_remotely");
 
-        let (status, _) = p
-            .hosted
-            .call_as(
-                &p.token,
-                "PUT",
-                "/privacy-settings",
-                Some(json!({"sync_paused": false})),
-            )
-            .await;
-        assert_eq!(status, 200);
+        set_paused(&p.hosted, &p.token, false).await;
         p.delivered(&events).await;
         eventually("the state to clear", WAIT, || async {
             peer_state(&p.local, &bearer).await == "ok"
@@ -271,15 +224,7 @@ async fn an_account_paused_on_the_hosted_side_gets_no_traffic_and_resume_is_felt
 async fn a_peer_that_connects_to_a_paused_account_is_told_at_once() {
     let db = Db::Sqlite;
     let (hosted, token) = hosted_with_account(&db).await;
-    let (status, _) = hosted
-        .call_as(
-            &token,
-            "PUT",
-            "/privacy-settings",
-            Some(json!({"sync_paused": true})),
-        )
-        .await;
-    assert_eq!(status, 200);
+    set_paused(&hosted, &token, true).await;
     let local = Daemon::local().automatic_sync(true).start().await;
     let peer = pair_via(&local, &hosted, &token, &hosted.base()).await;
     let bearer = local.bearer.clone();
