@@ -58,3 +58,42 @@ fn privacy_shows_changes_pauses_and_resumes_the_running_daemon() {
     assert_eq!(line(&stdout, "retention_days"), "30");
     daemon.terminate();
 }
+
+/// The daemon's own log lines pass through the redactor, unless redact_pii is turned off.
+#[tokio::test]
+async fn log_lines_are_redacted_unless_redact_pii_is_off() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    // At debug, each request's line names its path.
+    let serve_logging = || {
+        let mut cmd = command(home.path());
+        cmd.env("BACKEND_8825_LOG", "debug")
+            .args(["serve", "--data-dir", data_arg, "--port", "0"]);
+        crate::common::binary::spawn_served(cmd)
+    };
+    let request = |base: &str| {
+        let url = format!("{base}/mailto/jane.doe@example.com");
+        async move { crate::common::http_client().get(url).send().await.unwrap() }
+    };
+
+    let daemon = serve_logging();
+    request(&daemon.base).await;
+    let (_, lines) = daemon.terminate();
+    let log = lines.join("\n");
+    assert!(log.contains("/mailto/[EMAIL]"), "{log}");
+    assert!(!log.contains("jane.doe@example.com"), "{log}");
+
+    let daemon = serve_logging();
+    let out = run(command(home.path()).args([
+        "privacy",
+        "set",
+        "redact_pii=false",
+        "--data-dir",
+        data_arg,
+    ]));
+    assert!(out.status.success());
+    request(&daemon.base).await;
+    let (_, lines) = daemon.terminate();
+    assert!(lines.join("\n").contains("/mailto/jane.doe@example.com"));
+}
