@@ -11,6 +11,8 @@ mod delivery;
 mod emit;
 #[path = "telemetry/events.rs"]
 mod events;
+#[path = "telemetry/instances.rs"]
+mod instances;
 #[path = "telemetry/outbox.rs"]
 mod outbox;
 #[path = "telemetry/refusals.rs"]

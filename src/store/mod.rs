@@ -375,6 +375,11 @@ pub trait Store: Send + Sync + 'static {
     /// The telemetry outbox and event store, on the same database.
     fn telemetry(&self) -> &dyn telemetry::TelemetryStore;
 
+    /// Sends `payload` on the notification channel `channel` to every connection listening
+    /// to it (Postgres `NOTIFY`, delivered when the statement commits). Nothing on SQLite,
+    /// whose database one process owns.
+    async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()>;
+
     /// Closes the pool; pending queries finish first.
     async fn close(&self);
 }

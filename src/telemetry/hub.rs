@@ -82,6 +82,17 @@ impl Hub {
             .count()
     }
 
+    /// Sends `poke` to every socket here, but those of paused accounts.
+    pub fn poke_everyone(&self, poke: Poke) -> usize {
+        let paused = self.paused.lock().expect("hub lock").clone();
+        let sessions = self.sessions.lock().expect("hub lock");
+        sessions
+            .values()
+            .filter(|e| !paused.contains(&e.account_id))
+            .filter(|e| e.tx.send(Control::Poke(poke.clone())).is_ok())
+            .count()
+    }
+
     /// Sends `poke` to one peer; false if it has no socket here.
     pub fn poke_peer(&self, peer_id: &str, poke: Poke) -> bool {
         let sessions = self.sessions.lock().expect("hub lock");

@@ -14,6 +14,7 @@ pub mod event;
 pub mod frames;
 mod hub;
 mod outbox;
+mod relay;
 pub(crate) mod routes;
 mod session;
 mod uplink;
@@ -91,13 +92,26 @@ impl Default for TelemetryLimits {
 
 /// The telemetry part of the daemon's state: the hub (hosted) and the client's wake-ups,
 /// poke subscribers and per-peer status (local).
-#[derive(Default)]
 pub struct Telemetry {
+    /// This process's id among the hosted instances that relay pokes to each other.
+    pub instance: String,
     limits: RwLock<TelemetryLimits>,
     pub hub: Hub,
     pub client: ClientState,
     /// The outbox's group commit (local).
     pub outbox: OutboxWriter,
+}
+
+impl Default for Telemetry {
+    fn default() -> Self {
+        Self {
+            instance: uuid::Uuid::new_v4().to_string(),
+            limits: RwLock::default(),
+            hub: Hub::default(),
+            client: ClientState::default(),
+            outbox: OutboxWriter::default(),
+        }
+    }
 }
 
 impl Telemetry {
@@ -118,8 +132,8 @@ impl Telemetry {
 }
 
 /// Sends a `poke` frame to every connected peer of `account_id` but `except_peer` (the
-/// peer whose change caused it). Returns how many sockets it went to. This instance's
-/// sockets only: pokes across hosted instances are not built yet.
+/// peer whose change caused it), on this instance and, through Postgres, on every other
+/// hosted instance of the database. Returns how many sockets of this instance it went to.
 pub fn poke_account(
     state: &AppState,
     account_id: &str,
@@ -130,6 +144,7 @@ pub fn poke_account(
         reason: reason.to_string(),
         at: state.clock.now_ms(),
     };
+    relay::poke(state, account_id, except_peer, reason);
     state.telemetry().hub.poke(account_id, except_peer, poke)
 }
 
@@ -143,6 +158,7 @@ pub fn spawn_background(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
         ],
         Mode::Hosted => vec![
             tokio::spawn(follow_pause(state.clone())),
+            tokio::spawn(relay::listen(state.clone())),
             tokio::spawn(async move {
                 // A revoked peer's socket closes at once (1008), not at its next periodic
                 // check.
@@ -178,7 +194,10 @@ async fn follow_pause(state: AppState) {
         let paused = change.after.sync_paused;
         match state.config.mode {
             Mode::Local => state.telemetry().client.set_enabled(!paused),
-            Mode::Hosted => state.telemetry().hub.set_paused(&change.account_id, paused),
+            Mode::Hosted => {
+                state.telemetry().hub.set_paused(&change.account_id, paused);
+                relay::paused(&state, &change.account_id, paused);
+            }
         }
     }
 }

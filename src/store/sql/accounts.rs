@@ -10,6 +10,18 @@ impl Db<'_> {
         Ok(())
     }
 
+    pub(super) async fn notify(self, channel: &str, payload: &str) -> StoreResult<()> {
+        if self.pool.kind() == crate::store::DatabaseKind::Sqlite {
+            return Ok(());
+        }
+        Query::new("SELECT pg_notify($1, $2)")
+            .bind(channel)
+            .bind(payload)
+            .execute(self.writer)
+            .await?;
+        Ok(())
+    }
+
     pub(super) async fn meta_get(self, key: &str) -> StoreResult<Option<String>> {
         let row: Option<(String,)> = Query::new("SELECT value FROM meta WHERE key = $1")
             .bind(key)

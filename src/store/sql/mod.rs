@@ -142,8 +142,12 @@ impl<S: SqlPools> Store for S {
         guarded(self, self.db().meta_init(key, value)).await
     }
 
+    async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
+        guarded(self, self.db().notify(channel, payload)).await
+    }
+
     async fn privacy_settings(&self, account_id: &str) -> StoreResult<Option<String>> {
-        self.db().privacy_settings(account_id).await
+        guarded(self, self.db().privacy_settings(account_id)).await
     }
 
     async fn put_privacy_settings(
@@ -152,9 +156,11 @@ impl<S: SqlPools> Store for S {
         settings: &str,
         now_ms: i64,
     ) -> StoreResult<()> {
-        self.db()
-            .put_privacy_settings(account_id, settings, now_ms)
-            .await
+        guarded(
+            self,
+            self.db().put_privacy_settings(account_id, settings, now_ms),
+        )
+        .await
     }
 
     async fn create_account(&self, account: &Account, token_hash: &str) -> StoreResult<()> {
