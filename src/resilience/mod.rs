@@ -7,4 +7,6 @@ pub mod database;
 pub mod retry;
 
 pub use database::DatabaseHealth;
-pub use retry::Backoff;
+pub use retry::{
+    Backoff, Decision, Failure, RetryBudget, RetryBudgets, RetryStrategy, retryable, retrying,
+};
