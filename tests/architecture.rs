@@ -27,6 +27,7 @@ const CAPABILITIES: &[&str] = &[
     "handshake",
     "health",
     "local_api",
+    "network",
     "peers",
     "privacy",
     "security",

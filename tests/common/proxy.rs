@@ -1,10 +1,11 @@
 //! A loopback TCP proxy: forwards to a target, can hold back what the target sends, can cut
 //! each connection after a random number of bytes, and counts the HTTP requests sent
-//! through it.
+//! through it (and those it could not forward, the target being down), keeping their
+//! request lines.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -14,8 +15,11 @@ pub struct Proxy {
     pub addr: SocketAddr,
     /// Connections cut so far.
     pub cuts: Arc<AtomicU64>,
-    /// HTTP requests sent through so far (request lines; a WebSocket upgrade is one).
+    /// HTTP requests sent through so far (request lines; a WebSocket upgrade is one), the
+    /// ones that found the target down included.
     pub requests: Arc<AtomicU64>,
+    /// Their request lines (`GET /health HTTP/1.1`), in order.
+    pub lines: Arc<Mutex<Vec<String>>>,
     hold: watch::Sender<bool>,
     chaos: Arc<AtomicBool>,
     task: tokio::task::JoinHandle<()>,
@@ -29,12 +33,16 @@ impl Proxy {
         let chaos = Arc::new(AtomicBool::new(false));
         let cuts = Arc::new(AtomicU64::new(0));
         let requests = Arc::new(AtomicU64::new(0));
+        let lines = Arc::new(Mutex::new(Vec::new()));
         let task = {
             let (hold, chaos, cuts) = (hold.clone(), chaos.clone(), cuts.clone());
-            let requests = requests.clone();
+            let (requests, lines) = (requests.clone(), lines.clone());
             tokio::spawn(async move {
                 while let Ok((client, _)) = listener.accept().await {
                     let Ok(server) = TcpStream::connect(target).await else {
+                        // The target is down: the request is read, counted and dropped,
+                        // and the connection closed unanswered.
+                        tokio::spawn(count_unanswered(client, requests.clone(), lines.clone()));
                         continue;
                     };
                     // Under chaos, the connection dies after 2 KiB to 160 KiB, either way.
@@ -50,6 +58,7 @@ impl Proxy {
                         budget,
                         cuts.clone(),
                         requests.clone(),
+                        lines.clone(),
                     ));
                 }
             })
@@ -58,6 +67,7 @@ impl Proxy {
             addr,
             cuts,
             requests,
+            lines,
             hold,
             chaos,
             task,
@@ -71,6 +81,16 @@ impl Proxy {
     /// While held, bytes from the target are read but not passed on (acks never arrive).
     pub fn hold_downstream(&self, on: bool) {
         self.hold.send_replace(on);
+    }
+
+    /// The request lines seen since `from` (an index into [`Proxy::lines`]).
+    pub fn lines_since(&self, from: usize) -> Vec<String> {
+        self.lines.lock().unwrap()[from..].to_vec()
+    }
+
+    /// How many request lines were seen so far.
+    pub fn line_count(&self) -> usize {
+        self.lines.lock().unwrap().len()
     }
 
     /// New connections are cut at a random point.
@@ -92,6 +112,7 @@ async fn forward(
     budget: u64,
     cuts: Arc<AtomicU64>,
     requests: Arc<AtomicU64>,
+    lines: Arc<Mutex<Vec<String>>>,
 ) {
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
@@ -107,11 +128,7 @@ async fn forward(
                 };
                 // A request line ends with the protocol version; WebSocket frames from the
                 // client are masked, so they do not spell it.
-                let lines = buf[..n]
-                    .windows(10)
-                    .filter(|w| w == b"HTTP/1.1\r\n")
-                    .count();
-                requests.fetch_add(lines as u64, Ordering::SeqCst);
+                note_requests(&buf[..n], &requests, &lines);
                 let before = used.fetch_add(n as u64, Ordering::SeqCst);
                 let allowed = budget.saturating_sub(before).min(n as u64) as usize;
                 if allowed < n {
@@ -150,5 +167,33 @@ async fn forward(
     };
     if cut {
         cuts.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Counts the request lines in what a client sent, and keeps them. A request line ends
+/// with the protocol version; WebSocket frames from the client are masked, so they do not
+/// spell it.
+fn note_requests(bytes: &[u8], requests: &AtomicU64, lines: &Mutex<Vec<String>>) {
+    let text = String::from_utf8_lossy(bytes);
+    let found: Vec<String> = text
+        .split("\r\n")
+        .filter(|line| line.ends_with(" HTTP/1.1"))
+        .map(str::to_string)
+        .collect();
+    requests.fetch_add(found.len() as u64, Ordering::SeqCst);
+    lines.lock().unwrap().extend(found);
+}
+
+/// A client whose request cannot be forwarded: its first bytes are read and counted, then
+/// the connection is closed.
+async fn count_unanswered(
+    mut client: TcpStream,
+    requests: Arc<AtomicU64>,
+    lines: Arc<Mutex<Vec<String>>>,
+) {
+    let mut buf = vec![0u8; 16 * 1024];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), client.read(&mut buf));
+    if let Ok(Ok(n)) = read.await {
+        note_requests(&buf[..n], &requests, &lines);
     }
 }
