@@ -206,7 +206,15 @@ impl NetworkState {
 
     /// Forgets a peer (revoked, deleted).
     pub fn forget(&self, peer_id: &str) {
-        self.peers.lock().expect("network lock").remove(peer_id);
+        if self
+            .peers
+            .lock()
+            .expect("network lock")
+            .remove(peer_id)
+            .is_some()
+        {
+            self.changes.send_modify(|n| *n = n.wrapping_add(1));
+        }
     }
 
     /// Takes one outcome into `peer_id`'s state at `now_ms`; returns the transition, if the

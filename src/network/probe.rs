@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use super::{NetworkAccess, Outcome, record};
 use crate::resilience::Backoff;
 use crate::state::AppState;
+use crate::store::PEER_ACTIVE;
 
 /// The client of the probe: short timeouts, no redirects, no connection kept for long (a
 /// peer that comes back is a new server).
@@ -80,14 +81,11 @@ async fn sleep_until(at: Option<Instant>) {
 /// One `GET /health`; true if the peer answered (it is then recorded back).
 async fn probe(state: &AppState, peer_id: &str, timeout: Duration) -> bool {
     let url = match state.store.peer(peer_id).await {
-        Ok(Some(peer)) => match peer.remote_url {
-            Some(url) => url,
-            None => {
-                state.network().forget(peer_id);
-                return false;
-            }
-        },
-        Ok(None) => {
+        Ok(Some(peer)) if peer.status == PEER_ACTIVE && peer.remote_url.is_some() => {
+            peer.remote_url.unwrap_or_default()
+        }
+        // Revoked or deleted meanwhile: nothing to wait for any more.
+        Ok(_) => {
             state.network().forget(peer_id);
             return false;
         }
