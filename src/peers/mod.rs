@@ -234,8 +234,9 @@ pub struct PeersState {
     pub pair_keys: PairKeyCache,
     /// The peer's clock minus this one, in seconds, as last learned (see [`peer_now`]).
     pub skew_secs: std::sync::atomic::AtomicI64,
-    /// Bumped when a peer's status changes (a revocation): whoever holds something per peer
-    /// (the telemetry sockets, say) watches it and lets go at once.
+    /// Bumped when a peer's status changes (a revocation) or its credentials do (a renewal):
+    /// whoever holds something per peer (the telemetry sockets, say) watches it and lets go,
+    /// or tries again, at once.
     pub changes: tokio::sync::watch::Sender<u64>,
 }
 

@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use super::caller::{SyncSummary, sync_peer_now};
 use crate::error::ApiError;
 use crate::network::NetworkAccess;
+use crate::peers::PeersAccess;
 use crate::privacy::PrivacyAccess;
 use crate::privacy::settings::REMOTE_PAUSED;
 use crate::resilience::{Backoff, Decision, Failure, RetryStrategy};
@@ -41,8 +42,18 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
         // A peer back from offline (the network monitor's probe or a telemetry socket saw it
         // answer) syncs at once, whatever its backoff said.
         let mut back = state.network().subscribe_back();
+        // A peer's credentials changed (a renewal, after a key rotation say): a refusal that
+        // would have come again (401, 409) may not any more, so every peer is tried at once.
+        let mut credentials = state.peers().changes.subscribe();
         loop {
             let woken = tokio::select! {
+                changed = credentials.changed() => {
+                    if changed.is_err() {
+                        credentials = state.peers().changes.subscribe();
+                    }
+                    failures.clear();
+                    true
+                }
                 peer = back.recv() => {
                     match peer {
                         Ok(peer_id) => {

@@ -246,14 +246,20 @@ async fn peer_loop(state: AppState, peer_id: String) {
                 // when to come back (429 or 503 with `Retry-After`: its database is down, say)
                 // is taken at its word, as the sync scheduler does: a backoff grown by its
                 // refusals would keep the socket, and its pokes, away long after it is back.
-                // A refusal that would come again (401, 403, ...) waits the longest backoff:
-                // a renewal may have fixed it by then.
+                // A refusal that would come again (401, 403, ...) is not retried on the
+                // backoff: the next attempt is after the longest backoff, or as soon as the
+                // peer's credentials change (a renewal), whichever comes first.
                 let failure = failure.unwrap_or(Failure::Transport);
-                let wait = match strategy.decide(failures, &failure) {
-                    Decision::RetryAfter(wait) => wait,
-                    Decision::GiveUp => limits.reconnect_max,
-                };
-                tokio::time::sleep(wait).await;
+                match strategy.decide(failures, &failure) {
+                    Decision::RetryAfter(wait) => tokio::time::sleep(wait).await,
+                    Decision::GiveUp => {
+                        let mut changes = state.peers().changes.subscribe();
+                        tokio::select! {
+                            () = tokio::time::sleep(limits.reconnect_max) => {}
+                            _ = changes.changed() => {}
+                        }
+                    }
+                }
                 continue;
             }
         }

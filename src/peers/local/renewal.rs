@@ -12,9 +12,9 @@ use crate::handshake::httpsig::new_nonce;
 use crate::handshake::pair_key::PairKey;
 use crate::identity::{BackendId, PublicIdentityKey};
 use crate::network::NetworkAccess;
-use crate::peers::keys;
 use crate::peers::transcript::{self, RenewRequest as RenewTranscript};
 use crate::peers::wire::{HANDSHAKE_VERSION, RenewRequest};
+use crate::peers::{PeersAccess, keys};
 use crate::security::audit;
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey};
@@ -187,6 +187,11 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, ApiErro
     )
     .await;
     let renewed = state.store.peer(&peer.peer_id).await?.ok_or_else(unknown)?;
+    // A telemetry socket refused for its old credentials tries again now.
+    state
+        .peers()
+        .changes
+        .send_modify(|n| *n = n.wrapping_add(1));
     Ok(renewed)
 }
 
