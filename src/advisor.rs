@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 
 use crate::config::LlmConfig;
 use crate::error::{ApiError, ApiJson};
+use crate::network::NetworkAccess;
+use crate::resilience::{Backoff, Failure, RetryStrategy};
 use crate::state::AppState;
 use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, RecordQuery};
 use crate::sync::records::{MessageView, Tenant, new_record, write};
@@ -150,6 +152,48 @@ fn echo(question: &str) -> Answer {
     }
 }
 
+/// The model call's retry strategy: a request that never arrived, a `429` and a `5xx` are
+/// sent again, three attempts in all, within about 6 s (a `Retry-After` of up to 10 s is
+/// waited); the user is waiting for the answer. Its retries count against their own budget.
+const MODEL_RETRY: RetryStrategy = RetryStrategy::bounded(
+    Backoff::new(Duration::from_secs(1), Duration::from_secs(4)),
+    3,
+    Duration::from_secs(10),
+);
+const MODEL_BUDGET: &str = "advisor:model";
+
+/// A model call that may be retried: no answer, or a busy or failing provider's answer.
+enum Busy {
+    Transport(reqwest::Error),
+    Status(reqwest::Response),
+}
+
+impl From<reqwest::Error> for Busy {
+    fn from(err: reqwest::Error) -> Self {
+        Self::Transport(err)
+    }
+}
+
+impl Busy {
+    fn failure(&self) -> Option<Failure> {
+        match self {
+            // Only a request that never left is sent again: a timeout may have been
+            // answered (and paid for) already.
+            Self::Transport(err) if err.is_connect() => Some(Failure::Transport),
+            Self::Transport(_) => None,
+            Self::Status(response) => Some(Failure::status(
+                response.status().as_u16(),
+                response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse().ok())
+                    .map(Duration::from_secs),
+            )),
+        }
+    }
+}
+
 /// Any OpenAI-compatible `POST {base}/chat/completions`, with the conversation so far.
 async fn openai(state: &AppState, llm: &LlmConfig, conversation: &str) -> Result<Answer, ApiError> {
     let base = llm.base_url.as_deref().ok_or_else(not_configured)?;
@@ -169,17 +213,42 @@ async fn openai(state: &AppState, llm: &LlmConfig, conversation: &str) -> Result
     messages.extend(history.iter().rev().map(|m| {
         json!({"role": m.role.as_deref().unwrap_or("user"), "content": m.content.as_deref().unwrap_or("")})
     }));
-    let mut request = crate::peers::http_client()
-        .post(format!("{}/chat/completions", base.trim_end_matches('/')))
-        .timeout(Duration::from_secs(60))
-        .json(&json!({"model": model, "messages": messages}));
-    if let Some(key) = &llm.api_key {
-        request = request.bearer_auth(key.expose());
-    }
-    let response = request
-        .send()
-        .await
-        .map_err(|e| llm_error(format!("the language model cannot be reached: {e}")))?;
+    let url = format!("{}/chat/completions", base.trim_end_matches('/'));
+    let payload = json!({"model": model, "messages": messages});
+    let send = || {
+        let mut request = crate::peers::http_client()
+            .post(&url)
+            .timeout(Duration::from_secs(60))
+            .json(&payload);
+        if let Some(key) = &llm.api_key {
+            request = request.bearer_auth(key.expose());
+        }
+        async move {
+            let response = request.send().await?;
+            // A busy or failing provider is retried (see `MODEL_RETRY`); its answer is read
+            // below otherwise.
+            match response.status().as_u16() {
+                429 | 500..=599 => Err(Busy::Status(response)),
+                _ => Ok(response),
+            }
+        }
+    };
+    let answer = crate::resilience::retrying(
+        &MODEL_RETRY,
+        Some((&state.network().budgets, MODEL_BUDGET)),
+        || state.clock.now_ms(),
+        Busy::failure,
+        send,
+    )
+    .await;
+    let response = match answer {
+        Ok(response) | Err(Busy::Status(response)) => response,
+        Err(Busy::Transport(e)) => {
+            return Err(llm_error(format!(
+                "the language model cannot be reached: {e}"
+            )));
+        }
+    };
     let status = response.status();
     let body: Value = response.json().await.map_err(|_| {
         llm_error(format!(

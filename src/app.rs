@@ -114,6 +114,7 @@ impl Application {
         let mut background = peers::spawn_background(self.state.clone());
         background.extend(telemetry::spawn_background(self.state.clone()));
         background.push(retention::spawn(self.state.clone()));
+        background.extend(crate::network::spawn_background(self.state.clone()));
         if self.state.config.mode == Mode::Local && self.state.sync().automatic {
             background.push(sync::spawn_scheduler(self.state.clone()));
         }
@@ -276,6 +277,7 @@ pub async fn build_state_with_clock(
         .insert(telemetry)
         .insert(local_api::LocalApiState::default())
         .insert(peers::PeersState::default())
+        .insert(crate::network::NetworkState::default())
         .insert(privacy)
         .insert(audit)
         .insert(retention::Retention::default());

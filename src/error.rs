@@ -23,6 +23,9 @@ pub struct ApiError {
     /// For a refusal relayed from another backend: the `code` that backend answered with,
     /// for callers that branch on it (not sent).
     pub upstream_code: Option<String>,
+    /// For a refusal relayed from another backend: the HTTP status it answered with (the
+    /// retry strategy decides on it; not sent).
+    pub upstream_status: Option<u16>,
     #[source]
     cause: Option<anyhow::Error>,
 }
@@ -42,6 +45,7 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             upstream_code: None,
+            upstream_status: None,
             cause: None,
         }
     }

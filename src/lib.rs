@@ -18,6 +18,7 @@ pub mod keychain;
 pub mod local_api;
 pub mod lock;
 pub mod logging;
+pub mod network;
 pub mod peers;
 pub mod privacy;
 pub mod resilience;

@@ -28,6 +28,7 @@ const CAPABILITIES: &[&str] = &[
     "handshake",
     "health",
     "local_api",
+    "network",
     "peers",
     "privacy",
     "retention",

@@ -225,3 +225,53 @@ async fn a_run_of_sync_failures_keeps_its_start_and_a_success_clears_it() {
         assert_eq!(cursor.last_success_at, Some(3_000), "{db:?}");
     }
 }
+
+#[tokio::test]
+async fn the_pending_summary_counts_sizes_and_dates_what_a_peer_has_not_acknowledged() {
+    use backend_8825::store::{PendingSummary, Record};
+    let version = |n: i64| Record {
+        kind: "conversation".into(),
+        id: format!("c{n}"),
+        conversation_id: None,
+        title: Some("abcd".into()),
+        role: None,
+        content: Some("é".repeat(n as usize)),
+        created_at: n * 1000,
+        updated_at: n * 1000,
+        deleted: false,
+        version: format!("{:013}-0000-local", n * 1000),
+        source_backend: "local".into(),
+        seq: 0,
+        origin_peer: None,
+    };
+    for db in common::databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&db, dir.path()).await;
+        let empty = store.pending_summary("local", 0, "p1").await.unwrap();
+        assert_eq!(empty, PendingSummary::default(), "{db:?}");
+        let mine: Vec<Record> = (1..=3).map(version).collect();
+        store
+            .apply_versions("local", &mine, None, None)
+            .await
+            .unwrap();
+        // One that came from the peer itself is not waiting for it.
+        let theirs = vec![version(9)];
+        store
+            .apply_versions("local", &theirs, Some("p1"), None)
+            .await
+            .unwrap();
+        let all = store.pending_summary("local", 0, "p1").await.unwrap();
+        assert_eq!(all.versions, 3, "{db:?}");
+        // Characters, not bytes: "abcd" and n times "é".
+        assert_eq!(all.bytes, 3 * 4 + (1 + 2 + 3), "{db:?}");
+        assert_eq!(all.oldest_at, Some(1000), "{db:?}");
+        assert_eq!(
+            all.versions,
+            store.count_pending("local", 0, "p1").await.unwrap(),
+            "{db:?}: the same versions as the count"
+        );
+        let later = store.pending_summary("local", 2, "p1").await.unwrap();
+        assert_eq!(later.versions, 1, "{db:?}");
+        assert_eq!(later.oldest_at, Some(3000), "{db:?}");
+    }
+}

@@ -18,6 +18,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::config::Mode;
+use crate::network::{NetState, NetworkAccess, NetworkView};
 use crate::state::AppState;
 use crate::store::Peer;
 
@@ -72,6 +73,10 @@ pub struct PeerView {
     /// How sync with this peer stands (the local daemon, which drives sync, fills it in).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync: Option<SyncStatusView>,
+    /// The network state of a hosted peer and what waits for it (the local daemon fills it
+    /// in; docs/sync.md, "Network states").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkView>,
 }
 
 /// Sync status of one peer, as the side that initiates syncs sees it.
@@ -124,6 +129,16 @@ pub async fn views_with_sync(
 ) -> Result<Vec<PeerView>, crate::store::StoreError> {
     let now = state.clock.now_ms();
     let mut views = Vec::with_capacity(peers.len());
+    let outboxes: std::collections::HashMap<String, i64> = match state.config.mode {
+        Mode::Local => state
+            .store
+            .telemetry()
+            .outbox_pending_by_peer()
+            .await?
+            .into_iter()
+            .collect(),
+        Mode::Hosted => Default::default(),
+    };
     for peer in peers {
         let cursor = state
             .store
@@ -134,10 +149,11 @@ pub async fn views_with_sync(
             Mode::Local => crate::store::LOCAL_ACCOUNT,
             Mode::Hosted => peer.account_id.as_str(),
         };
-        let pending = state
+        let waiting = state
             .store
-            .count_pending(account, cursor.push_seq, &peer.peer_id)
+            .pending_summary(account, cursor.push_seq, &peer.peer_id)
             .await?;
+        let pending = waiting.versions;
         let set_aside = state.store.set_aside_for(&peer.peer_id).await?;
         let paused = crate::privacy::settings::settings_of(state, account)
             .await?
@@ -162,6 +178,17 @@ pub async fn views_with_sync(
                 .max_by_key(|e| e.set_at)
                 .map(|e| format!("{}: {}", e.code, e.message)),
         });
+        if state.config.mode == Mode::Local && peer.remote_url.is_some() {
+            let known = state.network().peer(&peer.peer_id);
+            view.network = Some(NetworkView {
+                state: known.as_ref().map_or(NetState::Online, |p| p.state),
+                since: known.map(|p| rfc3339_ms(p.since_ms)),
+                pending_versions: waiting.versions,
+                pending_bytes: waiting.bytes,
+                oldest_pending_at: waiting.oldest_at.map(rfc3339_ms),
+                telemetry_outbox: outboxes.get(&peer.peer_id).copied().unwrap_or(0),
+            });
+        }
         views.push(view);
     }
     Ok(views)
@@ -190,6 +217,7 @@ impl From<&Peer> for PeerView {
             created_at: rfc3339_ms(peer.created_at),
             sbt_expires_at: rfc3339_ms(peer.sbt_expires_at.saturating_mul(1000)),
             sync: None,
+            network: None,
         }
     }
 }
@@ -206,8 +234,9 @@ pub struct PeersState {
     pub pair_keys: PairKeyCache,
     /// The peer's clock minus this one, in seconds, as last learned (see [`peer_now`]).
     pub skew_secs: std::sync::atomic::AtomicI64,
-    /// Bumped when a peer's status changes (a revocation): whoever holds something per peer
-    /// (the telemetry sockets, say) watches it and lets go at once.
+    /// Bumped when a peer's status changes (a revocation) or its credentials do (a renewal):
+    /// whoever holds something per peer (the telemetry sockets, say) watches it and lets go,
+    /// or tries again, at once.
     pub changes: tokio::sync::watch::Sender<u64>,
 }
 

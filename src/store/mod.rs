@@ -25,8 +25,8 @@ pub use audit_walk::{
 pub use error::{StoreError, StoreResult};
 pub use models::{
     Account, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode, PEER_ACTIVE,
-    PEER_REVOKED, Peer, PeerKey, PreviousIdentityKey, Record, RecordQuery, RedeemedCode,
-    Redemption, Registration, SetAside, SyncCursor, SyncFailure,
+    PEER_REVOKED, Peer, PeerKey, PendingSummary, PreviousIdentityKey, Record, RecordQuery,
+    RedeemedCode, Redemption, Registration, SetAside, SyncCursor, SyncFailure,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -287,6 +287,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// The account's last `seq` (0 for an empty feed).
     async fn feed_head(&self, account_id: &str) -> StoreResult<i64>;
+
+    /// What [`Store::count_pending`] counts, with its size (characters of titles and
+    /// contents) and the oldest `updated_at` among them.
+    async fn pending_summary(
+        &self,
+        account_id: &str,
+        after_seq: i64,
+        exclude_origin: &str,
+    ) -> StoreResult<PendingSummary>;
 
     /// How many versions after `after_seq` did not come from `exclude_origin`.
     async fn count_pending(

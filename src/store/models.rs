@@ -155,6 +155,17 @@ pub struct Record {
     pub origin_peer: Option<String>,
 }
 
+/// The versions waiting for a peer (see `Store::pending_summary`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PendingSummary {
+    pub versions: i64,
+    /// Characters of their titles and contents: about their size in bytes (more for text
+    /// outside ASCII, less than on the wire, which also carries ids and versions).
+    pub bytes: i64,
+    /// The oldest `updated_at` among them (unix ms), `None` when none waits.
+    pub oldest_at: Option<i64>,
+}
+
 /// A sync partner's cursors, kept by the side that initiates syncs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct SyncCursor {

@@ -324,19 +324,22 @@ async fn call(
             body: body.clone(),
             created: peer_now(state),
         };
-        let response = signed_request(crate::peers::http_client(), call, &key_row, &pair_key)
+        let started = std::time::Instant::now();
+        let sent = signed_request(crate::peers::http_client(), call, &key_row, &pair_key)
             .map_err(|e| ApiError::bug(format!("cannot sign the sync request: {e}")))?
             .send()
-            .await
-            .map_err(|e| {
-                sync_failed(
-                    "peer_unreachable",
-                    format!(
-                        "The hosted backend at {base} cannot be reached ({}).",
-                        crate::peers::describe_http_error(&e)
-                    ),
-                )
-            })?;
+            .await;
+        // The network monitor learns from every call (docs/sync.md, "Network states").
+        crate::network::record_reqwest(state, &peer.peer_id, &sent, started.elapsed());
+        let response = sent.map_err(|e| {
+            sync_failed(
+                "peer_unreachable",
+                format!(
+                    "The hosted backend at {base} cannot be reached ({}).",
+                    crate::peers::describe_http_error(&e)
+                ),
+            )
+        })?;
         // A clock that is off shows as `stale`: learn the peer's time and sign again, once.
         let skewed = learn_skew(state, response.headers());
         if skewed && response.status() == StatusCode::UNAUTHORIZED && attempts == 1 {
@@ -352,6 +355,9 @@ async fn call(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     let bytes = response.bytes().await.map_err(|e| {
+        if crate::network::is_unreachable(&e) {
+            crate::network::record(state, &peer.peer_id, crate::network::Outcome::Unreachable);
+        }
         sync_failed(
             "peer_unreachable",
             format!(
@@ -386,6 +392,7 @@ async fn call(
             ),
         );
         err.upstream_code = (!code.is_empty()).then_some(code);
+        err.upstream_status = Some(status.as_u16());
         err.retry_after = retry_after;
         return Err(err);
     }

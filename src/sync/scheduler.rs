@@ -9,9 +9,11 @@ use tokio::time::Instant;
 
 use super::caller::{SyncSummary, sync_peer_now};
 use crate::error::ApiError;
+use crate::network::NetworkAccess;
+use crate::peers::PeersAccess;
 use crate::privacy::PrivacyAccess;
 use crate::privacy::settings::REMOTE_PAUSED;
-use crate::resilience::Backoff;
+use crate::resilience::{Backoff, Decision, Failure, RetryStrategy};
 use crate::state::AppState;
 use crate::store::PEER_ACTIVE;
 use crate::sync::{SyncAccess, paused_here};
@@ -37,8 +39,33 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
         let mut pokes = state.telemetry().subscribe_pokes();
         // Pause Sync and its resume (docs/privacy.md): a resume syncs at once.
         let mut privacy = state.privacy().subscribe();
+        // A peer back from offline (the network monitor's probe or a telemetry socket saw it
+        // answer) syncs at once, whatever its backoff said.
+        let mut back = state.network().subscribe_back();
+        // A peer's credentials changed (a renewal, after a key rotation say): a refusal that
+        // would have come again (401, 409) may not any more, so every peer is tried at once.
+        let mut credentials = state.peers().changes.subscribe();
         loop {
             let woken = tokio::select! {
+                changed = credentials.changed() => {
+                    if changed.is_err() {
+                        credentials = state.peers().changes.subscribe();
+                    }
+                    failures.clear();
+                    true
+                }
+                peer = back.recv() => {
+                    match peer {
+                        Ok(peer_id) => {
+                            failures.remove(&peer_id);
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                            back = state.network().subscribe_back();
+                        }
+                        Err(_) => failures.clear(),
+                    }
+                    true
+                }
                 change = privacy.recv() => {
                     if let Err(tokio::sync::broadcast::error::RecvError::Closed) = change {
                         privacy = state.privacy().subscribe();
@@ -64,7 +91,12 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                     match done {
                         Ok((peer_id, outcome)) => {
                             running.remove(&peer_id);
-                            note_outcome(&mut failures, &peer_id, outcome);
+                            let retry = RetryContext {
+                                regular: state.sync().interval,
+                                budgets: &state.network().budgets,
+                                now_ms: state.clock.now_ms(),
+                            };
+                            note_outcome(&retry, &mut failures, &peer_id, outcome);
                             if again.remove(&peer_id) && !paused_here(&state) {
                                 start(&state, &mut in_flight, &mut running, peer_id);
                             }
@@ -98,6 +130,11 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                 {
                     continue;
                 }
+                // Offline: nothing but the network monitor's probe calls it until it answers
+                // (docs/sync.md, "Network states").
+                if state.network().is_offline(&peer.peer_id) {
+                    continue;
+                }
                 // Paused for its account on the hosted side, which said so over the telemetry
                 // socket: no traffic until it says it resumed (a poke then).
                 if state.telemetry().client.paused_remotely(&peer.peer_id) {
@@ -123,6 +160,10 @@ fn start(
     peer_id: String,
 ) {
     running.insert(peer_id.clone());
+    state
+        .network()
+        .budgets
+        .on_call(&peer_id, state.clock.now_ms());
     let state = state.clone();
     in_flight.spawn(async move {
         let outcome = sync_peer_now(&state, &peer_id).await;
@@ -141,6 +182,7 @@ struct Failing {
 /// failing differently, recovered), not one per attempt: a hosted backend that is down for
 /// an hour is one warning, not a thousand.
 fn note_outcome(
+    retry: &RetryContext,
     failures: &mut HashMap<String, Failing>,
     peer_id: &str,
     outcome: Result<SyncSummary, ApiError>,
@@ -170,13 +212,19 @@ fn note_outcome(
             let (count, previous) = failures
                 .get(peer_id)
                 .map_or((0, None), |f| (f.count, Some(f.code)));
-            // A peer that answered with `Retry-After` (rate limited, its database down)
-            // is taken at its word: never sooner, and no later either, so that a peer whose
-            // database came back after a few refusals is synced again at once instead of
-            // after a backoff grown by them. Only silence or a refusal without it backs off.
-            let delay = match err.retry_after {
-                Some(secs) => Duration::from_secs(secs),
-                None => backoff(count),
+            // The retry strategy (`crate::resilience::retry`): a peer that answered 429 or
+            // 503 with `Retry-After` (rate limited, its database down) is taken at its word,
+            // never sooner and no later either, so that a peer whose database came back after
+            // a few refusals is synced again at once instead of after a backoff grown by
+            // them. Silence or a refusal without it backs off, while the peer's retry budget
+            // lasts; a refusal that would only come again (401, 403, 409, ...) is not retried
+            // before the next regular sync, nor is a peer whose budget is spent.
+            let delay = match STRATEGY.decide(count + 1, &failure_of(&err)) {
+                Decision::RetryAfter(wait) if err.retry_after.is_some() => wait,
+                Decision::RetryAfter(wait) if retry.budgets.try_retry(peer_id, retry.now_ms) => {
+                    wait.min(retry.regular)
+                }
+                _ => retry.regular,
             };
             let retry_in_ms = delay.as_millis() as u64;
             if previous != Some(err.code) {
@@ -207,11 +255,26 @@ fn note_outcome(
 }
 
 /// The scheduler's retry strategy (see `crate::resilience::retry`).
-const BACKOFF: Backoff = Backoff::new(BACKOFF_FIRST, BACKOFF_MAX);
+const STRATEGY: RetryStrategy = RetryStrategy::background(Backoff::new(BACKOFF_FIRST, BACKOFF_MAX));
 
-/// The wait after `failures` earlier failures in a row (0 for the first failure).
-fn backoff(failures: u32) -> Duration {
-    BACKOFF.delay(failures + 1)
+/// What deciding on a retry needs: the regular interval (the wait when no retry is due),
+/// the retry budgets, the time they count in.
+struct RetryContext<'a> {
+    regular: Duration,
+    budgets: &'a crate::resilience::RetryBudgets,
+    now_ms: i64,
+}
+
+/// A failed sync in the retry strategy's terms.
+fn failure_of(err: &ApiError) -> Failure {
+    let retry_after = err.retry_after.map(Duration::from_secs);
+    match (err.code, err.upstream_status) {
+        ("peer_unreachable", _) => Failure::Transport,
+        (_, Some(status)) => Failure::status(status, retry_after),
+        // Anything else (an answer that is not a sync response, a local failure) backs off
+        // like a server error.
+        _ => Failure::status(500, retry_after),
+    }
 }
 
 #[cfg(test)]
@@ -251,12 +314,26 @@ mod tests {
         ))
     }
 
+    fn context(budgets: &crate::resilience::RetryBudgets) -> RetryContext<'_> {
+        RetryContext {
+            regular: Duration::from_secs(3600),
+            budgets,
+            now_ms: 0,
+        }
+    }
+
     #[test]
     fn a_peer_that_keeps_failing_is_one_warning_per_change_not_per_attempt() {
         let mut failures = HashMap::new();
+        let budgets = crate::resilience::RetryBudgets::default();
         let warnings = warnings_during(|| {
             for _ in 0..50 {
-                note_outcome(&mut failures, "p1", failure("peer_unreachable"));
+                note_outcome(
+                    &context(&budgets),
+                    &mut failures,
+                    "p1",
+                    failure("peer_unreachable"),
+                );
             }
         });
         assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -264,12 +341,27 @@ mod tests {
         assert_eq!(failures["p1"].count, 50);
 
         let warnings = warnings_during(|| {
-            note_outcome(&mut failures, "p1", failure("peer_refused"));
-            note_outcome(&mut failures, "p1", failure("peer_refused"));
+            note_outcome(
+                &context(&budgets),
+                &mut failures,
+                "p1",
+                failure("peer_refused"),
+            );
+            note_outcome(
+                &context(&budgets),
+                &mut failures,
+                "p1",
+                failure("peer_refused"),
+            );
         });
         assert_eq!(warnings.len(), 1, "a new kind of failure: {warnings:?}");
         let warnings = warnings_during(|| {
-            note_outcome(&mut failures, "p1", Ok(Default::default()));
+            note_outcome(
+                &context(&budgets),
+                &mut failures,
+                "p1",
+                Ok(Default::default()),
+            );
         });
         assert!(warnings.is_empty(), "{warnings:?}");
         assert!(!failures.contains_key("p1"), "recovered");
@@ -278,13 +370,15 @@ mod tests {
     #[test]
     fn a_peer_that_asks_to_wait_is_not_tried_sooner() {
         let mut failures = HashMap::new();
+        let budgets = crate::resilience::RetryBudgets::default();
         let mut refused = ApiError::new(
             axum::http::StatusCode::BAD_GATEWAY,
             "peer_refused",
             "The hosted backend refused the sync (HTTP 429, rate_limited).",
         );
         refused.retry_after = Some(90);
-        note_outcome(&mut failures, "p1", Err(refused));
+        refused.upstream_status = Some(429);
+        note_outcome(&context(&budgets), &mut failures, "p1", Err(refused));
         let wait = failures["p1"].retry_at - Instant::now();
         assert!(wait > Duration::from_secs(89), "{wait:?}");
     }
@@ -292,8 +386,14 @@ mod tests {
     #[test]
     fn a_short_retry_after_is_not_stretched_by_earlier_failures() {
         let mut failures = HashMap::new();
+        let budgets = crate::resilience::RetryBudgets::default();
         for _ in 0..10 {
-            note_outcome(&mut failures, "p1", failure("peer_unreachable"));
+            note_outcome(
+                &context(&budgets),
+                &mut failures,
+                "p1",
+                failure("peer_unreachable"),
+            );
         }
         let mut down = ApiError::new(
             axum::http::StatusCode::BAD_GATEWAY,
@@ -301,9 +401,45 @@ mod tests {
             "The hosted backend refused the sync (HTTP 503, database_unavailable).",
         );
         down.retry_after = Some(1);
-        note_outcome(&mut failures, "p1", Err(down));
+        down.upstream_status = Some(503);
+        note_outcome(&context(&budgets), &mut failures, "p1", Err(down));
         let wait = failures["p1"].retry_at - Instant::now();
         assert!(wait <= Duration::from_secs(1), "{wait:?}");
         assert_eq!(failures["p1"].count, 11, "still counted as failing");
+    }
+
+    #[test]
+    fn a_refusal_that_would_come_again_waits_for_the_regular_sync_and_so_does_a_spent_budget() {
+        let mut failures = HashMap::new();
+        let budgets = crate::resilience::RetryBudgets::new(2.0, 0.0, 0.0);
+        let mut forbidden = ApiError::new(
+            axum::http::StatusCode::BAD_GATEWAY,
+            "peer_refused",
+            "The hosted backend refused the sync (HTTP 403, forbidden).",
+        );
+        forbidden.upstream_status = Some(403);
+        note_outcome(&context(&budgets), &mut failures, "p1", Err(forbidden));
+        let wait = failures["p1"].retry_at - Instant::now();
+        assert!(wait > Duration::from_secs(3500), "{wait:?}");
+        assert_eq!(budgets.available("p1", 0), 2, "no retry was spent");
+
+        let mut failures = HashMap::new();
+        let waits: Vec<Duration> = (0..4)
+            .map(|_| {
+                note_outcome(
+                    &context(&budgets),
+                    &mut failures,
+                    "p2",
+                    failure("peer_unreachable"),
+                );
+                failures["p2"].retry_at - Instant::now()
+            })
+            .collect();
+        assert!(waits[0] <= Duration::from_secs(60), "{waits:?}");
+        assert!(waits[1] <= Duration::from_secs(60), "{waits:?}");
+        assert!(
+            waits[2] > Duration::from_secs(3500),
+            "budget spent: {waits:?}"
+        );
     }
 }

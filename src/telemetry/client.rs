@@ -18,8 +18,9 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::uplink::Session;
 use crate::handshake::pair_key::PairKey;
+use crate::network::{NetworkAccess, Outcome};
 use crate::peers::{PeersAccess, RequestTarget, current_key, peer_now, signature_headers};
-use crate::resilience::Backoff;
+use crate::resilience::{Backoff, Decision, Failure, RetryStrategy};
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, PeerKey};
 use crate::telemetry::TelemetryAccess;
@@ -186,7 +187,30 @@ async fn peer_loop(state: AppState, peer_id: String) {
         if !wait_until(&mut enabled, true).await {
             return;
         }
-        match connect(&state, &peer_id).await {
+        // While the peer is offline only the network monitor's probe calls it; its first
+        // answer brings this loop back at once.
+        state.network().wait_reachable(&peer_id).await;
+        let started = std::time::Instant::now();
+        let connected = connect(&state, &peer_id).await;
+        let outcome = match &connected {
+            Ok(_) => Some(Outcome::answered(101, started.elapsed())),
+            Err(Refused {
+                failure: Some(Failure::Transport),
+                ..
+            }) => Some(Outcome::Unreachable),
+            Err(Refused {
+                failure: Some(Failure::Status { status, .. }),
+                ..
+            }) => Some(Outcome::answered(*status, started.elapsed())),
+            Err(_) => None,
+        };
+        if let Some(outcome) = outcome {
+            crate::network::record(&state, &peer_id, outcome);
+        }
+        let limits = state.telemetry().limits();
+        let strategy =
+            RetryStrategy::background(Backoff::new(limits.reconnect_base, limits.reconnect_max));
+        match connected {
             Ok(socket) => {
                 client.update(&peer_id, |l| {
                     l.connected = true;
@@ -214,22 +238,33 @@ async fn peer_loop(state: AppState, peer_id: String) {
                     failures = 0;
                 }
             }
-            Err(Refused { why, retry_after }) => {
+            Err(Refused { why, failure }) => {
                 tracing::debug!(peer_id, reason = %why, "cannot open the telemetry socket");
                 client.update(&peer_id, |l| l.last_error = Some(why));
-                // A hosted backend that says when to come back (its database is down, say)
+                failures = failures.saturating_add(1);
+                // The retry strategy (`crate::resilience::retry`): a hosted backend that says
+                // when to come back (429 or 503 with `Retry-After`: its database is down, say)
                 // is taken at its word, as the sync scheduler does: a backoff grown by its
                 // refusals would keep the socket, and its pokes, away long after it is back.
-                if let Some(wait) = retry_after {
-                    tokio::time::sleep(wait).await;
-                    continue;
+                // A refusal that would come again (401, 403, ...) is not retried on the
+                // backoff: the next attempt is after the longest backoff, or as soon as the
+                // peer's credentials change (a renewal), whichever comes first.
+                let failure = failure.unwrap_or(Failure::Transport);
+                match strategy.decide(failures, &failure) {
+                    Decision::RetryAfter(wait) => tokio::time::sleep(wait).await,
+                    Decision::GiveUp => {
+                        let mut changes = state.peers().changes.subscribe();
+                        tokio::select! {
+                            () = tokio::time::sleep(limits.reconnect_max) => {}
+                            _ = changes.changed() => {}
+                        }
+                    }
                 }
+                continue;
             }
         }
         failures = failures.saturating_add(1);
-        let limits = state.telemetry().limits();
-        let backoff = Backoff::new(limits.reconnect_base, limits.reconnect_max);
-        tokio::time::sleep(backoff.delay(failures)).await;
+        tokio::time::sleep(strategy.backoff.delay(failures)).await;
     }
 }
 
@@ -303,15 +338,13 @@ pub fn signed_upgrade(
 /// wait (`Retry-After`), if it did.
 struct Refused {
     why: String,
-    retry_after: Option<Duration>,
+    /// What failed, in the retry strategy's terms (`None`: nothing was sent).
+    failure: Option<Failure>,
 }
 
 impl From<String> for Refused {
     fn from(why: String) -> Self {
-        Self {
-            why,
-            retry_after: None,
-        }
+        Self { why, failure: None }
     }
 }
 
@@ -328,7 +361,10 @@ async fn connect(state: &AppState, peer_id: &str) -> Result<Socket, Refused> {
     // segment until the hosted side acknowledges the others (a delayed ACK, up to 40 ms).
     let attempt = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
     match tokio::time::timeout(Duration::from_secs(10), attempt).await {
-        Err(_) => Err(String::from("timed out").into()),
+        Err(_) => Err(Refused {
+            why: "timed out".into(),
+            failure: Some(Failure::Transport),
+        }),
         Ok(Ok((socket, _))) => Ok(socket),
         Ok(Err(tungstenite::Error::Http(response))) => {
             let code = response
@@ -345,10 +381,13 @@ async fn connect(state: &AppState, peer_id: &str) -> Result<Socket, Refused> {
                 .map(|secs| Duration::from_secs(secs).min(MAX_RETRY_AFTER));
             Err(Refused {
                 why: format!("refused: {} {code}", response.status().as_u16()),
-                retry_after,
+                failure: Some(Failure::status(response.status().as_u16(), retry_after)),
             })
         }
-        Ok(Err(err)) => Err(format!("cannot connect: {err}").into()),
+        Ok(Err(err)) => Err(Refused {
+            why: format!("cannot connect: {err}"),
+            failure: Some(Failure::Transport),
+        }),
     }
 }
 

@@ -1,7 +1,8 @@
 //! A loopback TCP proxy between two daemons: forwards to a target, and on command holds back
 //! what the target sends, cuts each connection after a random number of bytes, refuses or
 //! black-holes new connections, adds latency, or cuts every open connection at once. It
-//! counts the HTTP requests sent through it. Its randomness comes from a seed, so a run can
+//! counts the HTTP requests sent through it (and those it could not forward, the target
+//! being down), keeping their request lines. Its randomness comes from a seed, so a run can
 //! be repeated.
 
 use std::net::SocketAddr;
@@ -30,8 +31,11 @@ pub struct Proxy {
     pub addr: SocketAddr,
     /// Connections cut so far.
     pub cuts: Arc<AtomicU64>,
-    /// HTTP requests sent through so far (request lines; a WebSocket upgrade is one).
+    /// HTTP requests sent through so far (request lines; a WebSocket upgrade is one), the
+    /// ones that found the target down included.
     pub requests: Arc<AtomicU64>,
+    /// Their request lines (`GET /health HTTP/1.1`), in order.
+    pub lines: Arc<Mutex<Vec<String>>>,
     shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -44,6 +48,9 @@ struct Shared {
     /// Bumped to cut every open connection.
     generation: watch::Sender<u64>,
     rng: Mutex<StdRng>,
+    cuts: Arc<AtomicU64>,
+    requests: Arc<AtomicU64>,
+    lines: Arc<Mutex<Vec<String>>>,
 }
 
 impl Proxy {
@@ -55,6 +62,9 @@ impl Proxy {
     pub async fn with_seed(target: SocketAddr, seed: u64) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let cuts = Arc::new(AtomicU64::new(0));
+        let requests = Arc::new(AtomicU64::new(0));
+        let lines = Arc::new(Mutex::new(Vec::new()));
         let shared = Arc::new(Shared {
             hold: watch::Sender::new(false),
             chaos: AtomicBool::new(false),
@@ -62,11 +72,12 @@ impl Proxy {
             latency_ms: AtomicU64::new(0),
             generation: watch::Sender::new(0),
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
+            cuts: cuts.clone(),
+            requests: requests.clone(),
+            lines: lines.clone(),
         });
-        let cuts = Arc::new(AtomicU64::new(0));
-        let requests = Arc::new(AtomicU64::new(0));
         let task = {
-            let (shared, cuts, requests) = (shared.clone(), cuts.clone(), requests.clone());
+            let shared = shared.clone();
             tokio::spawn(async move {
                 while let Ok((client, _)) = listener.accept().await {
                     let generation = shared.generation.subscribe();
@@ -82,6 +93,9 @@ impl Proxy {
                         Mode::Pass => {}
                     }
                     let Ok(server) = TcpStream::connect(target).await else {
+                        // The target is down: the request is read, counted and dropped,
+                        // and the connection closed unanswered.
+                        tokio::spawn(count_unanswered(client, shared.clone()));
                         continue;
                     };
                     // Under chaos, the connection dies after 2 KiB to 160 KiB, either way.
@@ -90,15 +104,7 @@ impl Proxy {
                     } else {
                         u64::MAX
                     };
-                    tokio::spawn(forward(
-                        client,
-                        server,
-                        shared.clone(),
-                        generation,
-                        budget,
-                        cuts.clone(),
-                        requests.clone(),
-                    ));
+                    tokio::spawn(forward(client, server, shared.clone(), generation, budget));
                 }
             })
         };
@@ -106,6 +112,7 @@ impl Proxy {
             addr,
             cuts,
             requests,
+            lines,
             shared,
             task,
         }
@@ -118,6 +125,16 @@ impl Proxy {
     /// While held, bytes from the target are read but not passed on (acks never arrive).
     pub fn hold_downstream(&self, on: bool) {
         self.shared.hold.send_replace(on);
+    }
+
+    /// The request lines seen since `from` (an index into [`Proxy::lines`]).
+    pub fn lines_since(&self, from: usize) -> Vec<String> {
+        self.lines.lock().unwrap()[from..].to_vec()
+    }
+
+    /// How many request lines were seen so far.
+    pub fn line_count(&self) -> usize {
+        self.lines.lock().unwrap().len()
     }
 
     /// New connections are cut at a random point.
@@ -153,6 +170,21 @@ impl Shared {
         }
     }
 
+    /// Counts the request lines in what a client sent, and keeps them. A request line ends
+    /// with the protocol version; WebSocket frames from the client are masked, so they do
+    /// not spell it.
+    fn note_requests(&self, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        let found: Vec<String> = text
+            .split("\r\n")
+            .filter(|line| line.ends_with(" HTTP/1.1"))
+            .map(str::to_string)
+            .collect();
+        self.requests
+            .fetch_add(found.len() as u64, Ordering::SeqCst);
+        self.lines.lock().unwrap().extend(found);
+    }
+
     async fn delay(&self) {
         let ms = self.latency_ms.load(Ordering::SeqCst);
         if ms > 0 {
@@ -179,8 +211,6 @@ async fn forward(
     shared: Arc<Shared>,
     mut generation: watch::Receiver<u64>,
     budget: u64,
-    cuts: Arc<AtomicU64>,
-    requests: Arc<AtomicU64>,
 ) {
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
@@ -195,13 +225,7 @@ async fn forward(
                     Ok(0) | Err(_) => return false,
                     Ok(n) => n,
                 };
-                // A request line ends with the protocol version; WebSocket frames from the
-                // client are masked, so they do not spell it.
-                let lines = buf[..n]
-                    .windows(10)
-                    .filter(|w| w == b"HTTP/1.1\r\n")
-                    .count();
-                requests.fetch_add(lines as u64, Ordering::SeqCst);
+                shared.note_requests(&buf[..n]);
                 let before = used.fetch_add(n as u64, Ordering::SeqCst);
                 let allowed = budget.saturating_sub(before).min(n as u64) as usize;
                 if allowed < n {
@@ -214,24 +238,27 @@ async fn forward(
             }
         }
     };
-    let down = async move {
-        let mut buf = vec![0u8; 16 * 1024];
-        loop {
-            let n = match server_read.read(&mut buf).await {
-                Ok(0) | Err(_) => return false,
-                Ok(n) => n,
-            };
-            if *hold.borrow() {
-                continue;
-            }
-            let before = used.fetch_add(n as u64, Ordering::SeqCst);
-            let allowed = budget.saturating_sub(before).min(n as u64) as usize;
-            if allowed < n {
-                return true;
-            }
-            shared.delay().await;
-            if client_write.write_all(&buf[..allowed]).await.is_err() {
-                return false;
+    let down = {
+        let shared = shared.clone();
+        async move {
+            let mut buf = vec![0u8; 16 * 1024];
+            loop {
+                let n = match server_read.read(&mut buf).await {
+                    Ok(0) | Err(_) => return false,
+                    Ok(n) => n,
+                };
+                if *hold.borrow() {
+                    continue;
+                }
+                let before = used.fetch_add(n as u64, Ordering::SeqCst);
+                let allowed = budget.saturating_sub(before).min(n as u64) as usize;
+                if allowed < n {
+                    return true;
+                }
+                shared.delay().await;
+                if client_write.write_all(&buf[..allowed]).await.is_err() {
+                    return false;
+                }
             }
         }
     };
@@ -242,6 +269,16 @@ async fn forward(
         _ = generation.changed() => true,
     };
     if cut {
-        cuts.fetch_add(1, Ordering::SeqCst);
+        shared.cuts.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A client whose request cannot be forwarded: its first bytes are read and counted, then
+/// the connection is closed.
+async fn count_unanswered(mut client: TcpStream, shared: Arc<Shared>) {
+    let mut buf = vec![0u8; 16 * 1024];
+    let read = tokio::time::timeout(Duration::from_secs(5), client.read(&mut buf));
+    if let Ok(Ok(n)) = read.await {
+        shared.note_requests(&buf[..n]);
     }
 }

@@ -1,7 +1,7 @@
 // The web UI's entry point: finds out which daemon served it, gets credentials (the local
 // session, or a hosted account token), then routes between the pages on the URL's hash.
-import { ApiError, WebAdapter } from './adapters/webAdapter.js';
-import { h, replaceChildren, withCode } from './dom.js';
+import { ApiError, WebAdapter, networkBanner } from './adapters/webAdapter.js';
+import { h, poll, replaceChildren, withCode } from './dom.js';
 import { renderConversations } from './pages/conversations.js';
 import { renderPair } from './pages/pair.js';
 import { renderSignIn, renderNoSession, TOKEN_KEY } from './pages/signin.js';
@@ -14,6 +14,9 @@ const PAGES = [
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const badge = document.getElementById('mode-badge');
+const banner = document.getElementById('network-banner');
+/** How often the local UI reads the peers' network state for the banner. */
+const BANNER_POLL_MS = 1000;
 let stopPage = null;
 async function boot() {
     const anonymous = new WebAdapter();
@@ -71,6 +74,8 @@ function start(api, self) {
         },
     };
     buildNav(ctx);
+    if (ctx.mode === 'local')
+        watchNetwork(ctx);
     window.addEventListener('hashchange', () => void route(ctx));
     void api
         .listPeers()
@@ -85,6 +90,26 @@ function buildNav(ctx) {
         items.push(h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => ctx.signOut() }, 'Sign out')));
     }
     replaceChildren(nav, h('ul', {}, ...items));
+}
+/**
+ * The banner above every page of the local UI while a hosted peer is offline ("Offline since
+ * 10:42 — 37 changes waiting") or degraded (milder); hidden when all are online
+ * (docs/web-ui.md).
+ */
+function watchNetwork(ctx) {
+    poll(BANNER_POLL_MS, async () => {
+        const shown = networkBanner(await ctx.api.listPeers());
+        if (shown === null) {
+            banner.hidden = true;
+            banner.removeAttribute('data-tone');
+            banner.textContent = '';
+            return;
+        }
+        banner.dataset.tone = shown.tone;
+        if (banner.textContent !== shown.text)
+            banner.textContent = shown.text;
+        banner.hidden = false;
+    });
 }
 async function route(ctx) {
     const hash = window.location.hash;

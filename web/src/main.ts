@@ -1,8 +1,8 @@
 // The web UI's entry point: finds out which daemon served it, gets credentials (the local
 // session, or a hosted account token), then routes between the pages on the URL's hash.
 
-import { ApiError, WebAdapter, type Identity } from './adapters/webAdapter.js';
-import { h, replaceChildren, withCode } from './dom.js';
+import { ApiError, WebAdapter, networkBanner, type Identity } from './adapters/webAdapter.js';
+import { h, poll, replaceChildren, withCode } from './dom.js';
 import type { Context, Page } from './context.js';
 import { renderConversations } from './pages/conversations.js';
 import { renderPair } from './pages/pair.js';
@@ -18,6 +18,9 @@ const PAGES: { path: string; title: string; render: Page }[] = [
 const main = document.getElementById('main') as HTMLElement;
 const nav = document.getElementById('nav') as HTMLElement;
 const badge = document.getElementById('mode-badge') as HTMLElement;
+const banner = document.getElementById('network-banner') as HTMLElement;
+/** How often the local UI reads the peers' network state for the banner. */
+const BANNER_POLL_MS = 1000;
 let stopPage: (() => void) | null = null;
 
 async function boot(): Promise<void> {
@@ -74,6 +77,7 @@ function start(api: WebAdapter, self: Identity): void {
     },
   };
   buildNav(ctx);
+  if (ctx.mode === 'local') watchNetwork(ctx);
   window.addEventListener('hashchange', () => void route(ctx));
   void api
     .listPeers()
@@ -89,6 +93,26 @@ function buildNav(ctx: Context): void {
     items.push(h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => ctx.signOut() }, 'Sign out')));
   }
   replaceChildren(nav, h('ul', {}, ...items));
+}
+
+/**
+ * The banner above every page of the local UI while a hosted peer is offline ("Offline since
+ * 10:42 — 37 changes waiting") or degraded (milder); hidden when all are online
+ * (docs/web-ui.md).
+ */
+function watchNetwork(ctx: Context): void {
+  poll(BANNER_POLL_MS, async () => {
+    const shown = networkBanner(await ctx.api.listPeers());
+    if (shown === null) {
+      banner.hidden = true;
+      banner.removeAttribute('data-tone');
+      banner.textContent = '';
+      return;
+    }
+    banner.dataset.tone = shown.tone;
+    if (banner.textContent !== shown.text) banner.textContent = shown.text;
+    banner.hidden = false;
+  });
 }
 
 async function route(ctx: Context): Promise<void> {

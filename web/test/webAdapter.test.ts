@@ -6,12 +6,16 @@ import { describe, it } from 'node:test';
 import {
   ApiError,
   WebAdapter,
+  changesWaiting,
   formatFingerprint,
+  hourMinute,
+  networkBanner,
   normaliseHostedUrl,
   peerHealth,
   readableError,
   type Identity,
   type Peer,
+  type PeerNetwork,
   type PeerSync,
 } from '../src/adapters/webAdapter.js';
 
@@ -305,5 +309,54 @@ describe('helpers', () => {
     assert.equal(normaliseHostedUrl('HTTPS://Sync.Example.com//'), 'https://sync.example.com');
     assert.throws(() => normaliseHostedUrl('not a url'), /hosted URL/);
     assert.throws(() => normaliseHostedUrl('https://h.example/?x=1'), /query/);
+  });
+});
+
+describe('the network banner', () => {
+  const since = '2030-01-02T10:42:05.000Z';
+  const peer = (network?: Partial<PeerNetwork>, status = 'active'): Peer => ({
+    peer_id: `p${Math.random()}`,
+    account_id: 'a',
+    remote: { backend_id: 'h', key_id: 'k', url: 'http://h.example' },
+    status,
+    sbt_expires_at: null,
+    ...(network === undefined
+      ? {}
+      : {
+          network: {
+            state: 'online',
+            since,
+            pending_versions: 0,
+            pending_bytes: 0,
+            oldest_pending_at: null,
+            telemetry_outbox: 0,
+            ...network,
+          },
+        }),
+  });
+
+  it('is hidden while every hosted peer is online', () => {
+    assert.equal(networkBanner([]), null);
+    assert.equal(networkBanner([peer(), peer({ state: 'online', pending_versions: 3 })]), null);
+    assert.equal(networkBanner([peer({ state: 'offline' }, 'revoked')]), null, 'a revoked pairing is not an outage');
+  });
+
+  it('says since when a peer is offline and how many changes wait, before any degraded one', () => {
+    const shown = networkBanner([peer({ state: 'degraded', pending_versions: 2 }), peer({ state: 'offline', pending_versions: 37 })]);
+    assert.equal(shown?.tone, 'offline');
+    assert.equal(shown?.text, `Offline since ${hourMinute(since)} — 37 changes waiting`);
+    assert.match(hourMinute(since), /^\d{1,2}:\d{2}/);
+  });
+
+  it('is milder for a degraded peer', () => {
+    const shown = networkBanner([peer({ state: 'degraded', pending_versions: 1 })]);
+    assert.equal(shown?.tone, 'degraded');
+    assert.match(shown?.text ?? '', /slow or refusing some requests since .* — 1 change waiting$/);
+  });
+
+  it('counts changes in words', () => {
+    assert.equal(changesWaiting(0), 'nothing waiting');
+    assert.equal(changesWaiting(1), '1 change waiting');
+    assert.equal(changesWaiting(37), '37 changes waiting');
   });
 });

@@ -5,8 +5,12 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::*;
+use std::time::Duration;
+
 use crate::error::ApiError;
+use crate::network::NetworkAccess;
 use crate::peers::wire::Grant;
+use crate::resilience::{Backoff, Decision, Failure, RetryStrategy};
 use crate::state::AppState;
 
 /// Largest answer read from a hosted backend.
@@ -161,30 +165,81 @@ pub(super) fn relay_refusal(
     }
 }
 
-/// POSTs a handshake body and reads the grant.
+/// Pairing: the user is waiting, so only a request that never reached the hosted backend
+/// (connection refused, the name not resolved) is sent again, twice at most, within about a
+/// second; any answer, a timeout or a reset is shown at once.
+pub(super) const PAIRING_RETRY: RetryStrategy = RetryStrategy::bounded(
+    Backoff::new(Duration::from_millis(250), Duration::from_secs(1)),
+    3,
+    Duration::ZERO,
+)
+.transport_only();
+
+/// Renewal: a request that never arrived, and a `429` or `503` that says when to come back
+/// (within 10 s), are sent again, three attempts in all; the renewal task retries the rest
+/// at its next check.
+pub(super) const RENEWAL_RETRY: RetryStrategy = RetryStrategy::bounded(
+    Backoff::new(Duration::from_millis(500), Duration::from_secs(4)),
+    3,
+    Duration::from_secs(10),
+);
+
+/// POSTs a handshake body and reads the grant, retrying as `strategy` says (only what is
+/// safe to send again: a request that never arrived, or one refused before it was looked
+/// at). `peer_id`, for a renewal, is the peer whose network state and retry budget count it.
 pub(super) async fn post_for_grant<T: Serialize>(
     state: &AppState,
     url: &str,
     body: &T,
+    strategy: &RetryStrategy,
+    peer_id: Option<&str>,
 ) -> Result<Grant, ApiError> {
-    let response = client()
-        .post(url)
-        .json(body)
-        .send()
-        .await
-        .map_err(unreachable)?;
+    let budgets = &state.network().budgets;
+    if let Some(peer_id) = peer_id {
+        budgets.on_call(peer_id, state.clock.now_ms());
+    }
+    let mut failures = 0;
+    let response = loop {
+        let started = std::time::Instant::now();
+        let sent = client().post(url).json(body).send().await;
+        if let Some(peer_id) = peer_id {
+            crate::network::record_reqwest(state, peer_id, &sent, started.elapsed());
+        }
+        let failure = match &sent {
+            Err(err) if err.is_connect() => Some(Failure::Transport),
+            Ok(response) if matches!(response.status().as_u16(), 429 | 503) => {
+                Some(Failure::status(
+                    response.status().as_u16(),
+                    header_retry_after(response.headers()).map(Duration::from_secs),
+                ))
+            }
+            _ => None,
+        };
+        if let Some(failure) = failure {
+            failures += 1;
+            let may = peer_id.is_none_or(|p| budgets.try_retry(p, state.clock.now_ms()));
+            if let (Decision::RetryAfter(wait), true) = (strategy.decide(failures, &failure), may) {
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+        }
+        break sent.map_err(unreachable)?;
+    };
     crate::peers::learn_skew(state, response.headers());
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
+    let retry_after = header_retry_after(response.headers());
     let body = read_body(response).await?;
     if !status.is_success() {
         return Err(relay_refusal(status, &body, retry_after));
     }
     serde_json::from_slice(&body).map_err(|_| grant_invalid("is not a grant"))
+}
+
+fn header_retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
 }
 
 pub(super) fn grant_invalid(why: &str) -> ApiError {

@@ -44,13 +44,14 @@ pub fn client() -> &'static reqwest::Client {
     })
 }
 
-/// `GET /peers` (local): every peer of this daemon, with how sync with it stands.
+/// `GET /peers` (local): every peer of this daemon, with how sync with it stands and its
+/// network state (docs/sync.md, "Network states").
 #[utoipa::path(
     get,
     path = "/peers",
     tag = "peers",
     security(("local_secret" = []), ("ui_session" = [])),
-    responses((status = 200, description = "This daemon's peers and how sync with each stands", body = Vec<PeerView>))
+    responses((status = 200, description = "This daemon's peers, how sync with each stands (`sync`) and, for a hosted peer, its network state and what waits for it (`network`: `online`, `degraded` or `offline`, since when, pending versions, their approximate size, the oldest, the telemetry outbox)", body = Vec<PeerView>))
 )]
 pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Vec<PeerView>>, ApiError> {
     let peers = state.store.peers(None).await?;

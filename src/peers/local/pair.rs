@@ -18,6 +18,7 @@ use crate::identity::{BackendId, IdentityDocument, KeyId, PublicIdentityKey};
 use crate::peers::transcript::{self, RegisterRequest as RegisterTranscript};
 use crate::peers::wire::{Grant, HANDSHAKE_VERSION, RegisterPeerRequest};
 use crate::peers::{PeerView, keys};
+use crate::resilience::RetryStrategy;
 use crate::security::audit;
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey};
@@ -101,11 +102,21 @@ pub(super) async fn fetch_hosted_identity(
             format!("{base}/identity {why}"),
         )
     };
-    let response = client()
-        .get(format!("{base}/identity"))
-        .send()
-        .await
-        .map_err(unreachable)?;
+    // A read: any failure of the transport may be sent again (see `PAIRING_RETRY`).
+    let retry = RetryStrategy {
+        transport_only: true,
+        ..PAIRING_RETRY
+    };
+    let url = format!("{base}/identity");
+    let response = crate::resilience::retrying(
+        &retry,
+        None,
+        || 0,
+        |_: &reqwest::Error| Some(crate::resilience::Failure::Transport),
+        || client().get(&url).send(),
+    )
+    .await
+    .map_err(unreachable)?;
     if !response.status().is_success() {
         return Err(invalid(&format!(
             "answered HTTP {}",
@@ -251,7 +262,8 @@ pub(super) async fn pair(state: &AppState, request: PairRequest) -> Result<Peer,
         timestamp,
         proof,
     };
-    let grant = post_for_grant(state, &format!("{base}/register-peer"), &body).await?;
+    let url = format!("{base}/register-peer");
+    let grant = post_for_grant(state, &url, &body, &PAIRING_RETRY, None).await?;
     let (pair_key, claims) = accept_grant(
         state,
         &hosted_key,

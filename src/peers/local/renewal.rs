@@ -11,9 +11,10 @@ use crate::error::ApiError;
 use crate::handshake::httpsig::new_nonce;
 use crate::handshake::pair_key::PairKey;
 use crate::identity::{BackendId, PublicIdentityKey};
-use crate::peers::keys;
+use crate::network::NetworkAccess;
 use crate::peers::transcript::{self, RenewRequest as RenewTranscript};
 use crate::peers::wire::{HANDSHAKE_VERSION, RenewRequest};
+use crate::peers::{PeersAccess, keys};
 use crate::security::audit;
 use crate::state::AppState;
 use crate::store::{PEER_ACTIVE, Peer, PeerKey};
@@ -118,7 +119,7 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, ApiErro
             .collect(),
     };
     let url = format!("{base}/peers/{}/renew", peer.peer_id);
-    let grant = post_for_grant(state, &url, &body).await?;
+    let grant = post_for_grant(state, &url, &body, &RENEWAL_RETRY, Some(&peer.peer_id)).await?;
     // A grant for another hosted key: the hosted backend rotated its key. Its identity
     // document shows the statement the pinned key signed for the new one.
     let pinned = hosted_key.clone();
@@ -186,6 +187,11 @@ pub async fn renew_peer(state: &AppState, peer_id: &str) -> Result<Peer, ApiErro
     )
     .await;
     let renewed = state.store.peer(&peer.peer_id).await?.ok_or_else(unknown)?;
+    // A telemetry socket refused for its old credentials tries again now.
+    state
+        .peers()
+        .changes
+        .send_modify(|n| *n = n.wrapping_add(1));
     Ok(renewed)
 }
 
@@ -205,7 +211,9 @@ pub async fn renew_due_peers(state: &AppState) -> Vec<(String, Result<(), String
         let due = peer.status == PEER_ACTIVE
             && peer.remote_url.is_some()
             && peer.sbt_expires_at - now < RENEW_BEFORE_SECS;
-        if !due {
+        // An offline peer is left to the network monitor's probe; it renews at the next
+        // check after it is back (or on the first sync, which renews when it must).
+        if !due || state.network().is_offline(&peer.peer_id) {
             continue;
         }
         let outcome = match renew_peer(state, &peer.peer_id).await {

@@ -38,9 +38,9 @@ use self::query::Pool;
 use super::telemetry::TelemetryStore;
 use super::{
     Account, AuditEntry, AuditQuery, AuditRow, AuditVerification, ChainScope, DatabaseKind,
-    FeedWindow, NewPairingCode, Peer, PeerKey, PreviousIdentityKey, Record, RecordQuery,
-    Redemption, Registration, Retained, RunLock, SetAside, Store, StoreError, StoreResult,
-    SyncCursor, SyncFailure,
+    FeedWindow, NewPairingCode, Peer, PeerKey, PendingSummary, PreviousIdentityKey, Record,
+    RecordQuery, Redemption, Registration, Retained, RunLock, SetAside, Store, StoreError,
+    StoreResult, SyncCursor, SyncFailure,
 };
 use crate::resilience::DatabaseHealth;
 
@@ -339,6 +339,20 @@ impl<S: SqlPools> Store for S {
 
     async fn feed_head(&self, account_id: &str) -> StoreResult<i64> {
         guarded(self, self.db().feed_head(account_id)).await
+    }
+
+    async fn pending_summary(
+        &self,
+        account_id: &str,
+        after_seq: i64,
+        exclude_origin: &str,
+    ) -> StoreResult<PendingSummary> {
+        guarded(
+            self,
+            self.db()
+                .pending_summary(account_id, after_seq, exclude_origin),
+        )
+        .await
     }
 
     async fn count_pending(

@@ -5,7 +5,7 @@ use sqlx::AssertSqlSafe;
 
 use super::Db;
 use super::query::Query;
-use crate::store::{FeedWindow, Record, RecordQuery, StoreResult};
+use crate::store::{FeedWindow, PendingSummary, Record, RecordQuery, StoreResult};
 
 /// The columns of a [`Record`], as the statements below read it.
 macro_rules! record_select {
@@ -127,6 +127,31 @@ impl Db<'_> {
             .fetch_optional(self.pool)
             .await?;
         Ok(row.map_or(0, |(seq,)| seq))
+    }
+
+    pub(super) async fn pending_summary(
+        self,
+        account_id: &str,
+        after_seq: i64,
+        exclude_origin: &str,
+    ) -> StoreResult<PendingSummary> {
+        let (versions, bytes, oldest_at): (i64, i64, Option<i64>) = Query::new(
+            "SELECT COUNT(*), \
+             CAST(COALESCE(SUM(LENGTH(COALESCE(title, '')) + LENGTH(COALESCE(content, ''))), 0) \
+             AS BIGINT), MIN(updated_at) \
+             FROM records WHERE account_id = $1 AND seq > $2 \
+             AND (origin_peer IS NULL OR origin_peer <> $3)",
+        )
+        .bind(account_id)
+        .bind(after_seq)
+        .bind(exclude_origin)
+        .fetch_one(self.pool)
+        .await?;
+        Ok(PendingSummary {
+            versions,
+            bytes,
+            oldest_at,
+        })
     }
 
     pub(super) async fn count_pending(

@@ -8,6 +8,42 @@
 //   lives (the UI keeps it in sessionStorage, for one tab).
 //
 // Nothing here touches the DOM, so the unit tests run it in Node with a stub fetch.
+/** "37 changes waiting", "1 change waiting", "nothing waiting". */
+export function changesWaiting(n) {
+    if (n <= 0)
+        return 'nothing waiting';
+    return `${n} ${n === 1 ? 'change' : 'changes'} waiting`;
+}
+/** The hour and minute of `iso` in the browser's time zone ("10:42"). */
+export function hourMinute(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime()))
+        return iso;
+    return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+/**
+ * The banner for a set of peers: offline first (the earliest outage, and every change waiting
+ * for an offline peer), else degraded; null when every active hosted peer is online.
+ */
+export function networkBanner(peers) {
+    const active = peers.filter((p) => p.status === 'active' && p.network !== undefined);
+    for (const tone of ['offline', 'degraded']) {
+        const hit = active.filter((p) => p.network.state === tone);
+        if (hit.length === 0)
+            continue;
+        const since = hit
+            .map((p) => p.network.since)
+            .filter((s) => s !== null)
+            .sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+        const waiting = changesWaiting(hit.reduce((n, p) => n + p.network.pending_versions, 0));
+        const when = since === undefined ? '' : ` since ${hourMinute(since)}`;
+        const text = tone === 'offline'
+            ? `Offline${when} — ${waiting}`
+            : `The hosted backend is slow or refusing some requests${when} — ${waiting}`;
+        return { tone, text };
+    }
+    return null;
+}
 const ERROR_CODE_PREFIX = /^([a-z][a-z0-9]*(?:_[a-z0-9]+)+):\s*/;
 /**
  * A peer's health: a revoked pairing first, then the sync state (`sync.state`; from the

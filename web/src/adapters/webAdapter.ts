@@ -50,7 +50,22 @@ export interface PeerSync {
   set_aside_reason?: string | null;
 }
 
-/** One entry of `GET /peers`. `sync` is present on the local daemon only. */
+/** A hosted peer's network state, as the local daemon sees it (docs/sync.md, "Network states"). */
+export interface PeerNetwork {
+  /** `online`, `degraded` (slow or refusing some calls) or `offline` (unreachable). */
+  state: string;
+  /** When it entered this state; null before any call to it was seen. */
+  since: string | null;
+  /** Changes written here that the peer has not received yet. */
+  pending_versions: number;
+  /** Their approximate size: characters of titles and contents. */
+  pending_bytes: number;
+  oldest_pending_at: string | null;
+  /** Telemetry events waiting in the outbox for this peer. */
+  telemetry_outbox: number;
+}
+
+/** One entry of `GET /peers`. `sync` and `network` are present on the local daemon only. */
 export interface Peer {
   peer_id: string;
   account_id: string;
@@ -60,6 +75,52 @@ export interface Peer {
   created_at?: string;
   sbt_expires_at: string | null;
   sync?: PeerSync;
+  network?: PeerNetwork;
+}
+
+/** What the banner on every page of the local UI says about the hosted peers' network. */
+export interface NetworkBanner {
+  /** `offline` (shown prominently) or `degraded` (milder). */
+  tone: 'offline' | 'degraded';
+  /** E.g. "Offline since 10:42 — 37 changes waiting". */
+  text: string;
+}
+
+/** "37 changes waiting", "1 change waiting", "nothing waiting". */
+export function changesWaiting(n: number): string {
+  if (n <= 0) return 'nothing waiting';
+  return `${n} ${n === 1 ? 'change' : 'changes'} waiting`;
+}
+
+/** The hour and minute of `iso` in the browser's time zone ("10:42"). */
+export function hourMinute(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/**
+ * The banner for a set of peers: offline first (the earliest outage, and every change waiting
+ * for an offline peer), else degraded; null when every active hosted peer is online.
+ */
+export function networkBanner(peers: Peer[]): NetworkBanner | null {
+  const active = peers.filter((p) => p.status === 'active' && p.network !== undefined);
+  for (const tone of ['offline', 'degraded'] as const) {
+    const hit = active.filter((p) => p.network!.state === tone);
+    if (hit.length === 0) continue;
+    const since = hit
+      .map((p) => p.network!.since)
+      .filter((s): s is string => s !== null)
+      .sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+    const waiting = changesWaiting(hit.reduce((n, p) => n + p.network!.pending_versions, 0));
+    const when = since === undefined ? '' : ` since ${hourMinute(since)}`;
+    const text =
+      tone === 'offline'
+        ? `Offline${when} — ${waiting}`
+        : `The hosted backend is slow or refusing some requests${when} — ${waiting}`;
+    return { tone, text };
+  }
+  return null;
 }
 
 /** How a peer stands, as the Status page shows it: what, in which colour, since when. */

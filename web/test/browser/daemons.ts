@@ -68,10 +68,17 @@ export class Workspace {
     });
   }
 
-  async startHosted(): Promise<string> {
-    return this.serve(['--mode', 'hosted', '--bind', '127.0.0.1', '--port', '0', '--data-dir', this.hostedDir], {
+  /** Starts the hosted daemon; on `port` (0: any free one). A hosted daemon stopped with
+   * `stop` starts again on its data dir and database when given its port back. */
+  async startHosted(port = 0): Promise<string> {
+    return this.serve(['--mode', 'hosted', '--bind', '127.0.0.1', '--port', String(port), '--data-dir', this.hostedDir], {
       DATABASE_URL: this.hostedDb,
     });
+  }
+
+  /** Starts the hosted daemon that served `url` again, on the same port, data dir and database. */
+  restartHosted(url: string): Promise<string> {
+    return this.startHosted(Number(new URL(url).port));
   }
 
   async startLocal(): Promise<string> {
