@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use backend_8825::cli::rotate_identity;
+use backend_8825::config::RateLimit;
 use backend_8825::identity::{IdentityKey, KEY_GRACE_SECS, KeyChange, Rotation};
 use backend_8825::peers::{PeerCall, announce_key_change, renew_peer, signed_request};
 use backend_8825::sync::sync_peer_now;
@@ -316,7 +317,14 @@ async fn renew_with(
 #[tokio::test]
 async fn with_automatic_sync_on_a_rotation_settles_by_itself() {
     for db in common::databases().await {
-        let hosted = Daemon::hosted().on(&db).start().await;
+        // The test polls the account API until the write arrives; on the hosted daemon's
+        // manual clock its rate limit would never refill, and a slow machine would run the
+        // burst dry before the write is there.
+        let hosted = Daemon::hosted()
+            .on(&db)
+            .config(|c| c.rate_limits.account_api = RateLimit::OFF)
+            .start()
+            .await;
         let token = account(&hosted, "alice").await;
         let mut local = Daemon::local().start().await;
         let peer = pair(&local, &hosted, &token).await;
