@@ -99,7 +99,7 @@ impl Default for NetworkLimits {
             slow_after: Duration::from_secs(5),
             window: 8,
             probe_first: Duration::from_millis(250),
-            probe_max: Duration::from_secs(5),
+            probe_max: Duration::from_secs(1),
             probe_timeout: Duration::from_secs(3),
         }
     }
