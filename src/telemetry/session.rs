@@ -44,18 +44,45 @@ pub(super) async fn run(state: AppState, signed: SignedPeerRequest, mut socket: 
     let mut tick = tokio::time::interval(limits.check_interval.min(limits.ping_interval));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_heard = Instant::now();
+    // A frame read faster than the pace allows waits here, not in the loop: pokes and
+    // pause notices go down meanwhile, and no more frames are read until it is handled.
+    let mut held: Option<Utf8Bytes> = None;
+    let release = tokio::time::sleep(std::time::Duration::ZERO);
+    tokio::pin!(release);
     let end = loop {
         tokio::select! {
-            message = socket.recv() => {
+            message = socket.recv(), if held.is_none() => {
                 last_heard = Instant::now();
                 let Some(Ok(message)) = message else { break End::Gone };
-                match on_message(&state, &peer, sbt_exp, &limits, &mut pacer, message).await {
-                    Ok(Some(reply)) => {
+                let text = match screen(&state, &limits, message) {
+                    Ok(Some(text)) => text,
+                    Ok(None) => continue,
+                    Err(end) => break end,
+                };
+                let wait = pacer.delay();
+                if !wait.is_zero() {
+                    state.telemetry().hub.count_throttled();
+                    release.as_mut().reset(tokio::time::Instant::now() + wait);
+                    held = Some(text);
+                    continue;
+                }
+                match on_batch(&state, &peer, sbt_exp, &text).await {
+                    Ok(reply) => {
                         if socket.send(reply).await.is_err() {
                             break End::Gone;
                         }
                     }
-                    Ok(None) => {}
+                    Err(end) => break end,
+                }
+            }
+            () = &mut release, if held.is_some() => {
+                let text = held.take().expect("held");
+                match on_batch(&state, &peer, sbt_exp, &text).await {
+                    Ok(reply) => {
+                        if socket.send(reply).await.is_err() {
+                            break End::Gone;
+                        }
+                    }
                     Err(end) => break end,
                 }
             }
@@ -100,15 +127,12 @@ pub(super) async fn run(state: AppState, signed: SignedPeerRequest, mut socket: 
     hub.unregister(&peer.peer_id, id);
 }
 
-/// Handles one received message; `Ok(Some(_))` is the reply to send.
-async fn on_message(
+/// The text of a received message, if it is a frame to handle; an error ends the socket.
+fn screen(
     state: &AppState,
-    peer: &Peer,
-    sbt_exp: i64,
     limits: &TelemetryLimits,
-    pacer: &mut Pacer,
     message: Message,
-) -> Result<Option<Message>, End> {
+) -> Result<Option<Utf8Bytes>, End> {
     let text = match message {
         Message::Text(text) => text,
         Message::Binary(_) => {
@@ -128,16 +152,21 @@ async fn on_message(
             format!("frames are limited to {} bytes", limits.max_frame_bytes),
         ));
     }
-    let wait = pacer.delay();
-    if !wait.is_zero() {
-        tokio::time::sleep(wait).await;
-        state.telemetry().hub.count_throttled();
-    }
+    Ok(Some(text))
+}
+
+/// Handles one batch frame; the acknowledgement to send.
+async fn on_batch(
+    state: &AppState,
+    peer: &Peer,
+    sbt_exp: i64,
+    text: &Utf8Bytes,
+) -> Result<Message, End> {
     let Upstream::Batch { batch_id, events } =
         Upstream::parse(text.as_str()).map_err(|reason| End::Close(close::INVALID, reason))?;
     check_peer(state, &peer.peer_id, sbt_exp).await?;
     let ack = store_batch(state, peer, batch_id, events).await?;
-    Ok(Some(text_message(&ack)))
+    Ok(text_message(&ack))
 }
 
 /// Validates and stores a batch; the acknowledgement once it is durable.

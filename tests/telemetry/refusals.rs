@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use backend_8825::telemetry::client::{PokeNotice, UpgradeRequest, upgrade_request};
 use backend_8825::telemetry::frames::Poke;
-use backend_8825::telemetry::{Level, TelemetryEvent};
+use backend_8825::telemetry::{Level, TelemetryEvent, TelemetryLimits};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
@@ -370,4 +370,43 @@ async fn pokes_reach_the_local_subscribers() {
         }
     );
     assert!(pokes.try_recv().is_err(), "exactly one poke arrived");
+}
+
+/// A frame held back by the pace does not hold back what goes down: a poke sent while the
+/// second of two batches waits for its turn arrives before that batch's acknowledgement.
+#[tokio::test]
+async fn a_poke_is_not_held_up_by_a_frame_waiting_for_its_pace() {
+    let (hosted, _token, local, peer_id) = bare(&Db::Sqlite).await;
+    hosted.state.telemetry().set_limits(TelemetryLimits {
+        max_frames_per_second: 1,
+        ..hosted.state.telemetry().limits()
+    });
+    let mut ws = open(request(&local, &peer_id).await).await.unwrap();
+    let batch = |id: &str| {
+        let frame = json!({"type": "batch", "batch_id": id, "events": [event_json(&local, "x")]});
+        Message::Text(frame.to_string().into())
+    };
+    ws.send(batch("first")).await.unwrap();
+    assert_eq!(next_json(&mut ws).await["batch_id"], "first");
+    // The second comes within the same second: it waits for its turn on the hosted side.
+    ws.send(batch("second")).await.unwrap();
+    eventually("the second batch to be held", WAIT, || async {
+        hosted.state.telemetry().hub.stats().throttled == 1
+    })
+    .await;
+    let account = hosted
+        .state
+        .store
+        .peer(&peer_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .account_id;
+    assert_eq!(
+        backend_8825::telemetry::poke_account(&hosted.state, &account, None, "data"),
+        1
+    );
+    let first_down = next_json(&mut ws).await;
+    assert_eq!(first_down["type"], "poke", "{first_down}");
+    assert_eq!(next_json(&mut ws).await["batch_id"], "second");
 }
