@@ -120,6 +120,11 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
     // The previous answer's versions and the cursor they bring, not yet applied.
     let mut unapplied: Option<(Vec<Record>, SyncCursor)> = None;
     for _ in 0..MAX_ROUNDS {
+        // Paused meanwhile: stop before sending more, and leave the last answer unapplied
+        // (its versions come again after the resume; its cursors do not move).
+        if super::paused_here(state) {
+            return Err(paused());
+        }
         let (mut changes, push_through, push_more) = match prefetched.take() {
             Some(page) => page,
             None => {
@@ -248,6 +253,9 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
         if done {
             break;
         }
+    }
+    if super::paused_here(state) {
+        return Err(paused());
     }
     apply_answer(state, &peer.peer_id, unapplied).await?;
     Ok(summary)
