@@ -113,6 +113,7 @@ impl Application {
         let audit = AuditTasks::spawn(self.state.clone());
         let mut background = peers::spawn_background(self.state.clone());
         background.extend(telemetry::spawn_background(self.state.clone()));
+        background.extend(crate::observability::spawn_background(self.state.clone()));
         if self.state.config.mode == Mode::Local && self.state.sync().automatic {
             background.push(sync::spawn_scheduler(self.state.clone()));
         }
@@ -276,7 +277,8 @@ pub async fn build_state_with_clock(
         .insert(local_api::LocalApiState::default())
         .insert(peers::PeersState::default())
         .insert(privacy)
-        .insert(audit);
+        .insert(audit)
+        .insert(crate::observability::Observability::new(&config));
     Ok(AppState::new(AppInner {
         config,
         store,

@@ -17,6 +17,7 @@ pub mod keychain;
 pub mod local_api;
 pub mod lock;
 pub mod logging;
+pub mod observability;
 pub mod peers;
 pub mod privacy;
 pub mod resilience;

@@ -27,6 +27,7 @@ const CAPABILITIES: &[&str] = &[
     "handshake",
     "health",
     "local_api",
+    "observability",
     "peers",
     "privacy",
     "security",
