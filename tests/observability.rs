@@ -12,6 +12,8 @@ mod leader;
 mod metrics;
 #[path = "observability/pages.rs"]
 mod pages;
+#[path = "observability/webhook.rs"]
+mod webhook;
 
 use serde_json::{Value, json};
 
