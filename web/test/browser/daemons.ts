@@ -74,8 +74,8 @@ export class Workspace {
     });
   }
 
-  async startLocal(): Promise<string> {
-    return this.serve(['--port', '0', '--data-dir', this.localDir]);
+  async startLocal(extra: Record<string, string> = {}): Promise<string> {
+    return this.serve(['--port', '0', '--data-dir', this.localDir], extra);
   }
 
   createAccount(name: string): Promise<string> {
