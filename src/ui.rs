@@ -182,6 +182,7 @@ mod tests {
                 Some("html") => "text/html",
                 Some("css") => "text/css",
                 Some("js") => "text/javascript",
+                Some("txt") => "text/plain",
                 other => panic!("no media type for {other:?}"),
             };
             assert!(a.media_type.starts_with(expected), "{}", a.path);
