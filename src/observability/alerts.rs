@@ -429,8 +429,12 @@ async fn peer_findings(
         ),
     ));
 
-    // Lag: since the last successful sync (or the pairing, before the first). Not while
-    // sync is paused here: no sync is expected then.
+    // Lag: since the last successful sync (or the pairing, before the first), on the local
+    // daemon, which drives sync (on the hosted one a laptop that sleeps is no fault). Not
+    // while sync is paused here: no sync is expected then.
+    if state.config.mode != Mode::Local {
+        return;
+    }
     let cursor = state.store.sync_cursor(&peer.peer_id).await.ok().flatten();
     let since = cursor
         .as_ref()
@@ -452,23 +456,21 @@ async fn peer_findings(
 
     // The SBT: a local daemon renews it two hours before it ends; one that is about to end
     // means renewal keeps failing.
-    if state.config.mode == Mode::Local {
-        let left = peer.sbt_expires_at * 1000 - now;
-        let bar = config.sbt_expiry_secs as i64 * 1000;
-        out.push(finding(
-            SBT_EXPIRING,
-            peer,
-            left < bar,
-            left >= bar * 2,
-            format!(
-                "the session binding token of peer {} (kid {}) ends in {}; renewal has not \
-                 replaced it",
-                peer.peer_id,
-                peer.kid,
-                seconds(left.max(0))
-            ),
-        ));
-    }
+    let left = peer.sbt_expires_at * 1000 - now;
+    let bar = config.sbt_expiry_secs as i64 * 1000;
+    out.push(finding(
+        SBT_EXPIRING,
+        peer,
+        left < bar,
+        left >= bar * 2,
+        format!(
+            "the session binding token of peer {} (kid {}) ends in {}; renewal has not \
+             replaced it",
+            peer.peer_id,
+            peer.kid,
+            seconds(left.max(0))
+        ),
+    ));
 }
 
 /// A pairing revoked recently, with no active pairing to the same backend since.
