@@ -377,7 +377,7 @@ pub struct RateLimitView {
     pub sync_per_peer_per_minute: u32,
     pub sync_per_peer_burst: u32,
     /// Of the exchanges listed, how many were refused as rate limited.
-    pub recent_rate_limited: usize,
+    pub recent_refused_by_limit: usize,
 }
 
 /// `GET /debug/sync/{peer_id}`.
@@ -427,7 +427,7 @@ pub(crate) async fn debug_sync(
     let now = state.clock.now_ms();
     let stats = &state.sync().stats;
     let exchanges = stats.exchanges(&peer.peer_id);
-    let recent_rate_limited = exchanges
+    let recent_refused_by_limit = exchanges
         .iter()
         .filter(|e| {
             e.error_code.as_deref() == Some("rate_limited")
@@ -474,7 +474,7 @@ pub(crate) async fn debug_sync(
         rate_limit: RateLimitView {
             sync_per_peer_per_minute: limit.per_minute,
             sync_per_peer_burst: limit.burst,
-            recent_rate_limited,
+            recent_refused_by_limit,
         },
         telemetry: facts.telemetry,
         telemetry_link: facts.link,

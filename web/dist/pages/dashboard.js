@@ -42,7 +42,7 @@ function debugView(d) {
         ...row('Last success', cur.last_success_at ? h('span', {}, timeElement(cur.last_success_at), ` (${ago(cur.last_success_at)})`) : 'never', 'last-success'),
         ...row('Last error', cur.last_error ? h('span', { class: 'error-text' }, cur.last_error_code ? h('code', {}, cur.last_error_code) : '', ' ', readableError(cur.last_error)) : 'none', 'last-error'),
         ...row('Session Binding Token', h('span', {}, 'kid ', h('code', {}, d.sbt.kid), ', ends ', timeElement(d.sbt.expires_at), d.sbt.expires_in_secs > 0 ? ` (in ${duration(d.sbt.expires_in_secs * 1000)})` : ' (ended)'), 'sbt'),
-        ...row('Rate limit', d.rate_limit.sync_per_peer_per_minute === 0 ? 'off' : `${d.rate_limit.sync_per_peer_per_minute} syncs a minute, ${d.rate_limit.sync_per_peer_burst} at once; ${d.rate_limit.recent_rate_limited} of the recent syncs refused by it`, 'rate-limit'),
+        ...row('Rate limit', d.rate_limit.sync_per_peer_per_minute === 0 ? 'off' : `${d.rate_limit.sync_per_peer_per_minute} syncs a minute, ${d.rate_limit.sync_per_peer_burst} at once; ${d.rate_limit.recent_refused_by_limit} of the recent syncs refused by it`, 'rate-limit'),
         ...row('Telemetry socket', `${d.telemetry.connected ? 'open' : 'closed'}${d.telemetry_link?.last_error ? ` (last: ${d.telemetry_link.last_error})` : ''}; ${d.telemetry.outbox_depth} event(s) waiting`, 'telemetry'),
         ...row('Backoff', d.backoff ? h('span', {}, `${d.backoff.failures} failure(s) in a row (${d.backoff.code}); next attempt `, d.next_attempt_at ? timeElement(d.next_attempt_at) : '') : 'none', 'backoff'),
         ...row('Clock skew', d.clock_skew_secs === null ? 'not measured here' : `${d.clock_skew_secs} s`, 'skew'),
