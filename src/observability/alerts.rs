@@ -381,7 +381,7 @@ async fn peer_findings(
     let exchanges = stats.exchanges(&peer.peer_id);
     let last_error = exchanges
         .iter()
-        .find(|e| e.error_code.is_some())
+        .find(|e| e.status == "error")
         .map(|e| {
             format!(
                 "{}: {}",
@@ -409,7 +409,11 @@ async fn peer_findings(
 
     // Error rate over the recent exchanges.
     let recent: Vec<_> = exchanges.iter().take(ERROR_RATE_WINDOW).collect();
-    let failed = recent.iter().filter(|e| e.error_code.is_some()).count();
+    let recent: Vec<_> = recent
+        .into_iter()
+        .filter(|e| e.status != "paused")
+        .collect();
+    let failed = recent.iter().filter(|e| e.status == "error").count();
     let rate = if recent.is_empty() {
         0
     } else {

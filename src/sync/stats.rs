@@ -32,7 +32,8 @@ pub struct Exchange {
     /// Versions sent to the peer, and taken from it.
     pub pushed: u64,
     pub pulled: u64,
-    /// `ok` or `error`.
+    /// `ok`, `error`, or `paused` (refused because sync is paused on either end: not a
+    /// failure).
     pub status: &'static str,
     /// The error code and message (never a secret: the codes and messages the API answers).
     pub error_code: Option<String>,
@@ -48,6 +49,8 @@ pub struct PeerCounters {
     pub failed: u64,
     /// Failures by error code.
     pub failed_by_code: BTreeMap<String, u64>,
+    /// Refused because sync is paused (here, or for the account on the hosted side).
+    pub paused: u64,
     pub versions_pushed: u64,
     pub versions_pulled: u64,
     /// Bytes of request and answer bodies, as sent and as received.
@@ -76,6 +79,10 @@ struct PeerStats {
     backoff: Option<Backoff>,
 }
 
+/// The codes of a sync refused because it is paused: here (`sync_paused`) or, seen from
+/// the local daemon, by the hosted backend for the account (`remote_paused`).
+const PAUSED_CODES: &[&str] = &["sync_paused", "remote_paused"];
+
 /// Durations not yet taken by the metrics exporter (see [`SyncStats::take_durations`]);
 /// past this many the oldest are dropped.
 const UNEXPORTED_KEPT: usize = 10_000;
@@ -99,8 +106,17 @@ impl SyncStats {
         f(peers.entry(peer_id.to_string()).or_default())
     }
 
-    /// Records a finished exchange: counters, the duration window, the ring of exchanges.
-    pub fn record(&self, peer_id: &str, exchange: Exchange) {
+    /// Records a finished exchange: counters, the duration window, the ring of exchanges. A
+    /// refusal because sync is paused is no failure: it is counted apart, and leaves a run
+    /// of failures as it was.
+    pub fn record(&self, peer_id: &str, mut exchange: Exchange) {
+        if exchange
+            .error_code
+            .as_deref()
+            .is_some_and(|code| PAUSED_CODES.contains(&code))
+        {
+            exchange.status = "paused";
+        }
         self.with(peer_id, |stats| {
             let counters = &mut stats.counters;
             counters.attempted += 1;
@@ -111,6 +127,7 @@ impl SyncStats {
                     counters.succeeded += 1;
                     counters.consecutive_failures = 0;
                 }
+                Some(_) if exchange.status == "paused" => counters.paused += 1,
                 Some(code) => {
                     counters.failed += 1;
                     counters.consecutive_failures += 1;
@@ -186,6 +203,7 @@ impl SyncStats {
             total.attempted += c.attempted;
             total.succeeded += c.succeeded;
             total.failed += c.failed;
+            total.paused += c.paused;
             total.versions_pushed += c.versions_pushed;
             total.versions_pulled += c.versions_pulled;
             total.bytes_pushed += c.bytes_pushed;
@@ -238,8 +256,13 @@ mod tests {
         let exchanges = stats.exchanges("p");
         assert_eq!(exchanges.len(), EXCHANGES_KEPT);
         assert_eq!(exchanges[0].error_code.as_deref(), Some("peer_unreachable"));
+        // Paused is no failure, and no success either.
+        stats.record("p", exchange(Some("remote_paused"), 1.0));
+        let counters = stats.counters("p");
+        assert_eq!((counters.paused, counters.consecutive_failures), (1, 2));
+        assert_eq!(stats.exchanges("p")[0].status, "paused");
         stats.record("p", exchange(None, 1.0));
         assert_eq!(stats.counters("p").consecutive_failures, 0);
-        assert_eq!(stats.totals().attempted, EXCHANGES_KEPT as u64 + 13);
+        assert_eq!(stats.totals().attempted, EXCHANGES_KEPT as u64 + 14);
     }
 }

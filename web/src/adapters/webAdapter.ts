@@ -69,7 +69,7 @@ export interface SyncExchange {
   direction: 'outbound' | 'inbound';
   pushed: number;
   pulled: number;
-  status: 'ok' | 'error';
+  status: 'ok' | 'error' | 'paused';
   error_code: string | null;
   error_message: string | null;
   duration_ms: number;
@@ -81,6 +81,7 @@ export interface SyncCounters {
   succeeded: number;
   failed: number;
   failed_by_code: Record<string, number>;
+  paused: number;
   versions_pushed: number;
   versions_pulled: number;
   bytes_pushed: number;

@@ -90,7 +90,7 @@ function debugView(d: SyncDebug): HTMLElement {
           h('td', {}, e.direction),
           h('td', {}, String(e.pushed)),
           h('td', {}, String(e.pulled)),
-          h('td', { class: e.status === 'ok' ? '' : 'error-text' }, e.status),
+          h('td', { class: e.status === 'error' ? 'error-text' : '' }, e.status),
           h('td', {}, e.error_code ? h('span', {}, h('code', {}, e.error_code), ' ', readableError(e.error_message ?? '')) : ''),
           h('td', {}, ms(e.duration_ms)),
         ),
