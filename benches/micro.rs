@@ -1,6 +1,7 @@
 //! Micro-benchmarks of the hot paths under every peer request and every sync: the HTTP
 //! message signature, the Session Binding Token, the Hybrid Logical Clock, and a
-//! Last-Write-Wins batch on SQLite. `cargo bench --bench micro`; see BENCHMARKS.md.
+//! Last-Write-Wins batch on SQLite; and what observability adds to each sync and each
+//! request. `cargo bench --bench micro`; see BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -12,8 +13,10 @@ use backend_8825::handshake::httpsig::{
 use backend_8825::handshake::pair_key::{Kid, PairKey};
 use backend_8825::handshake::sbt::{ExpectedBinding, SbtBinding, SbtClaims, SessionBindingToken};
 use backend_8825::identity::BackendId;
+use backend_8825::observability::Metrics;
 use backend_8825::store::{KIND_MESSAGE, Record, SqliteStore, Store};
 use backend_8825::sync::hlc::Hlc;
+use backend_8825::sync::stats::{Direction, Exchange, SyncStats};
 use criterion::{BatchSize, Criterion, Throughput};
 
 fn id(hex: char, len: usize) -> String {
@@ -158,6 +161,44 @@ fn apply_versions_sqlite(c: &mut Criterion) {
     group.finish();
 }
 
+/// The cost observability adds: recording one sync exchange (once per sync on the caller,
+/// once per `POST /sync` on the responder) and counting one HTTP request (every request).
+fn observability_overhead(c: &mut Criterion) {
+    let mut group = c.benchmark_group("observability");
+    let stats = SyncStats::default();
+    let peers: Vec<String> = (0..100).map(|i| format!("peer-{i}")).collect();
+    let mut i = 0usize;
+    group.bench_function("record one sync exchange (100 peers)", |b| {
+        b.iter(|| {
+            i = (i + 1) % peers.len();
+            stats.record(
+                black_box(&peers[i]),
+                Exchange {
+                    at: 1_800_000_000_000,
+                    direction: Direction::Outbound,
+                    pushed: 500,
+                    pulled: 0,
+                    status: "ok",
+                    error_code: None,
+                    error_message: None,
+                    duration_ms: 4.2,
+                },
+            );
+            stats.add_bytes(&peers[i], 250_000, 2_000);
+        })
+    });
+    let metrics = Metrics::new();
+    let routes = ["/sync/{peer_id}", "/api/conversations", "/peers", "/health"];
+    let mut j = 0usize;
+    group.bench_function("count one HTTP request", |b| {
+        b.iter(|| {
+            j = (j + 1) % routes.len();
+            metrics.count_request("POST", black_box(routes[j]), 200, 0.0042);
+        })
+    });
+    group.finish();
+}
+
 fn main() {
     // `cargo test --all-targets` runs bench targets without `--bench`: benchmarks never run
     // in the test suite (criterion would otherwise run each once as a smoke test).
@@ -172,5 +213,6 @@ fn main() {
     sbt_issue_verify(&mut c);
     hlc_next(&mut c);
     apply_versions_sqlite(&mut c);
+    observability_overhead(&mut c);
     c.final_summary();
 }

@@ -8,7 +8,9 @@
 # another server (the suite then creates its own schemas in that database).
 #
 # The keychain tests run a private D-Bus session bus and gnome-keyring per test: Debian's
-# dbus, gnome-keyring and libsecret-tools are installed when missing (as root).
+# dbus, gnome-keyring and libsecret-tools are installed when missing (as root). The metrics
+# tests need python3 with venv (installed when missing) and fetch prometheus_client from
+# PyPI once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -47,6 +49,17 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 # The keychain tests must run too: a missing tool fails instead of skipping.
 export BACKEND_8825_REQUIRE_SECRET_SERVICE=1
+
+# The metrics tests read GET /metrics with a real Prometheus text parser: Python's
+# prometheus_client, in a virtual environment under the target dir (made once).
+venv="$CARGO_TARGET_DIR/prometheus-venv"
+if ! "$venv/bin/python" -c "import prometheus_client" 2>/dev/null; then
+  step "prometheus_client (Python) for the metrics tests"
+  python3 -m venv --help >/dev/null 2>&1 || apt_install python3 python3-venv
+  python3 -m venv "$venv" || { apt_install python3-venv; python3 -m venv "$venv"; }
+  "$venv/bin/pip" install --quiet prometheus_client
+fi
+export BACKEND_8825_PROMETHEUS_PYTHON="$venv/bin/python"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

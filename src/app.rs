@@ -115,6 +115,7 @@ impl Application {
         background.extend(telemetry::spawn_background(self.state.clone()));
         background.push(retention::spawn(self.state.clone()));
         background.extend(crate::network::spawn_background(self.state.clone()));
+        background.extend(crate::observability::spawn_background(self.state.clone()));
         if self.state.config.mode == Mode::Local && self.state.sync().automatic {
             background.push(sync::spawn_scheduler(self.state.clone()));
         }
@@ -280,7 +281,8 @@ pub async fn build_state_with_clock(
         .insert(crate::network::NetworkState::default())
         .insert(privacy)
         .insert(audit)
-        .insert(retention::Retention::default());
+        .insert(retention::Retention::default())
+        .insert(crate::observability::Observability::new(&config));
     Ok(AppState::new(AppInner {
         config,
         store,

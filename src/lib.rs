@@ -19,6 +19,7 @@ pub mod local_api;
 pub mod lock;
 pub mod logging;
 pub mod network;
+pub mod observability;
 pub mod peers;
 pub mod privacy;
 pub mod resilience;

@@ -46,6 +46,11 @@ static ASSETS: &[Asset] = assets![
     "pages/pair.js" => JS,
     "pages/signin.js" => JS,
     "pages/status.js" => JS,
+    "pages/dashboard.js" => JS,
+    "charts.js" => JS,
+    "vendor/uPlot.iife.min.js" => JS,
+    "vendor/uPlot.min.css" => "text/css; charset=utf-8",
+    "vendor/uPlot.LICENSE.txt" => "text/plain; charset=utf-8",
 ];
 
 /// `GET /`: the web UI's page.
@@ -177,6 +182,7 @@ mod tests {
                 Some("html") => "text/html",
                 Some("css") => "text/css",
                 Some("js") => "text/javascript",
+                Some("txt") => "text/plain",
                 other => panic!("no media type for {other:?}"),
             };
             assert!(a.media_type.starts_with(expected), "{}", a.path);

@@ -29,6 +29,7 @@ const CAPABILITIES: &[&str] = &[
     "health",
     "local_api",
     "network",
+    "observability",
     "peers",
     "privacy",
     "retention",

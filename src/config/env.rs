@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use super::layer::{
-    AuditLayer, DatabaseLayer, HttpLayer, IdentityLayer, Layer, LogLayer, SyncLayer, TelemetryLayer,
+    AlertsLayer, AuditLayer, DatabaseLayer, HttpLayer, IdentityLayer, Layer, LogLayer,
+    MetricsLayer, SyncLayer, TelemetryLayer,
 };
 use super::rate_limits::RateLimitsLayer;
 use super::{ConfigError, Env, LlmConfig, LogFormat, Mode};
@@ -178,6 +179,26 @@ pub(super) fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
         audit: AuditLayer {
             retention_days: env_parse(env, "BACKEND_8825_AUDIT_RETENTION_DAYS")?,
             coalesce_window_secs: env_parse(env, "BACKEND_8825_AUDIT_COALESCE_WINDOW_SECS")?,
+        },
+        metrics: MetricsLayer {
+            token: env
+                .get("BACKEND_8825_METRICS_TOKEN")
+                .filter(|v| !v.is_empty())
+                .cloned(),
+        },
+        alerts: AlertsLayer {
+            webhook_url: env
+                .get("BACKEND_8825_ALERTS_WEBHOOK_URL")
+                .filter(|v| !v.is_empty())
+                .cloned(),
+            evaluate_interval_secs: env_parse(env, "BACKEND_8825_ALERTS_EVALUATE_INTERVAL_SECS")?,
+            lag_secs: env_parse(env, "BACKEND_8825_ALERTS_LAG_SECS")?,
+            outbox_depth: env_parse(env, "BACKEND_8825_ALERTS_OUTBOX_DEPTH")?,
+            error_rate_percent: env_parse(env, "BACKEND_8825_ALERTS_ERROR_RATE_PERCENT")?,
+            consecutive_failures: env_parse(env, "BACKEND_8825_ALERTS_CONSECUTIVE_FAILURES")?,
+            clock_skew_secs: env_parse(env, "BACKEND_8825_ALERTS_CLOCK_SKEW_SECS")?,
+            sbt_expiry_secs: env_parse(env, "BACKEND_8825_ALERTS_SBT_EXPIRY_SECS")?,
+            identity_grace_secs: env_parse(env, "BACKEND_8825_ALERTS_IDENTITY_GRACE_SECS")?,
         },
     })
 }

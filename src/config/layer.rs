@@ -31,6 +31,30 @@ pub(super) struct Layer {
     pub(super) rate_limits: RateLimitsLayer,
     #[serde(default)]
     pub(super) audit: AuditLayer,
+    #[serde(default)]
+    pub(super) metrics: MetricsLayer,
+    #[serde(default)]
+    pub(super) alerts: AlertsLayer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MetricsLayer {
+    pub(super) token: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AlertsLayer {
+    pub(super) webhook_url: Option<String>,
+    pub(super) evaluate_interval_secs: Option<u64>,
+    pub(super) lag_secs: Option<u64>,
+    pub(super) outbox_depth: Option<i64>,
+    pub(super) error_rate_percent: Option<u32>,
+    pub(super) consecutive_failures: Option<u64>,
+    pub(super) clock_skew_secs: Option<u64>,
+    pub(super) sbt_expiry_secs: Option<u64>,
+    pub(super) identity_grace_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -148,6 +172,29 @@ impl Layer {
             top.telemetry.outbox_max_bytes,
         );
         self.rate_limits.merge(top.rate_limits);
+        set(&mut self.metrics.token, top.metrics.token);
+        let (alerts, top_alerts) = (&mut self.alerts, top.alerts);
+        set(&mut alerts.webhook_url, top_alerts.webhook_url);
+        set(
+            &mut alerts.evaluate_interval_secs,
+            top_alerts.evaluate_interval_secs,
+        );
+        set(&mut alerts.lag_secs, top_alerts.lag_secs);
+        set(&mut alerts.outbox_depth, top_alerts.outbox_depth);
+        set(
+            &mut alerts.error_rate_percent,
+            top_alerts.error_rate_percent,
+        );
+        set(
+            &mut alerts.consecutive_failures,
+            top_alerts.consecutive_failures,
+        );
+        set(&mut alerts.clock_skew_secs, top_alerts.clock_skew_secs);
+        set(&mut alerts.sbt_expiry_secs, top_alerts.sbt_expiry_secs);
+        set(
+            &mut alerts.identity_grace_secs,
+            top_alerts.identity_grace_secs,
+        );
         set(&mut self.audit.retention_days, top.audit.retention_days);
         set(
             &mut self.audit.coalesce_window_secs,

@@ -82,6 +82,55 @@ pub struct Config {
     pub telemetry: TelemetryConfig,
     pub rate_limits: RateLimitsConfig,
     pub audit: AuditConfig,
+    pub metrics: MetricsConfig,
+    pub alerts: AlertsConfig,
+}
+
+/// `GET /metrics` (docs/operations.md).
+#[derive(Clone, Debug, Default)]
+pub struct MetricsConfig {
+    /// The bearer token a hosted daemon asks of `GET /metrics`; unset, the route answers
+    /// 401 to everyone. (A local daemon asks for its local secret or a UI session instead.)
+    pub token: Option<Secret<String>>,
+}
+
+/// The alert rules' thresholds and where alerts go (docs/operations.md).
+#[derive(Clone, Debug)]
+pub struct AlertsConfig {
+    /// Where each transition (fired, resolved) is also POSTed as JSON; unset: nowhere.
+    pub webhook_url: Option<String>,
+    /// How often the rules are evaluated.
+    pub evaluate_interval: std::time::Duration,
+    /// Fires when the last successful sync with a peer is older than this.
+    pub lag_secs: u64,
+    /// Fires when the telemetry outbox holds more rows than this.
+    pub outbox_depth: i64,
+    /// Fires when more than this share of a peer's recent syncs failed (over at least 5).
+    pub error_rate_percent: u32,
+    /// Fires when this many syncs with a peer failed in a row.
+    pub consecutive_failures: u64,
+    /// Fires when this clock and a peer's differ by more than this.
+    pub clock_skew_secs: u64,
+    /// Fires when a peer's SBT expires within this long.
+    pub sbt_expiry_secs: u64,
+    /// Fires when a previous identity key's grace period ends within this long.
+    pub identity_grace_secs: u64,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        Self {
+            webhook_url: None,
+            evaluate_interval: std::time::Duration::from_secs(15),
+            lag_secs: 900,
+            outbox_depth: 500,
+            error_rate_percent: 50,
+            consecutive_failures: 3,
+            clock_skew_secs: 60,
+            sbt_expiry_secs: 3600,
+            identity_grace_secs: 86_400,
+        }
+    }
 }
 
 /// The audit log (docs/security.md).
@@ -363,8 +412,46 @@ fn finish(mode: Mode, layer: Layer, env: &Env) -> Result<Config, ConfigError> {
                     .min(MAX_AUDIT_COALESCE_WINDOW_SECS),
             ),
         },
+        metrics: MetricsConfig {
+            token: layer
+                .metrics
+                .token
+                .filter(|t| !t.trim().is_empty())
+                .map(Secret::new),
+        },
+        alerts: alerts_config(layer.alerts),
         data_dir,
     })
+}
+
+fn alerts_config(layer: layer::AlertsLayer) -> AlertsConfig {
+    let default = AlertsConfig::default();
+    AlertsConfig {
+        webhook_url: layer.webhook_url.filter(|u| !u.trim().is_empty()),
+        evaluate_interval: layer
+            .evaluate_interval_secs
+            .map_or(default.evaluate_interval, |s| {
+                std::time::Duration::from_secs(s.max(1))
+            }),
+        lag_secs: layer.lag_secs.unwrap_or(default.lag_secs).max(1),
+        outbox_depth: layer.outbox_depth.unwrap_or(default.outbox_depth).max(1),
+        error_rate_percent: layer
+            .error_rate_percent
+            .unwrap_or(default.error_rate_percent)
+            .clamp(1, 100),
+        consecutive_failures: layer
+            .consecutive_failures
+            .unwrap_or(default.consecutive_failures)
+            .max(1),
+        clock_skew_secs: layer
+            .clock_skew_secs
+            .unwrap_or(default.clock_skew_secs)
+            .max(1),
+        sbt_expiry_secs: layer.sbt_expiry_secs.unwrap_or(default.sbt_expiry_secs),
+        identity_grace_secs: layer
+            .identity_grace_secs
+            .unwrap_or(default.identity_grace_secs),
+    }
 }
 
 #[cfg(test)]

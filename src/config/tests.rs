@@ -264,3 +264,56 @@ fn the_audit_settings_come_from_the_file_and_the_environment() {
          0 or more, got \"ninety\""
     );
 }
+
+#[test]
+fn metrics_and_alerts_come_from_the_file_and_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.toml");
+    std::fs::write(
+        &file,
+        "[metrics]\ntoken = \"from-file\"\n[alerts]\nlag_secs = 60\nwebhook_url = \"http://hook.example/a\"\nerror_rate_percent = 400\n",
+    )
+    .unwrap();
+    let overrides = Overrides {
+        config_file: Some(file),
+        ..Overrides::default()
+    };
+    let vars = env(&[
+        ("HOME", "/home/u"),
+        ("DATABASE_URL", "postgres://db/x"),
+        ("BACKEND_8825_METRICS_TOKEN", "from-env"),
+        ("BACKEND_8825_ALERTS_CONSECUTIVE_FAILURES", "5"),
+    ]);
+    let c = Config::load(Mode::Hosted, &overrides, &vars).unwrap();
+    let token = c.metrics.token.as_ref().unwrap();
+    assert_eq!(token.expose(), "from-env", "the environment wins");
+    assert!(
+        !format!("{:?}", c.metrics).contains("from-env"),
+        "kept out of Debug"
+    );
+    assert_eq!(c.alerts.lag_secs, 60);
+    assert_eq!(c.alerts.consecutive_failures, 5);
+    assert_eq!(c.alerts.error_rate_percent, 100, "clamped");
+    assert_eq!(
+        c.alerts.webhook_url.as_deref(),
+        Some("http://hook.example/a")
+    );
+    assert_eq!(c.alerts.outbox_depth, AlertsConfig::default().outbox_depth);
+
+    let err = Config::load(
+        Mode::Hosted,
+        &Overrides::default(),
+        &env(&[
+            ("HOME", "/home/u"),
+            ("DATABASE_URL", "postgres://db/x"),
+            ("BACKEND_8825_ALERTS_LAG_SECS", "soon"),
+        ]),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("BACKEND_8825_ALERTS_LAG_SECS"),
+        "{err}"
+    );
+    let none = Config::load(Mode::Local, &Overrides::default(), &env(&[("HOME", "/h")])).unwrap();
+    assert!(none.metrics.token.is_none());
+}

@@ -71,6 +71,11 @@ pub(super) fn with_edge_layers(routes: Router<AppState>, state: AppState) -> Rou
                 "internal error".into(),
             )
         }))
+        // Outermost: every answer is counted, a panic's 500 too, by its route template.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::observability::track_request,
+        ))
         .with_state(state)
 }
 

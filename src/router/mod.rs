@@ -18,7 +18,8 @@ use crate::config::Mode;
 use crate::security::{AddressLimit, RateLimits};
 use crate::state::AppState;
 use crate::{
-    accounts, advisor, health, identity, local_api, peers, privacy, security, sync, telemetry, ui,
+    accounts, advisor, health, identity, local_api, observability, peers, privacy, security, sync,
+    telemetry, ui,
 };
 
 pub use edge::with_edge;
@@ -78,12 +79,19 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
         // The audit log: the local daemon's chain, or the account's.
         .routes(routes!(security::audit::routes::list))
         // Privacy settings: the local daemon's, or the account's.
-        .routes(routes!(privacy::routes::get, privacy::routes::put));
+        .routes(routes!(privacy::routes::get, privacy::routes::put))
+        // Each peer's sync metrics and debug page, and the alerts (docs/operations.md).
+        .routes(routes!(observability::routes::sync_metrics))
+        .routes(routes!(observability::routes::debug_sync))
+        .routes(routes!(observability::routes::alerts));
+    // Prometheus: the local guard's credentials, or the hosted operator's metrics token.
+    let metrics = OpenApiRouter::new().routes(routes!(observability::routes::metrics));
     // Signed peer requests.
     let sync_responder = OpenApiRouter::new().routes(routes!(sync::engine::respond));
     match mode {
         Mode::Local => both
             .merge(conversations)
+            .merge(metrics)
             .merge(sync_responder)
             // Local secret or UI session (the guard of local_api checks them).
             .routes(routes!(peers::local::pair::register))
@@ -109,6 +117,9 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
                 None => sync_responder,
             };
             both
+                // The operator's metrics token; per-address limit, as the account API (a
+                // scraper asks every few seconds, far under it).
+                .merge(per_address(&limits.account_api, metrics))
                 // Signed with the identity key; per-address limit on pairing attempts.
                 .merge(per_address(
                     &limits.pairing,

@@ -24,6 +24,7 @@ pub const LOCAL_SECRET: &str = "local_secret";
 pub const UI_SESSION: &str = "ui_session";
 pub const ACCOUNT_TOKEN: &str = "account_token";
 pub const PEER_SIGNATURE: &str = "peer_signature";
+pub const METRICS_TOKEN: &str = "metrics_token";
 
 /// The served document, serialised once when the router is built.
 #[derive(Clone)]
@@ -79,6 +80,14 @@ impl Modify for Credentials {
             ),
         );
         components.add_security_scheme(
+            METRICS_TOKEN,
+            bearer(
+                "Hosted daemon, `GET /metrics` only: the operator's `metrics.token` from the \
+                 configuration (`BACKEND_8825_METRICS_TOKEN`) as `Authorization: Bearer \
+                 <token>`. See docs/operations.md.",
+            ),
+        );
+        components.add_security_scheme(
             PEER_SIGNATURE,
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "Authorization",
@@ -101,7 +110,7 @@ pub(super) fn finish(document: utoipa::openapi::OpenApi, mode: Mode) -> Value {
     let mut document = serde_json::to_value(document).expect("the document serialises");
     let accepted: &[&str] = match mode {
         Mode::Local => &[LOCAL_SECRET, UI_SESSION, PEER_SIGNATURE],
-        Mode::Hosted => &[ACCOUNT_TOKEN, PEER_SIGNATURE],
+        Mode::Hosted => &[ACCOUNT_TOKEN, PEER_SIGNATURE, METRICS_TOKEN],
     };
     document["info"]["title"] = json!(format!("backend-8825 ({} daemon)", mode.as_str()));
     let Some(paths) = document["paths"].as_object_mut() else {

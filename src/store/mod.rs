@@ -76,6 +76,13 @@ impl DatabaseKind {
 /// Everything the daemon keeps. Both implementations pass the same contract tests
 /// (`tests/store_contract.rs`).
 /// What [`Store::feed_window`] read.
+/// A store's database connections at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub open: u32,
+    pub idle: u32,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeedWindow {
     /// The versions in the window that did not come from the excluded peer.
@@ -105,6 +112,20 @@ pub trait Store: Send + Sync + 'static {
     /// not go away on its own (SQLite).
     fn database_health(&self) -> Option<Arc<crate::resilience::DatabaseHealth>> {
         None
+    }
+
+    /// Whether this instance leads for `name` (several hosted instances may share a
+    /// Postgres database: one of them runs the alerts, say). On Postgres, a session advisory
+    /// lock (`pg_try_advisory_lock`) held on a connection of its own until the store closes
+    /// or the connection breaks; on SQLite, one instance owns the database: always true.
+    async fn try_lead(&self, name: &str) -> StoreResult<bool> {
+        let _ = name;
+        Ok(true)
+    }
+
+    /// Connections of the store's pools: open, and of those idle (`GET /metrics`).
+    fn pool_usage(&self) -> PoolUsage {
+        PoolUsage::default()
     }
 
     async fn meta_get(&self, key: &str) -> StoreResult<Option<String>>;

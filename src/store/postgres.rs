@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
-use super::sql::{Db, SqlPools};
+use super::sql::{Db, LeaderSlot, SqlPools};
 use super::{MIN_POSTGRES_VERSION_NUM, StoreError, StoreResult};
 use crate::resilience::DatabaseHealth;
 
@@ -21,6 +21,8 @@ pub struct PostgresStore {
     pool: PgPool,
     /// Whether the server is known to be down, and the probe that finds it back.
     health: Arc<DatabaseHealth>,
+    /// The connection that holds this instance's advisory locks (`Store::try_lead`).
+    leader: LeaderSlot,
 }
 
 impl PostgresStore {
@@ -42,7 +44,11 @@ impl PostgresStore {
         }
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         let health = DatabaseHealth::new("postgres", move || reconnect(options.clone()));
-        Ok(Self { pool, health })
+        Ok(Self {
+            pool,
+            health,
+            leader: LeaderSlot::default(),
+        })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -90,6 +96,10 @@ async fn reconnect(options: PgConnectOptions) -> Result<(), String> {
 impl SqlPools for PostgresStore {
     fn db(&self) -> Db<'_> {
         Db::postgres(&self.pool)
+    }
+
+    fn leader(&self) -> Option<(&LeaderSlot, &PgPool)> {
+        Some((&self.leader, &self.pool))
     }
 
     fn health(&self) -> Option<&Arc<DatabaseHealth>> {

@@ -57,6 +57,7 @@ pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummar
     let _guard = lock.lock().await;
     let started = std::time::Instant::now();
     let outcome = sync_locked(state, peer_id).await;
+    record_exchange(state, peer_id, &outcome, started.elapsed());
     emit_cycle(state, peer_id, &outcome, started.elapsed()).await;
     if let Err(err) = &outcome
         && err.upstream_code.as_deref() == Some("revoked")
@@ -276,6 +277,33 @@ async fn apply_answer(
     Ok(())
 }
 
+/// Counts the sync in the peer's statistics (`GET /sync/metrics`, `GET /debug/sync`).
+fn record_exchange(
+    state: &AppState,
+    peer_id: &str,
+    outcome: &Result<SyncSummary, ApiError>,
+    took: std::time::Duration,
+) {
+    use super::stats::{Direction, Exchange};
+    let (pushed, pulled) = outcome
+        .as_ref()
+        .map_or((0, 0), |s| (s.pushed as u64, s.pulled as u64));
+    let error = outcome.as_ref().err();
+    state.sync().stats.record(
+        peer_id,
+        Exchange {
+            at: state.clock.now_ms(),
+            direction: Direction::Outbound,
+            pushed,
+            pulled,
+            status: if error.is_some() { "error" } else { "ok" },
+            error_code: error.map(|e| e.code.to_string()),
+            error_message: error.map(|e| e.message.clone()),
+            duration_ms: took.as_secs_f64() * 1000.0,
+        },
+    );
+}
+
 /// A `sync.cycle` telemetry event: duration, versions each way, the error code if any.
 async fn emit_cycle(
     state: &AppState,
@@ -362,6 +390,7 @@ async fn call(
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
+    let sent = body.len();
     let bytes = response.bytes().await.map_err(|e| {
         if crate::network::is_unreachable(&e) {
             crate::network::record(state, &peer.peer_id, crate::network::Outcome::Unreachable);
@@ -374,6 +403,10 @@ async fn call(
             ),
         )
     })?;
+    state
+        .sync()
+        .stats
+        .add_bytes(&peer.peer_id, sent, bytes.len());
     if !status.is_success() {
         let code = serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()

@@ -2,9 +2,9 @@
 //! caller's side, which a local daemon runs against its hosted peers, is in caller.rs. The
 //! wire format is in docs/sync.md.
 
-use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::caller::paused;
@@ -15,6 +15,8 @@ use crate::error::ApiError;
 use crate::peers::SignedPeerRequest;
 use crate::state::AppState;
 use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor};
+use crate::sync::SyncAccess;
+use crate::sync::stats::{Direction, Exchange};
 
 pub const SYNC_VERSION: u32 = 1;
 /// Most versions in one direction of one round trip.
@@ -223,7 +225,45 @@ pub(super) async fn page_for(
 pub(crate) async fn respond(
     State(state): State<AppState>,
     signed: SignedPeerRequest,
-) -> Result<Json<SyncResponse>, ApiError> {
+) -> Result<Response, ApiError> {
+    let peer_id = signed.peer.peer_id.clone();
+    let received = signed.body.len();
+    let started = std::time::Instant::now();
+    let outcome = answer(&state, signed).await.and_then(|(response, taken)| {
+        let body = serde_json::to_vec(&response).map_err(ApiError::internal)?;
+        Ok((response.changes.len(), taken, body))
+    });
+    let error = outcome.as_ref().err();
+    let (pushed, pulled) = outcome.as_ref().map_or((0, 0), |(p, t, _)| (*p, *t));
+    let stats = &state.sync().stats;
+    stats.add_bytes(
+        &peer_id,
+        outcome.as_ref().map_or(0, |(_, _, body)| body.len()),
+        received,
+    );
+    stats.record(
+        &peer_id,
+        Exchange {
+            at: state.clock.now_ms(),
+            direction: Direction::Inbound,
+            pushed: pushed as u64,
+            pulled: pulled as u64,
+            status: if error.is_some() { "error" } else { "ok" },
+            error_code: error.map(|e| e.code.to_string()),
+            error_message: error.map(|e| e.message.clone()),
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        },
+    );
+    let (_, _, body) = outcome?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The answer to one `POST /sync`, and how many of the pushed versions were taken.
+async fn answer(
+    state: &AppState,
+    signed: SignedPeerRequest,
+) -> Result<(SyncResponse, usize), ApiError> {
+    let state = state.clone();
     if super::paused_here(&state) {
         return Err(paused());
     }
@@ -256,6 +296,7 @@ pub(crate) async fn respond(
     // A version this side does not take is refused on its own: the others apply, and the
     // caller sets it aside, so one bad version never blocks the ones behind it.
     let (changes, refused) = screen(&state, peer, request.changes);
+    let taken = changes.len();
     let epoch = store::epoch(state.store.as_ref()).await?;
     let after = match &request.since {
         Some(cursor) if cursor.epoch == epoch => cursor.seq.max(0),
@@ -292,13 +333,16 @@ pub(crate) async fn respond(
     let limit = request.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let (changes, cursor, has_more) =
         page_for(&state, &account, after, limit, &peer.peer_id).await?;
-    Ok(Json(SyncResponse {
-        v: SYNC_VERSION,
-        epoch,
-        changes,
-        cursor,
-        has_more,
-        ack: request.push_through,
-        refused,
-    }))
+    Ok((
+        SyncResponse {
+            v: SYNC_VERSION,
+            epoch,
+            changes,
+            cursor,
+            has_more,
+            ack: request.push_through,
+            refused,
+        },
+        taken,
+    ))
 }

@@ -9,6 +9,7 @@ pub mod hlc;
 pub mod records;
 mod scheduler;
 mod set_aside;
+pub mod stats;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -52,6 +53,9 @@ pub struct SyncState {
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Whether the scheduler runs (`sync.automatic`).
     pub automatic: bool,
+    /// What sync did with each peer since the daemon started (counters, last exchanges,
+    /// backoff).
+    pub stats: stats::SyncStats,
 }
 
 impl SyncState {
@@ -62,6 +66,7 @@ impl SyncState {
             interval,
             locks: Mutex::new(HashMap::new()),
             automatic: true,
+            stats: stats::SyncStats::default(),
         }
     }
 

@@ -79,6 +79,7 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                         // reachable, so its backoff is over.
                         Ok(notice) => {
                             failures.remove(&notice.peer_id);
+                            publish_backoff(&state, &failures, &notice.peer_id);
                         }
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => {
                             pokes = state.telemetry().subscribe_pokes();
@@ -97,6 +98,7 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                                 now_ms: state.clock.now_ms(),
                             };
                             note_outcome(&retry, &mut failures, &peer_id, outcome);
+                            publish_backoff(&state, &failures, &peer_id);
                             if again.remove(&peer_id) && !paused_here(&state) {
                                 start(&state, &mut in_flight, &mut running, peer_id);
                             }
@@ -169,6 +171,20 @@ fn start(
         let outcome = sync_peer_now(&state, &peer_id).await;
         (peer_id, outcome)
     });
+}
+
+/// Shows a peer's backoff in its statistics (`GET /debug/sync/{peer_id}`), the next
+/// attempt on the daemon's clock.
+fn publish_backoff(state: &AppState, failures: &HashMap<String, Failing>, peer_id: &str) {
+    let backoff = failures.get(peer_id).map(|f| {
+        let wait = f.retry_at.saturating_duration_since(Instant::now());
+        crate::sync::stats::Backoff {
+            failures: f.count,
+            next_attempt_at: state.clock.now_ms() + wait.as_millis() as i64,
+            code: f.code.to_string(),
+        }
+    });
+    state.sync().stats.set_backoff(peer_id, backoff);
 }
 
 /// A peer's run of failed syncs: how many, when to try again, and the last failure's code.

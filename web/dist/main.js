@@ -3,6 +3,7 @@
 import { ApiError, WebAdapter, networkBanner } from './adapters/webAdapter.js';
 import { h, poll, replaceChildren, withCode } from './dom.js';
 import { renderConversations } from './pages/conversations.js';
+import { renderDashboard } from './pages/dashboard.js';
 import { renderPair } from './pages/pair.js';
 import { renderSignIn, renderNoSession, TOKEN_KEY } from './pages/signin.js';
 import { renderStatus } from './pages/status.js';
@@ -10,13 +11,17 @@ const PAGES = [
     { path: 'conversations', title: 'Conversations', render: renderConversations },
     { path: 'status', title: 'Status', render: renderStatus },
     { path: 'pair', title: 'Pair', render: renderPair },
+    { path: 'dashboard', title: 'Dashboard', render: renderDashboard },
 ];
+/** How often the alert banner asks for the alerts. */
+const ALERTS_MS = 5000;
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const badge = document.getElementById('mode-badge');
 const banner = document.getElementById('network-banner');
 /** How often the local UI reads the peers' network state for the banner. */
 const BANNER_POLL_MS = 1000;
+const alertBanner = document.getElementById('alert-banner');
 let stopPage = null;
 async function boot() {
     const anonymous = new WebAdapter();
@@ -76,12 +81,34 @@ function start(api, self) {
     buildNav(ctx);
     if (ctx.mode === 'local')
         watchNetwork(ctx);
+    poll(ALERTS_MS, () => showAlerts(ctx));
     window.addEventListener('hashchange', () => void route(ctx));
     void api
         .listPeers()
         .then((peers) => ctx.learnPeers(peers))
         .catch(() => undefined)
         .finally(() => void route(ctx));
+}
+/** The banner above every page: the alerts firing now (GET /alerts), or nothing. */
+async function showAlerts(ctx) {
+    let firing;
+    try {
+        firing = (await ctx.api.alerts()).alerts.filter((a) => a.state === 'firing');
+    }
+    catch {
+        return;
+    }
+    if (firing.length === 0) {
+        alertBanner.hidden = true;
+        alertBanner.replaceChildren();
+        return;
+    }
+    const critical = firing.some((a) => a.severity === 'critical');
+    alertBanner.className = `alert-banner ${critical ? 'critical' : 'warning'}`;
+    const shown = firing.slice(0, 3).map((a) => h('li', { 'data-rule': a.rule }, h('strong', {}, a.rule.replace(/_/g, ' ')), ': ', a.message, ' ', a.subject !== 'daemon' ? h('a', { href: `#/dashboard/${encodeURIComponent(a.subject)}` }, 'Debug') : ''));
+    const more = firing.length > shown.length ? h('li', {}, `and ${firing.length - shown.length} more on the Dashboard`) : '';
+    replaceChildren(alertBanner, h('span', { class: 'title' }, `${firing.length} alert${firing.length === 1 ? '' : 's'} firing`), h('ul', {}, ...shown, more));
+    alertBanner.hidden = false;
 }
 function buildNav(ctx) {
     const links = PAGES.map((p) => h('li', {}, h('a', { href: `#/${p.path}`, 'data-page': p.path }, p.title)));

@@ -5,6 +5,7 @@ import { ApiError, WebAdapter, networkBanner, type Identity } from './adapters/w
 import { h, poll, replaceChildren, withCode } from './dom.js';
 import type { Context, Page } from './context.js';
 import { renderConversations } from './pages/conversations.js';
+import { renderDashboard } from './pages/dashboard.js';
 import { renderPair } from './pages/pair.js';
 import { renderSignIn, renderNoSession, TOKEN_KEY } from './pages/signin.js';
 import { renderStatus } from './pages/status.js';
@@ -13,7 +14,11 @@ const PAGES: { path: string; title: string; render: Page }[] = [
   { path: 'conversations', title: 'Conversations', render: renderConversations },
   { path: 'status', title: 'Status', render: renderStatus },
   { path: 'pair', title: 'Pair', render: renderPair },
+  { path: 'dashboard', title: 'Dashboard', render: renderDashboard },
 ];
+
+/** How often the alert banner asks for the alerts. */
+const ALERTS_MS = 5000;
 
 const main = document.getElementById('main') as HTMLElement;
 const nav = document.getElementById('nav') as HTMLElement;
@@ -21,6 +26,7 @@ const badge = document.getElementById('mode-badge') as HTMLElement;
 const banner = document.getElementById('network-banner') as HTMLElement;
 /** How often the local UI reads the peers' network state for the banner. */
 const BANNER_POLL_MS = 1000;
+const alertBanner = document.getElementById('alert-banner') as HTMLElement;
 let stopPage: (() => void) | null = null;
 
 async function boot(): Promise<void> {
@@ -78,12 +84,37 @@ function start(api: WebAdapter, self: Identity): void {
   };
   buildNav(ctx);
   if (ctx.mode === 'local') watchNetwork(ctx);
+  poll(ALERTS_MS, () => showAlerts(ctx));
   window.addEventListener('hashchange', () => void route(ctx));
   void api
     .listPeers()
     .then((peers) => ctx.learnPeers(peers))
     .catch(() => undefined)
     .finally(() => void route(ctx));
+}
+
+/** The banner above every page: the alerts firing now (GET /alerts), or nothing. */
+async function showAlerts(ctx: Context): Promise<void> {
+  let firing;
+  try {
+    firing = (await ctx.api.alerts()).alerts.filter((a) => a.state === 'firing');
+  } catch {
+    return;
+  }
+  if (firing.length === 0) {
+    alertBanner.hidden = true;
+    alertBanner.replaceChildren();
+    return;
+  }
+  const critical = firing.some((a) => a.severity === 'critical');
+  alertBanner.className = `alert-banner ${critical ? 'critical' : 'warning'}`;
+  const shown = firing.slice(0, 3).map((a) =>
+    h('li', { 'data-rule': a.rule }, h('strong', {}, a.rule.replace(/_/g, ' ')), ': ', a.message, ' ',
+      a.subject !== 'daemon' ? h('a', { href: `#/dashboard/${encodeURIComponent(a.subject)}` }, 'Debug') : ''),
+  );
+  const more = firing.length > shown.length ? h('li', {}, `and ${firing.length - shown.length} more on the Dashboard`) : '';
+  replaceChildren(alertBanner, h('span', { class: 'title' }, `${firing.length} alert${firing.length === 1 ? '' : 's'} firing`), h('ul', {}, ...shown, more));
+  alertBanner.hidden = false;
 }
 
 function buildNav(ctx: Context): void {

@@ -53,6 +53,56 @@ pub trait SqlPools: Send + Sync + 'static {
     fn health(&self) -> Option<&Arc<DatabaseHealth>> {
         None
     }
+
+    /// Where a database shared by several instances keeps the connection that holds this
+    /// instance's advisory locks, and the pool to take it from; `None` where one instance
+    /// owns the database (SQLite), which always leads.
+    fn leader(&self) -> Option<(&LeaderSlot, &PgPool)> {
+        None
+    }
+}
+
+/// A connection of its own, out of the pool, holding advisory locks: a session lock lives
+/// as long as its connection, so this one is kept (and dropped, releasing them, with the
+/// store or when it breaks).
+pub type LeaderSlot = tokio::sync::Mutex<Option<sqlx::PgConnection>>;
+
+/// Whether this instance holds (or now takes) the advisory lock `name`, scoped to the
+/// schema: instances on one schema compete, daemons on other schemas of the same database
+/// do not.
+async fn lead(slot: &LeaderSlot, pool: &PgPool, name: &str) -> StoreResult<bool> {
+    let mut held = slot.lock().await;
+    if let Some(conn) = held.as_mut() {
+        let still = sqlx::query_as::<_, (bool,)>(
+            "SELECT pg_try_advisory_lock(hashtext($1), hashtext(current_schema()))",
+        )
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await;
+        match still {
+            Ok((true,)) => {
+                // Taken again on the same session: release the extra hold (locks count).
+                sqlx::query("SELECT pg_advisory_unlock(hashtext($1), hashtext(current_schema()))")
+                    .bind(name)
+                    .execute(&mut *conn)
+                    .await?;
+                return Ok(true);
+            }
+            Ok((false,)) => return Ok(false),
+            // The connection broke, and its locks with it: take a new one below.
+            Err(_) => *held = None,
+        }
+    }
+    let mut conn = pool.acquire().await?.detach();
+    let (got,): (bool,) =
+        sqlx::query_as("SELECT pg_try_advisory_lock(hashtext($1), hashtext(current_schema()))")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
+    if got {
+        *held = Some(conn);
+    }
+    Ok(got)
 }
 
 /// Runs one statement of the store `on`, unless its database is known to be down: then, or
@@ -128,6 +178,29 @@ impl<S: SqlPools> Store for S {
 
     fn database_health(&self) -> Option<Arc<DatabaseHealth>> {
         self.health().cloned()
+    }
+
+    async fn try_lead(&self, name: &str) -> StoreResult<bool> {
+        match self.leader() {
+            Some((slot, pool)) => guarded(self, lead(slot, pool, name)).await,
+            None => Ok(true),
+        }
+    }
+
+    fn pool_usage(&self) -> super::PoolUsage {
+        let db = self.db();
+        let (open, idle) = db.pool.usage();
+        let mut usage = super::PoolUsage {
+            open,
+            idle: idle as u32,
+        };
+        // SQLite's writer is a pool of its own (Postgres hands out the same pool twice).
+        if db.pool.kind() == DatabaseKind::Sqlite {
+            let (open, idle) = db.writer.usage();
+            usage.open += open;
+            usage.idle += idle as u32;
+        }
+        usage
     }
 
     async fn meta_get(&self, key: &str) -> StoreResult<Option<String>> {
@@ -483,6 +556,10 @@ impl<S: SqlPools> Store for S {
     }
 
     async fn close(&self) {
+        if let Some((slot, _)) = self.leader() {
+            // Releases the advisory locks at once, for another instance to take.
+            slot.lock().await.take();
+        }
         self.db().close().await;
     }
 }

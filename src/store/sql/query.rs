@@ -109,6 +109,14 @@ impl Pool<'_> {
         }
     }
 
+    /// Connections open, and of those idle.
+    pub fn usage(self) -> (u32, usize) {
+        match self {
+            Self::Sqlite(pool) => (pool.size(), pool.num_idle()),
+            Self::Postgres(pool) => (pool.size(), pool.num_idle()),
+        }
+    }
+
     /// Starts a transaction on a connection of this pool.
     pub async fn begin(self) -> Result<Tx, sqlx::Error> {
         Ok(match self {

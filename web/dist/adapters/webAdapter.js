@@ -218,6 +218,28 @@ export class WebAdapter {
         return this.request('GET', '/peers');
     }
     /** Syncs one peer now, or every active peer when none is named. */
+    /** `GET /sync/metrics/{peer_id}`. */
+    syncMetrics(peerId) {
+        return this.request('GET', `/sync/metrics/${encodeURIComponent(peerId)}`);
+    }
+    /** `GET /debug/sync/{peer_id}`. */
+    debugSync(peerId) {
+        return this.request('GET', `/debug/sync/${encodeURIComponent(peerId)}`);
+    }
+    /** `GET /alerts`. */
+    alerts() {
+        return this.request('GET', '/alerts');
+    }
+    /** `GET /dashboard/telemetry?window=5m` (hosted): the last five minutes' events by name. */
+    async telemetryWindow() {
+        const summary = await this.request('GET', '/dashboard/telemetry?window=5m');
+        return summary.windows[0] ?? null;
+    }
+    /** `GET /telemetry/status` (local): the outbox's counters. */
+    async outboxStatus() {
+        const status = await this.request('GET', '/telemetry/status');
+        return status.outbox;
+    }
     async syncNow(peerId) {
         const ids = peerId !== undefined
             ? [peerId]

@@ -123,6 +123,104 @@ export function networkBanner(peers: Peer[]): NetworkBanner | null {
   return null;
 }
 
+/** One sync with a peer (`GET /debug/sync/{peer_id}`), newest first. */
+export interface SyncExchange {
+  /** Unix ms. */
+  at: number;
+  direction: 'outbound' | 'inbound';
+  pushed: number;
+  pulled: number;
+  status: 'ok' | 'error' | 'paused';
+  error_code: string | null;
+  error_message: string | null;
+  duration_ms: number;
+}
+
+/** What sync did with a peer since the daemon started. */
+export interface SyncCounters {
+  attempted: number;
+  succeeded: number;
+  failed: number;
+  failed_by_code: Record<string, number>;
+  paused: number;
+  versions_pushed: number;
+  versions_pulled: number;
+  bytes_pushed: number;
+  bytes_pulled: number;
+  consecutive_failures: number;
+}
+
+/** `GET /sync/metrics/{peer_id}`. */
+export interface SyncMetrics {
+  peer_id: string;
+  counters: SyncCounters;
+  lag: { oldest_unacknowledged_ms: number | null; since_caught_up_ms: number | null; behind_versions: number };
+  duration_ms: { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null };
+  pending_outbound: number;
+  set_aside: number;
+  telemetry: { outbox_depth: number; outbox_oldest_ms: number | null; connected: boolean };
+  network_state: string;
+  clock_skew_secs: number | null;
+}
+
+/** `GET /debug/sync/{peer_id}`: never a secret. */
+export interface SyncDebug {
+  peer_id: string;
+  status: string;
+  remote_backend_id: string;
+  remote_url: string | null;
+  network_state: string;
+  cursors: {
+    local_epoch: string;
+    pull_epoch: string | null;
+    pull_seq: number;
+    push_epoch: string | null;
+    push_seq: number;
+    feed_head: number;
+    last_success_at: string | null;
+    last_error_code: string | null;
+    last_error: string | null;
+    last_error_at: string | null;
+    failing_since: string | null;
+  };
+  exchanges: SyncExchange[];
+  counters: SyncCounters;
+  sbt: { kid: string; expires_at: string; expires_in_secs: number };
+  rate_limit: { sync_per_peer_per_minute: number; sync_per_peer_burst: number; recent_refused_by_limit: number };
+  telemetry: { outbox_depth: number; outbox_oldest_ms: number | null; connected: boolean };
+  telemetry_link: { connected: boolean; connects: number; acked_batches: number; last_error: string | null } | null;
+  backoff: { failures: number; next_attempt_at: number; code: string } | null;
+  next_attempt_at: string | null;
+  clock_skew_secs: number | null;
+  alerts: Alert[];
+}
+
+/** One alert of `GET /alerts`. */
+export interface Alert {
+  rule: string;
+  /** A peer id, or `daemon`. */
+  subject: string;
+  state: 'firing' | 'resolved';
+  severity: 'warning' | 'critical';
+  message: string;
+  fired_at: number;
+  resolved_at: number | null;
+}
+
+/** `GET /alerts`. */
+export interface Alerts {
+  alerts: Alert[];
+  firing: Record<string, number>;
+}
+
+/** Per event name, in one window of `GET /dashboard/telemetry` (hosted). */
+export interface TelemetryWindow {
+  window: string;
+  since: number;
+  total: { count: number; errors: number };
+  by_name: Record<string, { count: number; errors: number }>;
+}
+
 /** How a peer stands, as the Status page shows it: what, in which colour, since when. */
 export interface PeerHealth {
   kind: 'revoked' | 'unreachable' | 'failing' | 'paused' | 'paused_remotely' | 'never_synced' | 'ok' | 'paired' | 'unknown';
@@ -404,6 +502,33 @@ export class WebAdapter {
   }
 
   /** Syncs one peer now, or every active peer when none is named. */
+  /** `GET /sync/metrics/{peer_id}`. */
+  syncMetrics(peerId: string): Promise<SyncMetrics> {
+    return this.request<SyncMetrics>('GET', `/sync/metrics/${encodeURIComponent(peerId)}`);
+  }
+
+  /** `GET /debug/sync/{peer_id}`. */
+  debugSync(peerId: string): Promise<SyncDebug> {
+    return this.request<SyncDebug>('GET', `/debug/sync/${encodeURIComponent(peerId)}`);
+  }
+
+  /** `GET /alerts`. */
+  alerts(): Promise<Alerts> {
+    return this.request<Alerts>('GET', '/alerts');
+  }
+
+  /** `GET /dashboard/telemetry?window=5m` (hosted): the last five minutes' events by name. */
+  async telemetryWindow(): Promise<TelemetryWindow | null> {
+    const summary = await this.request<{ windows: TelemetryWindow[] }>('GET', '/dashboard/telemetry?window=5m');
+    return summary.windows[0] ?? null;
+  }
+
+  /** `GET /telemetry/status` (local): the outbox's counters. */
+  async outboxStatus(): Promise<{ accepted: number; pending: number; delivered: number; dropped: number }> {
+    const status = await this.request<{ outbox: { accepted: number; pending: number; delivered: number; dropped: number } }>('GET', '/telemetry/status');
+    return status.outbox;
+  }
+
   async syncNow(peerId?: string): Promise<SyncSummary[]> {
     const ids =
       peerId !== undefined

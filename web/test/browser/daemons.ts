@@ -81,8 +81,9 @@ export class Workspace {
     return this.startHosted(Number(new URL(url).port));
   }
 
-  async startLocal(): Promise<string> {
-    return this.serve(['--port', '0', '--data-dir', this.localDir]);
+
+  async startLocal(extra: Record<string, string> = {}): Promise<string> {
+    return this.serve(['--port', '0', '--data-dir', this.localDir], extra);
   }
 
   createAccount(name: string): Promise<string> {
