@@ -128,6 +128,11 @@ const HELP: &[(&str, &str, Option<Unit>)] = &[
     ),
     ("peers", "Pairings, by status", None),
     ("peers_sync", "Active pairings by sync state (local)", None),
+    (
+        "peers_network",
+        "Active pairings by network state: online, degraded, offline (local)",
+        None,
+    ),
     ("alerts_firing", "Alerts firing now, by rule", None),
     (
         "database_up",
@@ -423,6 +428,26 @@ async fn gather_peers(state: &AppState, metrics: &Metrics) {
     for (sync_state, n) in by_state {
         metrics
             .gauge("peers_sync", &[("state", sync_state)])
+            .set(n as f64);
+    }
+    // The network monitor's view; a peer it has heard nothing of yet counts as online.
+    use crate::network::{NetState, NetworkAccess};
+    let mut by_network: BTreeMap<&str, usize> =
+        [NetState::Online, NetState::Degraded, NetState::Offline]
+            .iter()
+            .map(|s| (s.as_str(), 0))
+            .collect();
+    for peer in peers
+        .iter()
+        .filter(|p| p.status == crate::store::PEER_ACTIVE)
+    {
+        let net = state.network().peer(&peer.peer_id);
+        let net = net.map_or(NetState::Online, |n| n.state);
+        *by_network.entry(net.as_str()).or_default() += 1;
+    }
+    for (net, n) in by_network {
+        metrics
+            .gauge("peers_network", &[("state", net)])
             .set(n as f64);
     }
 }

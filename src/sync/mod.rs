@@ -46,7 +46,7 @@ pub fn paused_here(state: &AppState) -> bool {
 #[derive(Debug)]
 pub struct SyncState {
     pub hlc: hlc::Hlc,
-    /// Woken after a local write: the scheduler syncs at once (debounced).
+    /// Woken after a local write: the scheduler syncs at once.
     pub wake: Notify,
     /// How often the scheduler syncs without a wake-up.
     pub interval: Duration,

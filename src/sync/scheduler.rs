@@ -1,5 +1,6 @@
 //! The `SyncScheduler` of a local daemon: syncs every active hosted peer every interval, at
-//! once (debounced) after a local write, and backs off from a peer that fails.
+//! once after a local write (the changes made meanwhile go in the next sync), and backs off
+//! from a peer that fails.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -19,8 +20,6 @@ use crate::store::PEER_ACTIVE;
 use crate::sync::{SyncAccess, paused_here};
 use crate::telemetry::TelemetryAccess;
 
-/// Writes that come in a burst are sent together.
-const DEBOUNCE: Duration = Duration::from_millis(20);
 const BACKOFF_FIRST: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(60);
 
@@ -109,9 +108,9 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                 }
                 () = tokio::time::sleep(state.sync().interval) => false,
             };
-            if woken {
-                tokio::time::sleep(DEBOUNCE).await;
-            }
+            // No wait after a wake-up: the first change of a burst goes at once (leading
+            // edge), and the changes made while that sync is in flight go together in the
+            // next one, started as soon as it ends (`again`, the trailing edge).
             if paused_here(&state) {
                 continue;
             }

@@ -166,6 +166,13 @@ async fn metrics_parse_as_prometheus_text_on_both_ends() {
             Some(1.0),
             "{name}"
         );
+        for (net, n) in [("online", 1.0), ("degraded", 0.0), ("offline", 0.0)] {
+            assert_eq!(
+                value(&samples, "backend_8825_peers_network", &[("state", net)]),
+                Some(n),
+                "{name}: {net}"
+            );
+        }
         for family in [
             "backend_8825_telemetry_outbox_depth",
             "backend_8825_database_pool_connections",
