@@ -116,6 +116,18 @@ describe('Dashboard', { timeout: 240_000 }, () => {
 
   it('raises the alert banner when the hosted backend is down', async () => {
     await ws.stop(hostedUrl);
+    // The scheduler leaves an offline peer alone (the network monitor probes it instead), so
+    // the failures come from syncs asked for, as Force sync would.
+    const auth = { Authorization: `Bearer ${await ws.localSecret()}` };
+    const peers = (await (await fetch(`${localUrl}/peers`, { headers: auth })).json()) as { peer_id: string }[];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${localUrl}/peers/${peers[0]?.peer_id}/sync`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      assert.notEqual(response.status, 200);
+    }
     const banner = page.locator('#alert-banner [data-rule="sync_consecutive_failures"]');
     await banner.waitFor({ timeout: ALERT_WAIT_MS });
     const text = (await banner.textContent()) ?? '';
