@@ -139,6 +139,8 @@ pub async fn views_with_sync(
             .collect(),
         Mode::Hosted => Default::default(),
     };
+    // Pause Sync is per account: read once for each account listed, not once per peer.
+    let mut paused_accounts: std::collections::HashMap<&str, bool> = Default::default();
     for peer in peers {
         let cursor = state
             .store
@@ -155,9 +157,14 @@ pub async fn views_with_sync(
             .await?;
         let pending = waiting.versions;
         let set_aside = state.store.set_aside_for(&peer.peer_id).await?;
-        let paused = crate::privacy::settings::settings_of(state, account)
-            .await?
-            .sync_paused;
+        let paused = match paused_accounts.get(account) {
+            Some(paused) => *paused,
+            None => {
+                let settings = crate::privacy::settings::settings_of(state, account).await?;
+                paused_accounts.insert(account, settings.sync_paused);
+                settings.sync_paused
+            }
+        };
         let mut view = PeerView::from(peer);
         view.sync = Some(SyncStatusView {
             last_success_at: cursor.last_success_at.map(rfc3339_ms),

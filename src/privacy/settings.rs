@@ -283,14 +283,9 @@ pub async fn update(
         crate::logging::set_redaction(after.redact_pii);
     }
     let audited_account = (state.config.mode == Mode::Hosted).then_some(account_id);
-    crate::security::audit::audit_change(
-        state,
-        "privacy_settings",
-        describe_change(&before, &after),
-        audited_account,
-    )
-    .await;
-    tracing::info!(change = %describe_change(&before, &after), "privacy settings changed");
+    let change = describe_change(&before, &after);
+    tracing::info!(change = %change, "privacy settings changed");
+    crate::security::audit::audit_change(state, "privacy_settings", change, audited_account).await;
     // Nobody listening is fine: nothing runs that cares.
     let _ = privacy.changes.send(SettingsChange {
         account_id: account_id.to_string(),

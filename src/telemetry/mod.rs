@@ -95,6 +95,8 @@ impl Default for TelemetryLimits {
 pub struct Telemetry {
     /// This process's id among the hosted instances that relay pokes to each other.
     pub instance: String,
+    /// The store's epoch, as the relay names it (read once).
+    relay_epoch: std::sync::OnceLock<String>,
     limits: RwLock<TelemetryLimits>,
     pub hub: Hub,
     pub client: ClientState,
@@ -106,6 +108,7 @@ impl Default for Telemetry {
     fn default() -> Self {
         Self {
             instance: uuid::Uuid::new_v4().to_string(),
+            relay_epoch: std::sync::OnceLock::new(),
             limits: RwLock::default(),
             hub: Hub::default(),
             client: ClientState::default(),

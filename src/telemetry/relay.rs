@@ -74,10 +74,10 @@ fn send(state: &AppState, account_id: &str, what: What) {
     let state = state.clone();
     let account_id = account_id.to_string();
     tokio::spawn(async move {
-        let epoch = match crate::store::epoch(state.store.as_ref()).await {
-            Ok(epoch) => epoch,
-            Err(err) => {
-                tracing::debug!(error = %err, "cannot relay a poke: no epoch");
+        let epoch = match epoch(&state).await {
+            Some(epoch) => epoch,
+            None => {
+                tracing::debug!("cannot relay a poke: the store's epoch cannot be read");
                 return;
             }
         };
@@ -119,7 +119,7 @@ pub(super) async fn listen(state: AppState) {
         }
         // Whatever was notified before this connection listened is not missed.
         catch_up(&state);
-        let epoch = crate::store::epoch(state.store.as_ref()).await.ok();
+        let epoch = epoch(&state).await;
         loop {
             match listener.try_recv().await {
                 Ok(Some(notification)) => {
@@ -136,6 +136,17 @@ pub(super) async fn listen(state: AppState) {
             }
         }
     }
+}
+
+/// The store's epoch, read once: it changes only with `backend-8825 new-epoch`, which every
+/// daemon on the database is stopped for.
+async fn epoch(state: &AppState) -> Option<String> {
+    let cell = &state.telemetry().relay_epoch;
+    if let Some(epoch) = cell.get() {
+        return Some(epoch.clone());
+    }
+    let epoch = crate::store::epoch(state.store.as_ref()).await.ok()?;
+    Some(cell.get_or_init(|| epoch).clone())
 }
 
 async fn connect(url: &str) -> Result<PgListener, sqlx::Error> {

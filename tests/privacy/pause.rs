@@ -115,8 +115,7 @@ impl Pair {
             let unique: std::collections::BTreeSet<&String> = titles.iter().collect();
             assert_eq!(unique.len(), titles.len(), "nothing twice: {titles:?}");
         }
-        let hosted_titles = self.hosted.titles().await;
-        let conv = self.hosted_conversation(&hosted_titles).await;
+        let conv = self.hosted_conversation().await;
         let messages = self.hosted.messages(&conv).await;
         let texts: Vec<&str> = messages.iter().map(|(c, _)| c.as_str()).collect();
         assert_eq!(texts, ["one", "two"]);
@@ -124,7 +123,7 @@ impl Pair {
         assert_eq!(ids.len(), rows, "no event stored twice");
     }
 
-    async fn hosted_conversation(&self, _titles: &[String]) -> String {
+    async fn hosted_conversation(&self) -> String {
         let (_, page) = self.hosted.get("/api/conversations?limit=200").await;
         page["items"]
             .as_array()
