@@ -198,6 +198,7 @@ pub(super) fn env_layer(mode: Mode, env: &Env) -> Result<Layer, ConfigError> {
             consecutive_failures: env_parse(env, "BACKEND_8825_ALERTS_CONSECUTIVE_FAILURES")?,
             clock_skew_secs: env_parse(env, "BACKEND_8825_ALERTS_CLOCK_SKEW_SECS")?,
             sbt_expiry_secs: env_parse(env, "BACKEND_8825_ALERTS_SBT_EXPIRY_SECS")?,
+            offline_secs: env_parse(env, "BACKEND_8825_ALERTS_OFFLINE_SECS")?,
             identity_grace_secs: env_parse(env, "BACKEND_8825_ALERTS_IDENTITY_GRACE_SECS")?,
         },
     })

@@ -54,6 +54,7 @@ pub(super) struct AlertsLayer {
     pub(super) consecutive_failures: Option<u64>,
     pub(super) clock_skew_secs: Option<u64>,
     pub(super) sbt_expiry_secs: Option<u64>,
+    pub(super) offline_secs: Option<u64>,
     pub(super) identity_grace_secs: Option<u64>,
 }
 

@@ -113,6 +113,8 @@ pub struct AlertsConfig {
     pub clock_skew_secs: u64,
     /// Fires when a peer's SBT expires within this long.
     pub sbt_expiry_secs: u64,
+    /// Fires when a peer has been unreachable (the network monitor's `offline`) this long.
+    pub offline_secs: u64,
     /// Fires when a previous identity key's grace period ends within this long.
     pub identity_grace_secs: u64,
 }
@@ -128,6 +130,7 @@ impl Default for AlertsConfig {
             consecutive_failures: 3,
             clock_skew_secs: 60,
             sbt_expiry_secs: 3600,
+            offline_secs: 30,
             identity_grace_secs: 86_400,
         }
     }
@@ -448,6 +451,7 @@ fn alerts_config(layer: layer::AlertsLayer) -> AlertsConfig {
             .unwrap_or(default.clock_skew_secs)
             .max(1),
         sbt_expiry_secs: layer.sbt_expiry_secs.unwrap_or(default.sbt_expiry_secs),
+        offline_secs: layer.offline_secs.unwrap_or(default.offline_secs),
         identity_grace_secs: layer
             .identity_grace_secs
             .unwrap_or(default.identity_grace_secs),

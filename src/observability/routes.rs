@@ -20,6 +20,7 @@ use crate::config::Mode;
 use crate::error::{ApiError, ApiResult};
 use crate::local_api::Caller;
 use crate::local_api::secret::constant_time_eq;
+use crate::network::{NetState, NetworkAccess};
 use crate::peers::{PeersAccess, rfc3339_ms, sync_state};
 use crate::state::AppState;
 use crate::store::{LOCAL_ACCOUNT, Peer, SyncCursor};
@@ -205,8 +206,13 @@ pub struct SyncMetrics {
     pub set_aside: i64,
     pub telemetry: TelemetryView,
     /// How sync with the peer stands (`ok`, `unreachable`, `failing`, `never_synced`,
-    /// `paused`, `paused_remotely`), as GET /peers says it.
-    pub network_state: String,
+    /// `paused`), as GET /peers says it in `sync.state`.
+    pub sync_state: String,
+    /// The network monitor's state of the peer (local: `online`, `degraded` or `offline`, as
+    /// GET /peers says it in `network.state`; `null` on hosted, which does not call its peers).
+    pub network_state: Option<NetState>,
+    /// When the peer entered that state (RFC 3339); `null` before any call to it.
+    pub network_since: Option<String>,
     /// This clock minus the peer's, in seconds, as learned from its answers (local; `null`
     /// on hosted).
     pub clock_skew_secs: Option<i64>,
@@ -221,7 +227,9 @@ struct PeerFacts {
     set_aside: i64,
     telemetry: TelemetryView,
     link: Option<PeerLink>,
-    network_state: String,
+    sync_state: String,
+    network_state: Option<NetState>,
+    network_since: Option<String>,
     skew: Option<i64>,
 }
 
@@ -287,10 +295,19 @@ async fn facts(state: &AppState, peer: &Peer) -> ApiResult<PeerFacts> {
                 .map_or(0, |(_, n)| *n);
         }
     }
-    let network_state = if crate::sync::paused_here(state) {
+    let sync_state = if crate::sync::paused_here(state) {
         "paused".to_string()
     } else {
         sync_state(&cursor).to_string()
+    };
+    let (network_state, network_since) = if state.config.mode == Mode::Local {
+        let known = state.network().peer(&peer.peer_id);
+        (
+            Some(known.as_ref().map_or(NetState::Online, |n| n.state)),
+            known.map(|n| rfc3339_ms(n.since_ms)),
+        )
+    } else {
+        (None, None)
     };
     Ok(PeerFacts {
         cursor,
@@ -300,7 +317,9 @@ async fn facts(state: &AppState, peer: &Peer) -> ApiResult<PeerFacts> {
         set_aside,
         telemetry: telemetry_view,
         link,
+        sync_state,
         network_state,
+        network_since,
         skew,
     })
 }
@@ -336,7 +355,9 @@ pub(crate) async fn sync_metrics(
         pending_outbound: facts.pending,
         set_aside: facts.set_aside,
         telemetry: facts.telemetry,
+        sync_state: facts.sync_state,
         network_state: facts.network_state,
+        network_since: facts.network_since,
         clock_skew_secs: facts.skew,
         peer_id: peer.peer_id,
     }))
@@ -387,7 +408,10 @@ pub struct SyncDebug {
     pub status: String,
     pub remote_backend_id: String,
     pub remote_url: Option<String>,
-    pub network_state: String,
+    /// As in GET /sync/metrics/{peer_id}.
+    pub sync_state: String,
+    pub network_state: Option<NetState>,
+    pub network_since: Option<String>,
     pub cursors: CursorsView,
     /// The last sync exchanges with the peer, newest first (at most 50).
     pub exchanges: Vec<Exchange>,
@@ -450,7 +474,9 @@ pub(crate) async fn debug_sync(
         status: peer.status.clone(),
         remote_backend_id: peer.remote_id.clone(),
         remote_url: peer.remote_url.clone(),
+        sync_state: facts.sync_state,
         network_state: facts.network_state,
+        network_since: facts.network_since,
         cursors: CursorsView {
             local_epoch,
             pull_epoch: cursor.pull_epoch,

@@ -1,5 +1,5 @@
 //! Three injected faults and the alerts they raise: the hosted backend down, this machine's
-//! clock off, the pairing revoked. Each alert fires within a minute (the rules run every
+//! clock off, the pairing revoked (and, for the first, the alert its failed syncs raise). Each alert fires within a minute (the rules run every
 //! second here; every 15 s by default), names the cause in its message, and resolves once
 //! the fault is fixed. The times from fault to alert are printed (docs/operations.md quotes
 //! them).
@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use backend_8825::sync::sync_peer_now;
+use backend_8825::telemetry::TelemetryAccess;
 
 use crate::common::{self, Daemon, Db, eventually};
 use crate::{alert, write_conversation};
@@ -16,7 +17,12 @@ const MINUTE: Duration = Duration::from_secs(60);
 async fn local_daemon() -> Daemon {
     Daemon::local()
         .automatic_sync(false)
-        .config(|c| c.alerts.evaluate_interval = Duration::from_secs(1))
+        .config(|c| {
+            c.alerts.evaluate_interval = Duration::from_secs(1);
+            // The test clock stands still: fire at the first evaluation that finds the
+            // peer offline.
+            c.alerts.offline_secs = 0;
+        })
         .start()
         .await
 }
@@ -44,8 +50,55 @@ async fn resolved(daemon: &Daemon, bearer: &str, rule: &str, subject: &str) -> b
         .is_some_and(|a| a["state"] == "resolved")
 }
 
+/// Nothing but the daemon's own calls notices: the telemetry socket's reconnect gets no
+/// answer, the network monitor marks the peer offline, and the rule fires after
+/// `alerts.offline_secs`; the probe's first answer after the restart resolves it.
 #[tokio::test]
-async fn the_hosted_backend_down_raises_consecutive_failures_then_resolves() {
+async fn the_hosted_backend_down_raises_peer_offline_then_resolves() {
+    for db in common::databases().await {
+        let name = db.name();
+        let (mut hosted, token) = hosted_daemon(&db).await;
+        let local = local_daemon().await;
+        let secret = local.bearer.clone();
+        let peer = common::pair(&local, &hosted, &token).await;
+        sync_peer_now(&local.state, &peer).await.unwrap();
+        eventually("the socket", MINUTE, || async {
+            let telemetry = local.state.telemetry();
+            telemetry.client.link(&peer).is_some_and(|l| l.connected)
+        })
+        .await;
+
+        hosted.stop().await;
+        let fault = Instant::now();
+        let rule = "peer_offline";
+        eventually("the alert", MINUTE, || firing(&local, &secret, rule, &peer)).await;
+        println!("{name}: hosted down -> {rule} in {:?}", fault.elapsed());
+        let raised = alert(&local, &secret, rule, &peer).await.unwrap();
+        let message = raised["message"].as_str().unwrap();
+        let url = format!("http://{}", hosted.addr);
+        assert!(
+            message.contains(&url) && message.contains("cannot be reached"),
+            "{name}: the alert names the backend and the cause: {message}"
+        );
+        assert_eq!(raised["severity"], "critical", "{name}");
+        let (_, page) = local.get(&format!("/debug/sync/{peer}")).await;
+        assert_eq!(page["network_state"], "offline", "{name}: {page}");
+        assert_eq!(page["alerts"][0]["rule"], rule, "{name}: {page}");
+        let (_, metrics) = local.get(&format!("/sync/metrics/{peer}")).await;
+        assert_eq!(metrics["network_state"], "offline", "{name}: {metrics}");
+
+        hosted.restart().await;
+        eventually("the alert to resolve", MINUTE, || {
+            resolved(&local, &secret, rule, &peer)
+        })
+        .await;
+        let (_, page) = local.get(&format!("/debug/sync/{peer}")).await;
+        assert_eq!(page["network_state"], "online", "{name}: {page}");
+    }
+}
+
+#[tokio::test]
+async fn failed_syncs_against_a_stopped_backend_raise_consecutive_failures_then_resolve() {
     for db in common::databases().await {
         let name = db.name();
         let (mut hosted, token) = hosted_daemon(&db).await;
@@ -75,8 +128,10 @@ async fn the_hosted_backend_down_raises_consecutive_failures_then_resolves() {
             page["exchanges"][0]["error_code"], "peer_unreachable",
             "{name}"
         );
-        assert_eq!(page["network_state"], "unreachable", "{name}: {page}");
-        assert_eq!(page["alerts"][0]["rule"], rule, "{name}: {page}");
+        assert_eq!(page["sync_state"], "unreachable", "{name}: {page}");
+        assert_eq!(page["network_state"], "offline", "{name}: {page}");
+        let alerts = page["alerts"].as_array().unwrap();
+        assert!(alerts.iter().any(|a| a["rule"] == rule), "{name}: {page}");
 
         hosted.restart().await;
         sync_peer_now(&local.state, &peer).await.unwrap();

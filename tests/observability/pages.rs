@@ -27,7 +27,8 @@ async fn both_ends_count_the_syncs_with_a_peer() {
             before["lag"]["oldest_unacknowledged_ms"].is_i64(),
             "{name}: {before}"
         );
-        assert_eq!(before["network_state"], "never_synced", "{name}");
+        assert_eq!(before["sync_state"], "never_synced", "{name}");
+        assert_eq!(before["network_state"], "online", "{name}");
 
         sync_peer_now(&local.state, &peer).await.unwrap();
         let (status, after) = local.get(&path).await;
@@ -42,12 +43,18 @@ async fn both_ends_count_the_syncs_with_a_peer() {
         assert!(after["lag"]["oldest_unacknowledged_ms"].is_null(), "{name}");
         assert_eq!(after["duration_ms"]["count"], 1, "{name}");
         assert!(after["duration_ms"]["p50"].is_f64(), "{name}");
-        assert_eq!(after["network_state"], "ok", "{name}");
+        assert_eq!(after["sync_state"], "ok", "{name}");
+        assert_eq!(after["network_state"], "online", "{name}");
+        assert!(after["network_since"].is_string(), "{name}: {after}");
         assert_eq!(after["clock_skew_secs"], 0, "{name}");
 
         // The hosted end answered that sync: its own view, for the owning account only.
         let (status, seen) = hosted.call_as(&token, "GET", &path, None).await;
         assert_eq!(status, 200, "{name}: {seen}");
+        assert!(
+            seen["network_state"].is_null(),
+            "{name}: hosted calls no peer: {seen}"
+        );
         assert_eq!(seen["counters"]["attempted"], 1, "{name}: {seen}");
         assert_eq!(seen["counters"]["versions_pulled"], 2, "{name}: {seen}");
         let (status, body) = hosted.call_as(&other, "GET", &path, None).await;

@@ -27,7 +27,7 @@ function short(id) {
 /** One peer's numbers, a row of the table under the charts. */
 function metricsRow(m) {
     const c = m.counters;
-    return h('tr', { 'data-peer-id': m.peer_id }, h('td', {}, h('a', { href: `#/dashboard/${encodeURIComponent(m.peer_id)}`, title: m.peer_id }, h('code', {}, short(m.peer_id)))), h('td', { 'data-field': 'network' }, m.network_state), h('td', {}, `${c.succeeded} / ${c.attempted}`), h('td', {}, String(c.failed)), h('td', {}, `${c.versions_pushed} ↑ ${c.versions_pulled} ↓`), h('td', {}, `${ms(m.duration_ms.p50)} / ${ms(m.duration_ms.p90)}`), h('td', {}, String(m.pending_outbound)), h('td', {}, m.lag.oldest_unacknowledged_ms === null ? 'none' : duration(m.lag.oldest_unacknowledged_ms)));
+    return h('tr', { 'data-peer-id': m.peer_id }, h('td', {}, h('a', { href: `#/dashboard/${encodeURIComponent(m.peer_id)}`, title: m.peer_id }, h('code', {}, short(m.peer_id)))), h('td', { 'data-field': 'sync' }, m.sync_state), h('td', { 'data-field': 'network' }, m.network_state ?? '—'), h('td', {}, `${c.succeeded} / ${c.attempted}`), h('td', {}, String(c.failed)), h('td', {}, `${c.versions_pushed} ↑ ${c.versions_pulled} ↓`), h('td', {}, `${ms(m.duration_ms.p50)} / ${ms(m.duration_ms.p90)}`), h('td', {}, String(m.pending_outbound)), h('td', {}, m.lag.oldest_unacknowledged_ms === null ? 'none' : duration(m.lag.oldest_unacknowledged_ms)));
 }
 /** `GET /debug/sync/{peer_id}` in readable form. */
 function debugView(d) {
@@ -35,7 +35,8 @@ function debugView(d) {
     const fields = [
         ...row('Pairing', h('span', {}, h('code', {}, d.peer_id), ` (${d.status})`), 'status'),
         ...row('Other backend', h('span', {}, d.remote_url ? h('code', {}, d.remote_url) : '', ' ', h('code', { class: 'short', title: d.remote_backend_id }, short(d.remote_backend_id))), 'remote'),
-        ...row('Network state', d.network_state, 'network'),
+        ...row('Sync state', d.sync_state, 'sync-state'),
+        ...row('Network state', d.network_state === null ? 'not watched here (the hosted side does not call its peers)' : h('span', {}, d.network_state, d.network_since ? h('span', {}, ' since ', timeElement(d.network_since)) : ''), 'network'),
         ...row('This store', h('span', {}, 'epoch ', h('code', {}, cur.local_epoch), `, feed at ${cur.feed_head}`), 'local-epoch'),
         ...row('Pulled from the peer', cur.pull_epoch ? h('span', {}, `through ${cur.pull_seq} of epoch `, h('code', {}, cur.pull_epoch)) : 'nothing yet', 'pull'),
         ...row('Acknowledged by the peer', cur.push_epoch ? h('span', {}, `through ${cur.push_seq} (epoch `, h('code', {}, cur.push_epoch), `), ${cur.feed_head - cur.push_seq} behind`) : 'nothing yet', 'push'),
@@ -69,7 +70,7 @@ export const renderDashboard = (ctx, params) => {
     const table = h('tbody', {});
     const debug = h('div', { id: 'debug-slot' });
     const problem = h('p', { class: 'notice', role: 'status', 'aria-live': 'polite' });
-    replaceChildren(ctx.main, h('h1', { tabindex: '-1' }, 'Dashboard'), h('p', {}, 'Live: sampled every 2 s while this page is open; the charts keep the last five minutes. Prometheus can scrape the same numbers at ', h('code', {}, '/metrics'), '.'), chartsAvailable() ? '' : h('p', { class: 'notice error' }, 'The charting library did not load.'), problem, h('div', { class: 'charts' }, latency.card, throughput.card, errors.card, outbox.card, events.card), h('section', { class: 'card', 'aria-labelledby': 'peer-table-title' }, h('h2', { id: 'peer-table-title' }, local ? 'Hosted backends' : 'Paired computers'), h('table', { class: 'peer-metrics' }, h('thead', {}, h('tr', {}, ...['Pairing', 'State', 'Synced', 'Failed', 'Versions', 'p50 / p90', 'Pending', 'Oldest unsent'].map((t) => h('th', { scope: 'col' }, t)))), table), h('p', { class: 'hint' }, 'Counted since the daemon started. Choose a pairing for its debug view.')), debug);
+    replaceChildren(ctx.main, h('h1', { tabindex: '-1' }, 'Dashboard'), h('p', {}, 'Live: sampled every 2 s while this page is open; the charts keep the last five minutes. Prometheus can scrape the same numbers at ', h('code', {}, '/metrics'), '.'), chartsAvailable() ? '' : h('p', { class: 'notice error' }, 'The charting library did not load.'), problem, h('div', { class: 'charts' }, latency.card, throughput.card, errors.card, outbox.card, events.card), h('section', { class: 'card', 'aria-labelledby': 'peer-table-title' }, h('h2', { id: 'peer-table-title' }, local ? 'Hosted backends' : 'Paired computers'), h('table', { class: 'peer-metrics' }, h('thead', {}, h('tr', {}, ...['Pairing', 'Sync', 'Network', 'Synced', 'Failed', 'Versions', 'p50 / p90', 'Pending', 'Oldest unsent'].map((t) => h('th', { scope: 'col' }, t)))), table), h('p', { class: 'hint' }, 'Counted since the daemon started. Choose a pairing for its debug view.')), debug);
     let previous = null;
     const tick = async () => {
         const now = Date.now();

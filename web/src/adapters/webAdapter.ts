@@ -159,7 +159,10 @@ export interface SyncMetrics {
   pending_outbound: number;
   set_aside: number;
   telemetry: { outbox_depth: number; outbox_oldest_ms: number | null; connected: boolean };
-  network_state: string;
+  sync_state: string;
+  /** The network monitor's view (local); `null` on hosted. */
+  network_state: string | null;
+  network_since: string | null;
   clock_skew_secs: number | null;
 }
 
@@ -169,7 +172,9 @@ export interface SyncDebug {
   status: string;
   remote_backend_id: string;
   remote_url: string | null;
-  network_state: string;
+  sync_state: string;
+  network_state: string | null;
+  network_since: string | null;
   cursors: {
     local_epoch: string;
     pull_epoch: string | null;

@@ -46,7 +46,8 @@ function metricsRow(m: SyncMetrics): HTMLElement {
     'tr',
     { 'data-peer-id': m.peer_id },
     h('td', {}, h('a', { href: `#/dashboard/${encodeURIComponent(m.peer_id)}`, title: m.peer_id }, h('code', {}, short(m.peer_id)))),
-    h('td', { 'data-field': 'network' }, m.network_state),
+    h('td', { 'data-field': 'sync' }, m.sync_state),
+    h('td', { 'data-field': 'network' }, m.network_state ?? '—'),
     h('td', {}, `${c.succeeded} / ${c.attempted}`),
     h('td', {}, String(c.failed)),
     h('td', {}, `${c.versions_pushed} ↑ ${c.versions_pulled} ↓`),
@@ -62,7 +63,8 @@ function debugView(d: SyncDebug): HTMLElement {
   const fields = [
     ...row('Pairing', h('span', {}, h('code', {}, d.peer_id), ` (${d.status})`), 'status'),
     ...row('Other backend', h('span', {}, d.remote_url ? h('code', {}, d.remote_url) : '', ' ', h('code', { class: 'short', title: d.remote_backend_id }, short(d.remote_backend_id))), 'remote'),
-    ...row('Network state', d.network_state, 'network'),
+    ...row('Sync state', d.sync_state, 'sync-state'),
+    ...row('Network state', d.network_state === null ? 'not watched here (the hosted side does not call its peers)' : h('span', {}, d.network_state, d.network_since ? h('span', {}, ' since ', timeElement(d.network_since)) : ''), 'network'),
     ...row('This store', h('span', {}, 'epoch ', h('code', {}, cur.local_epoch), `, feed at ${cur.feed_head}`), 'local-epoch'),
     ...row('Pulled from the peer', cur.pull_epoch ? h('span', {}, `through ${cur.pull_seq} of epoch `, h('code', {}, cur.pull_epoch)) : 'nothing yet', 'pull'),
     ...row('Acknowledged by the peer', cur.push_epoch ? h('span', {}, `through ${cur.push_seq} (epoch `, h('code', {}, cur.push_epoch), `), ${cur.feed_head - cur.push_seq} behind`) : 'nothing yet', 'push'),
@@ -140,7 +142,7 @@ export const renderDashboard: Page = (ctx: Context, params: string[]) => {
       h(
         'table',
         { class: 'peer-metrics' },
-        h('thead', {}, h('tr', {}, ...['Pairing', 'State', 'Synced', 'Failed', 'Versions', 'p50 / p90', 'Pending', 'Oldest unsent'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, ...['Pairing', 'Sync', 'Network', 'Synced', 'Failed', 'Versions', 'p50 / p90', 'Pending', 'Oldest unsent'].map((t) => h('th', { scope: 'col' }, t)))),
         table,
       ),
       h('p', { class: 'hint' }, 'Counted since the daemon started. Choose a pairing for its debug view.'),

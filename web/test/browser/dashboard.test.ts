@@ -55,7 +55,7 @@ describe('Dashboard', { timeout: 240_000 }, () => {
     [hostedUrl, localUrl] = await Promise.all([
       ws.startHosted(),
       // Rules evaluated every second, so the banner test waits on the fault, not the timer.
-      ws.startLocal({ BACKEND_8825_ALERTS_EVALUATE_INTERVAL_SECS: '1' }),
+      ws.startLocal({ BACKEND_8825_ALERTS_EVALUATE_INTERVAL_SECS: '1', BACKEND_8825_ALERTS_OFFLINE_SECS: '1' }),
     ]);
     await ws.pair(hostedUrl, await ws.pairingCode('carol'));
     await writeConversations(3);
@@ -85,7 +85,8 @@ describe('Dashboard', { timeout: 240_000 }, () => {
     const row = page.locator('table.peer-metrics tbody tr');
     await row.first().waitFor({ timeout: UI_WAIT_MS });
     // The local daemon synced the three conversations on its own.
-    await page.locator('table.peer-metrics [data-field="network"]', { hasText: 'ok' }).waitFor({ timeout: UI_WAIT_MS });
+    await page.locator('table.peer-metrics [data-field="sync"]', { hasText: 'ok' }).waitFor({ timeout: UI_WAIT_MS });
+    await page.locator('table.peer-metrics [data-field="network"]', { hasText: 'online' }).waitFor({ timeout: UI_WAIT_MS });
     for (const chart of ['latency', 'throughput', 'errors', 'outbox', 'events']) {
       // Three samples at least: the chart has been redrawn with new data twice.
       await page.waitForFunction(
@@ -115,24 +116,14 @@ describe('Dashboard', { timeout: 240_000 }, () => {
   });
 
   it('raises the alert banner when the hosted backend is down', async () => {
+    // Nothing is asked of the daemon: its own calls (the telemetry socket reconnecting) find
+    // the backend gone, the network monitor marks it offline, and the rule fires.
     await ws.stop(hostedUrl);
-    // The scheduler leaves an offline peer alone (the network monitor probes it instead), so
-    // the failures come from syncs asked for, as Force sync would.
-    const auth = { Authorization: `Bearer ${await ws.localSecret()}` };
-    const peers = (await (await fetch(`${localUrl}/peers`, { headers: auth })).json()) as { peer_id: string }[];
-    for (let i = 0; i < 3; i++) {
-      const response = await fetch(`${localUrl}/peers/${peers[0]?.peer_id}/sync`, {
-        method: 'POST',
-        headers: { ...auth, 'Content-Type': 'application/json' },
-        body: '{}',
-      });
-      assert.notEqual(response.status, 200);
-    }
-    const banner = page.locator('#alert-banner [data-rule="sync_consecutive_failures"]');
+    const banner = page.locator('#alert-banner [data-rule="peer_offline"]');
     await banner.waitFor({ timeout: ALERT_WAIT_MS });
     const text = (await banner.textContent()) ?? '';
     assert.match(text, /cannot be reached/);
-    await page.locator('#peer-debug table.exchanges tbody tr[data-status="error"]').first().waitFor({ timeout: UI_WAIT_MS });
+    await page.locator('#peer-debug [data-field="network"]', { hasText: 'offline' }).waitFor({ timeout: UI_WAIT_MS });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-alert.png'), fullPage: true });
   });
 });
