@@ -177,8 +177,13 @@ pub struct Lag {
     /// Ms since this side last caught up with the peer's feed: the last successful sync,
     /// which ends only when the peer has nothing more (`null`: never).
     pub since_caught_up_ms: Option<i64>,
-    /// Versions of this side's feed after the peer's position in it.
+    /// How far the peer is behind this side: versions of this side's feed after the peer's
+    /// position in it.
     pub behind_versions: i64,
+    /// How far this side is behind the peer's feed, as of the peer's last answer (local:
+    /// the hosted backend's feed after this side's pull cursor); `null` before an answer
+    /// and on hosted, which is not told the caller's head.
+    pub behind_peer_versions: Option<i64>,
 }
 
 /// A peer's telemetry outbox (local) and socket.
@@ -350,6 +355,7 @@ pub(crate) async fn sync_metrics(
             oldest_unacknowledged_ms: facts.oldest_pending_at.map(|at| (now - at).max(0)),
             since_caught_up_ms: facts.cursor.last_success_at.map(|at| (now - at).max(0)),
             behind_versions: facts.pending,
+            behind_peer_versions: stats.behind_peer(&peer.peer_id),
         },
         duration_ms: percentiles(stats.durations(&peer.peer_id)),
         pending_outbound: facts.pending,

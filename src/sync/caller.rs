@@ -245,6 +245,10 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             super::set_aside::note(state, &peer.peer_id, &retried, &refused).await?;
         summary.pushed += request.changes.len().saturating_sub(refused.len());
         summary.pulled += response.changes.len();
+        if let Some(head) = response.head {
+            let stats = &state.sync().stats;
+            stats.set_behind_peer(&peer.peer_id, head - response.cursor);
+        }
         // The page read ahead holds if the peer acknowledged the whole of this one.
         if acked == push_through {
             prefetched = next_page.transpose()?;

@@ -103,6 +103,10 @@ pub struct SyncResponse {
     pub cursor: i64,
     /// More of the responder's feed is waiting after `cursor`.
     pub has_more: bool,
+    /// The responder's feed head (its highest `seq`) when it read the answer: the caller is
+    /// `head - cursor` versions behind it. Absent from responders that predate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<i64>,
     /// The caller's `push_through`, now durably applied here: every version of `changes`
     /// but those in `refused`.
     pub ack: i64,
@@ -333,6 +337,12 @@ async fn answer(
     let limit = request.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let (changes, cursor, has_more) =
         page_for(&state, &account, after, limit, &peer.peer_id).await?;
+    // Read only when the page stops short: otherwise the page reached the head.
+    let head = if has_more {
+        state.store.feed_head(&account).await?
+    } else {
+        cursor
+    };
     Ok((
         SyncResponse {
             v: SYNC_VERSION,
@@ -340,6 +350,7 @@ async fn answer(
             changes,
             cursor,
             has_more,
+            head: Some(head),
             ack: request.push_through,
             refused,
         },

@@ -77,6 +77,7 @@ struct PeerStats {
     exchanges: VecDeque<Exchange>,
     durations: VecDeque<f64>,
     backoff: Option<Backoff>,
+    behind_peer: Option<i64>,
 }
 
 /// The codes of a sync refused because it is paused: here (`sync_paused`) or, seen from
@@ -172,6 +173,15 @@ impl SyncStats {
     /// Sets (or clears, with `None`) the scheduler's backoff for a peer.
     pub fn set_backoff(&self, peer_id: &str, backoff: Option<Backoff>) {
         self.with(peer_id, |stats| stats.backoff = backoff);
+    }
+
+    /// How far this side's pull stood behind the peer's feed at its last answer.
+    pub fn set_behind_peer(&self, peer_id: &str, versions: i64) {
+        self.with(peer_id, |stats| stats.behind_peer = Some(versions.max(0)));
+    }
+
+    pub fn behind_peer(&self, peer_id: &str) -> Option<i64> {
+        self.with(peer_id, |stats| stats.behind_peer)
     }
 
     pub fn counters(&self, peer_id: &str) -> PeerCounters {

@@ -29,6 +29,7 @@ async fn both_ends_count_the_syncs_with_a_peer() {
         );
         assert_eq!(before["sync_state"], "never_synced", "{name}");
         assert_eq!(before["network_state"], "online", "{name}");
+        assert!(before["lag"]["behind_peer_versions"].is_null(), "{name}");
 
         sync_peer_now(&local.state, &peer).await.unwrap();
         let (status, after) = local.get(&path).await;
@@ -44,6 +45,7 @@ async fn both_ends_count_the_syncs_with_a_peer() {
         assert_eq!(after["duration_ms"]["count"], 1, "{name}");
         assert!(after["duration_ms"]["p50"].is_f64(), "{name}");
         assert_eq!(after["sync_state"], "ok", "{name}");
+        assert_eq!(after["lag"]["behind_peer_versions"], 0, "{name}: {after}");
         assert_eq!(after["network_state"], "online", "{name}");
         assert!(after["network_since"].is_string(), "{name}: {after}");
         assert_eq!(after["clock_skew_secs"], 0, "{name}");
@@ -54,6 +56,10 @@ async fn both_ends_count_the_syncs_with_a_peer() {
         assert!(
             seen["network_state"].is_null(),
             "{name}: hosted calls no peer: {seen}"
+        );
+        assert!(
+            seen["lag"]["behind_peer_versions"].is_null(),
+            "{name}: {seen}"
         );
         assert_eq!(seen["counters"]["attempted"], 1, "{name}: {seen}");
         assert_eq!(seen["counters"]["versions_pulled"], 2, "{name}: {seen}");

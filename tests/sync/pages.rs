@@ -2,6 +2,7 @@
 //! large to take.
 
 use backend_8825::clock::Clock;
+use backend_8825::store::LOCAL_ACCOUNT;
 use serde_json::json;
 
 use crate::common;
@@ -215,6 +216,10 @@ async fn large_feeds_move_in_bounded_pages_and_oversized_pushes_are_refused() {
             answer["has_more"], true,
             "1,201 versions were scanned 10 at a time"
         );
+        // The caller learns how far behind it is: the responder's head, past its cursor.
+        let local_head = local.state.store.feed_head(LOCAL_ACCOUNT).await.unwrap();
+        assert_eq!(answer["head"], local_head, "{}", db.name());
+        assert!(answer["cursor"].as_i64().unwrap() < local_head, "{answer}");
         // Unsigned, the local /sync is refused like any peer route.
         let (status, _) = local
             .call("POST", &format!("/sync/{peer}"), Some(json!({})))

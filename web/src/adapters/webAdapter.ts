@@ -154,7 +154,12 @@ export interface SyncCounters {
 export interface SyncMetrics {
   peer_id: string;
   counters: SyncCounters;
-  lag: { oldest_unacknowledged_ms: number | null; since_caught_up_ms: number | null; behind_versions: number };
+  lag: {
+    oldest_unacknowledged_ms: number | null;
+    since_caught_up_ms: number | null;
+    behind_versions: number;
+    behind_peer_versions: number | null;
+  };
   duration_ms: { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null };
   pending_outbound: number;
   set_aside: number;
