@@ -6,6 +6,7 @@ mod ids;
 mod keys;
 pub mod rotation;
 pub(crate) mod routes;
+mod service_key;
 
 use std::sync::Arc;
 
@@ -20,6 +21,7 @@ use crate::store::{PreviousIdentityKey, Store, StoreError};
 pub use ids::{BackendId, KeyId};
 pub use keys::{IdentityKey, KEY_BITS, KeyError, PublicIdentityKey};
 pub use rotation::{KEY_GRACE_SECS, KeyChange, KeyChangeError, PreviousKeyView, Rotation};
+pub use service_key::META_IDENTITY_KEY_ID;
 
 /// Version of the identity document format.
 pub const IDENTITY_VERSION: &str = "1.0";
@@ -74,6 +76,10 @@ pub enum IdentityError {
     KeyNotHere(String),
     #[error("cannot rotate the identity key: {0}")]
     CannotRotate(String),
+    /// A hosted instance whose key is not the one its shared database records: it would
+    /// present one `backend_id` with a second key.
+    #[error("{0}")]
+    NotTheServiceKey(String),
 }
 
 impl BackendIdentity {
@@ -119,7 +125,9 @@ impl BackendIdentity {
     /// and stored if absent) and the identity key (generated and stored if absent). A
     /// `backend_id` is stored only once its key is, so a stored one means a key exists
     /// somewhere: if it cannot be found, this fails rather than make another (see
-    /// [`IdentityError::KeyNotHere`]).
+    /// [`IdentityError::KeyNotHere`]). A hosted instance on Postgres also checks its key
+    /// against the one its database records for every instance, recording it if none is
+    /// (see [`IdentityError::NotTheServiceKey`]).
     pub async fn load_or_create(
         config: &Config,
         store: &dyn Store,
@@ -143,6 +151,9 @@ impl BackendIdentity {
         let key = match find_key(config, keychain, &backend_id).await? {
             Some(key) => key,
             None => {
+                if let Some(recorded) = service_key::recorded(config, store).await? {
+                    return Err(service_key::no_key(config, &backend_id, &recorded));
+                }
                 let replacing = existing.is_some();
                 if replacing && !replaceable(config, store, keychain).await? {
                     return Err(key_not_here(config, keychain, &backend_id));
@@ -157,6 +168,7 @@ impl BackendIdentity {
             // Another process created this identity at the same moment: use its.
             return Box::pin(Self::load_or_create(config, store, keychain)).await;
         }
+        service_key::record_or_check(config, store, &key).await?;
         let previous = store.previous_identity_keys().await?;
         Ok(Arc::new(Self {
             backend_id,
@@ -187,8 +199,9 @@ async fn creation_lock(data_dir: &std::path::Path) -> Result<std::fs::File, Iden
 
 /// Whether this daemon's key belongs with its data dir (a local daemon, or any daemon on
 /// SQLite), so that a data dir with an identity and no reachable key must not start. A
-/// hosted daemon on a shared Postgres keeps the old rule (each instance without
-/// `BACKEND_8825_IDENTITY_KEY` makes its own key, with a warning).
+/// hosted daemon on a shared Postgres holds the key of its service instead: the database
+/// records which one (`service_key`), and an instance without it makes its own key only
+/// while nothing is recorded (with a warning).
 fn keeps_key_with_data_dir(config: &Config) -> bool {
     config.mode == Mode::Local || config.database.kind == crate::store::DatabaseKind::Sqlite
 }
@@ -323,9 +336,10 @@ async fn create_key(
         }
         if mode == Mode::Hosted {
             tracing::warn!(
-                "a hosted backend generated its own identity key: every instance, and every \
-                 redeploy on a fresh disk, will have another one; set BACKEND_8825_IDENTITY_KEY \
-                 (a PKCS#8 PEM secret) to keep one key"
+                "a hosted backend generated its own identity key, kept on this instance's disk \
+                 only: set BACKEND_8825_IDENTITY_KEY (a PKCS#8 PEM secret) on every instance. \
+                 On Postgres the database records this key, and an instance without it (another \
+                 one, or this one redeployed on a fresh disk) is refused at start"
             );
         }
         Ok(key)

@@ -164,8 +164,9 @@ pub struct Rotation {
 
 /// Replaces this data dir's identity key with a new one, at `clock`'s time. The daemon of
 /// the data dir must be stopped (the caller holds its lock): a running one would go on
-/// signing with the old key. The old key's statement is recorded before the new key is
-/// stored, so a failure in between leaves the old key in place and the record is undone.
+/// signing with the old key. The old key's statement (and, on a shared Postgres database,
+/// the new key id as the service's key) is recorded before the new key is stored, so a
+/// failure in between leaves the old key in place and the records are undone.
 pub async fn rotate(
     config: &Config,
     store: &dyn Store,
@@ -210,6 +211,8 @@ pub async fn rotate(
     store
         .meta_init(&seen_at, &record.rotated_at.to_string())
         .await?;
+    // Instances on one Postgres database present the key it records: from now on, the new.
+    super::service_key::rotated(config, store, &statement.new_key_id).await?;
     let key_file = config.identity.key_file.clone();
     let name = key_secret_name(&current.backend_id);
     let keychain = keychain.clone();
@@ -224,6 +227,7 @@ pub async fn rotate(
     let location = match stored {
         Ok(location) => location,
         Err(err) => {
+            super::service_key::rotated(config, store, &statement.old_key_id).await?;
             store.remove_previous_identity_key(&record.key_id).await?;
             return Err(err.into());
         }

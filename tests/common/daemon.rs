@@ -42,6 +42,20 @@ impl Builder {
         self
     }
 
+    /// Another instance of the hosted service `first` runs: the same Postgres database and
+    /// the same identity key, given as `BACKEND_8825_IDENTITY_KEY` as every instance of a
+    /// deployment is given it (the database refuses any other key; docs/modes.md).
+    pub fn instance_of(self, first: &Daemon) -> Self {
+        let url = first.config.database.url.expose().clone();
+        assert!(
+            url.starts_with("postgres"),
+            "instances share a Postgres database"
+        );
+        let pem = first.state.identity.key.to_pkcs8_pem();
+        self.on(&Db::Postgres(url))
+            .env("BACKEND_8825_IDENTITY_KEY", pem.expose())
+    }
+
     /// On: a local daemon syncs after its own writes and when its hosted peer pokes it, and
     /// its hourly tick never comes during a test. Off: it syncs only when the test asks.
     /// Unset, the configuration's default holds (on, every 5 s), as a user would run it.

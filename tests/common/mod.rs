@@ -10,6 +10,7 @@
 pub mod binary;
 mod daemon;
 mod db_proxy;
+mod instances;
 mod peers;
 pub mod proxy;
 
@@ -28,6 +29,8 @@ use serde_json::Value;
 pub use daemon::{Builder, Daemon};
 #[allow(unused_imports)]
 pub use db_proxy::DbProxy;
+#[allow(unused_imports)]
+pub use instances::{instances, instances_with, titles};
 #[allow(unused_imports)]
 pub use peers::{account, hosted_with_account, pair, pair_via};
 

@@ -1,4 +1,5 @@
-//! A loopback TCP proxy between two daemons: forwards to a target, and on command holds back
+//! A loopback TCP proxy between two daemons: forwards to a target (which can change, as a
+//! load balancer moves to another instance), and on command holds back
 //! what the target sends, cuts each connection after a random number of bytes, refuses or
 //! black-holes new connections, adds latency, or cuts every open connection at once. It
 //! counts the HTTP requests sent through it (and those it could not forward, the target
@@ -41,6 +42,7 @@ pub struct Proxy {
 }
 
 struct Shared {
+    target: Mutex<SocketAddr>,
     hold: watch::Sender<bool>,
     chaos: AtomicBool,
     mode: AtomicU8,
@@ -66,6 +68,7 @@ impl Proxy {
         let requests = Arc::new(AtomicU64::new(0));
         let lines = Arc::new(Mutex::new(Vec::new()));
         let shared = Arc::new(Shared {
+            target: Mutex::new(target),
             hold: watch::Sender::new(false),
             chaos: AtomicBool::new(false),
             mode: AtomicU8::new(Mode::Pass as u8),
@@ -92,6 +95,7 @@ impl Proxy {
                         }
                         Mode::Pass => {}
                     }
+                    let target = *shared.target.lock().unwrap();
                     let Ok(server) = TcpStream::connect(target).await else {
                         // The target is down: the request is read, counted and dropped,
                         // and the connection closed unanswered.
@@ -153,6 +157,13 @@ impl Proxy {
     pub fn set_latency(&self, latency: Duration) {
         let ms = latency.as_millis() as u64;
         self.shared.latency_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// Forwards new connections to `target` from now on; the open ones are cut, as a load
+    /// balancer's connections to an instance that went away are.
+    pub fn set_target(&self, target: SocketAddr) {
+        *self.shared.target.lock().unwrap() = target;
+        self.cut_all();
     }
 
     /// Cuts every open connection (a network reset).

@@ -22,7 +22,7 @@ async fn two_instances_on_one_postgres_database_do_the_work_once() {
             second.unwrap().release().await;
             continue;
         }
-        let mut b = Daemon::hosted().on(&db).start().await;
+        let mut b = Daemon::hosted().instance_of(&a).start().await;
         b.bearer = token;
         let account = account_of(&a).await;
         settled(&[&a, &b]).await;

@@ -8,27 +8,15 @@ use std::time::Duration;
 use backend_8825::telemetry::TelemetryAccess;
 use serde_json::json;
 
-use crate::common::{self, Daemon, Db, eventually, hosted_with_account, pair};
+use crate::common::{self, Daemon, Db, eventually, instances, pair, titles};
 use crate::events::Telemetry;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-async fn titles(daemon: &Daemon) -> Vec<String> {
-    let (status, page) = daemon.get("/api/conversations?limit=200").await;
-    assert_eq!(status, 200, "{page}");
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|c| c["title"].as_str().map(str::to_string))
-        .collect()
-}
-
 /// Two instances on one database, a local daemon on each (same account), both sockets open.
 async fn spread(db: &Db) -> (Daemon, Daemon, Daemon, Daemon, String) {
-    let (one, token) = hosted_with_account(db).await;
-    let mut two = Daemon::hosted().on(db).start().await;
-    two.bearer = token.clone();
+    let (hosted, token) = instances(db, 2).await;
+    let [one, two]: [Daemon; 2] = hosted.try_into().ok().unwrap();
     let a = Daemon::local().automatic_sync(true).start().await;
     let b = Daemon::local().automatic_sync(true).start().await;
     let peer_a = pair(&a, &one, &token).await;
