@@ -1,9 +1,9 @@
-//! A loopback TCP proxy between two daemons: forwards to a target, and on command holds back
-//! what the target sends, cuts each connection after a random number of bytes, refuses or
-//! black-holes new connections, adds latency, or cuts every open connection at once. It
-//! counts the HTTP requests sent through it (and those it could not forward, the target
-//! being down), keeping their request lines. Its randomness comes from a seed, so a run can
-//! be repeated.
+//! A loopback TCP proxy between two daemons: forwards to a target (which can be changed), and
+//! on command holds back what the target sends, cuts each connection after a random number of
+//! bytes, refuses or black-holes new connections, adds latency, or cuts every open connection
+//! at once. It counts the HTTP requests sent through it (and those it could not forward, the
+//! target being down), keeping their request lines. Its randomness comes from a seed, so a
+//! run can be repeated.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
@@ -41,6 +41,8 @@ pub struct Proxy {
 }
 
 struct Shared {
+    /// Where new connections go.
+    target: Mutex<SocketAddr>,
     hold: watch::Sender<bool>,
     chaos: AtomicBool,
     mode: AtomicU8,
@@ -66,6 +68,7 @@ impl Proxy {
         let requests = Arc::new(AtomicU64::new(0));
         let lines = Arc::new(Mutex::new(Vec::new()));
         let shared = Arc::new(Shared {
+            target: Mutex::new(target),
             hold: watch::Sender::new(false),
             chaos: AtomicBool::new(false),
             mode: AtomicU8::new(Mode::Pass as u8),
@@ -92,6 +95,7 @@ impl Proxy {
                         }
                         Mode::Pass => {}
                     }
+                    let target = *shared.target.lock().unwrap();
                     let Ok(server) = TcpStream::connect(target).await else {
                         // The target is down: the request is read, counted and dropped,
                         // and the connection closed unanswered.
@@ -120,6 +124,12 @@ impl Proxy {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// New connections go to `target` from now on; the open ones stay where they are (as a
+    /// load balancer moves traffic off an instance that is stopping).
+    pub fn set_target(&self, target: SocketAddr) {
+        *self.shared.target.lock().unwrap() = target;
     }
 
     /// While held, bytes from the target are read but not passed on (acks never arrive).
