@@ -295,17 +295,20 @@ pub async fn build_state_with_clock(
     crate::identity::rotation::check_key_age(&identity, &config, store.as_ref(), clock.now_ms())
         .await
         .context("cannot record the identity key's age")?;
-    let seen = store
-        .max_version()
-        .await
-        .context("cannot read the highest record version")?;
     // The clock resumes above the stored versions, so it does not go back across a
     // restart; not past the clock offset (such a version was stored before versions were
     // bounded). The hosted daemon holds many accounts' versions: one account's must not
     // carry another's stamps, so it starts from its own clock (a write there is stamped
-    // past the version it replaces in any case).
+    // past the version it replaces in any case), and does not read every account's records
+    // for it (a scan of every shard once distributed: docs/modes.md).
+    let seen = match config.mode {
+        Mode::Local => store
+            .max_version()
+            .await
+            .context("cannot read the highest record version")?,
+        Mode::Hosted => None,
+    };
     let limit = clock.now_ms() + config.sync.max_clock_offset_ms;
-    let seen = seen.filter(|_| config.mode == Mode::Local);
     let hlc = sync::hlc::Hlc::new(&identity.backend_id, seen.as_deref(), limit);
     let mut sync = sync::SyncState::new(hlc, config.sync.interval);
     sync.automatic = config.sync.automatic;
