@@ -1,9 +1,10 @@
 //! Building the daemon: connect the store, load the identity, assemble the router, bind the
 //! listener. `run_until_stopped` serves until the shutdown future completes.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -88,7 +89,8 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves until `shutdown` completes, then finishes the requests in flight (at most
+    /// [`DRAIN_LIMIT`]) and stops the background tasks.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -125,16 +127,41 @@ impl Application {
         let listener = axum::serve::ListenerExt::tap_io(self.listener, |stream| {
             let _ = stream.set_nodelay(true);
         });
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        // Shutdown, in this order: telemetry sockets close with 1001 (peers reconnect to
+        // another instance now, not when this process exits), the listener closes (new
+        // connections are refused), idle connections close, and each request in flight
+        // finishes and gets its answer (axum's graceful shutdown: hyper ends a connection
+        // after its current response). An upgraded WebSocket is no longer a connection of
+        // the HTTP server, so it never holds the drain; a request that does not finish holds
+        // it at most DRAIN_LIMIT.
+        let (started, drain) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = {
+            let state = state.clone();
+            async move {
+                shutdown.await;
+                telemetry::stopping(&state);
+                let _ = started.send(());
+            }
+        };
+        let served = axum::serve(listener, app).with_graceful_shutdown(shutdown);
+        let served = tokio::select! {
+            served = served.into_future() => served,
+            () = drain_limit(drain) => Ok(()),
+        };
         for task in background {
             task.abort();
         }
         // After every task that may refuse something: the audit counts still in memory are
         // written before the store closes.
         audit.stop(&state).await;
-        store.close().await;
+        // A request still holding a connection past the drain limit would hold the pool's
+        // close too.
+        if tokio::time::timeout(CLOSE_LIMIT, store.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the database pool did not close in time: stopping without it");
+        }
         if let Some(record) = record {
             record.withdraw();
         }
@@ -143,6 +170,26 @@ impl Application {
         tracing::info!("stopped");
         served
     }
+}
+
+/// How long the requests in flight may take once shutdown starts. Past it the daemon stops
+/// without them, and still flushes its audit counts and closes its pool before a supervisor
+/// gives up on it: Fly's `kill_timeout` (fly.toml) is longer than this and [`CLOSE_LIMIT`].
+pub const DRAIN_LIMIT: Duration = Duration::from_secs(20);
+
+/// How long closing the database pool may take once the server has stopped.
+pub const CLOSE_LIMIT: Duration = Duration::from_secs(5);
+
+/// Completes [`DRAIN_LIMIT`] after shutdown starts (`started` fires); never if it does not.
+async fn drain_limit(started: tokio::sync::oneshot::Receiver<()>) {
+    if started.await.is_err() {
+        return std::future::pending().await;
+    }
+    tokio::time::sleep(DRAIN_LIMIT).await;
+    tracing::warn!(
+        limit_secs = DRAIN_LIMIT.as_secs(),
+        "requests still in flight at the drain limit: stopping without them"
+    );
 }
 
 /// The data dir's lock. A local daemon cannot run without it; a hosted one whose data dir
@@ -248,17 +295,20 @@ pub async fn build_state_with_clock(
     crate::identity::rotation::check_key_age(&identity, &config, store.as_ref(), clock.now_ms())
         .await
         .context("cannot record the identity key's age")?;
-    let seen = store
-        .max_version()
-        .await
-        .context("cannot read the highest record version")?;
     // The clock resumes above the stored versions, so it does not go back across a
     // restart; not past the clock offset (such a version was stored before versions were
     // bounded). The hosted daemon holds many accounts' versions: one account's must not
     // carry another's stamps, so it starts from its own clock (a write there is stamped
-    // past the version it replaces in any case).
+    // past the version it replaces in any case), and does not read every account's records
+    // for it (a scan of every shard once distributed: docs/modes.md).
+    let seen = match config.mode {
+        Mode::Local => store
+            .max_version()
+            .await
+            .context("cannot read the highest record version")?,
+        Mode::Hosted => None,
+    };
     let limit = clock.now_ms() + config.sync.max_clock_offset_ms;
-    let seen = seen.filter(|_| config.mode == Mode::Local);
     let hlc = sync::hlc::Hlc::new(&identity.backend_id, seen.as_deref(), limit);
     let mut sync = sync::SyncState::new(hlc, config.sync.interval);
     sync.automatic = config.sync.automatic;

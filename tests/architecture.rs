@@ -1,7 +1,13 @@
 //! The import rule of docs/architecture.md, checked on the source: infrastructure never
 //! depends on a capability, no capability depends on the code that assembles the daemon,
 //! and no two modules of `src/` depend on each other in a circle. Run it alone with
-//! `cargo test --test architecture`.
+//! `cargo test --test architecture`. The `distribution` module checks the schema and the
+//! store's statements against distributing the database by account.
+
+#[path = "architecture/distribution.rs"]
+mod distribution;
+#[path = "architecture/sql_text.rs"]
+mod sql_text;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -42,6 +42,34 @@ fn fly_toml_runs_hosted_on_8080_with_health_check_and_release_migration() {
     assert!(!read("fly.toml").contains("PRIVATE KEY"));
 }
 
+#[test]
+fn fly_toml_deploys_one_machine_at_a_time_and_waits_for_the_drain() {
+    let fly: toml::Table = toml::from_str(&read("fly.toml")).expect("fly.toml parses");
+    assert_eq!(fly["kill_signal"].as_str(), Some("SIGTERM"));
+    // Fly kills the Machine after kill_timeout: the daemon's drain and its pool's close
+    // (src/app.rs) fit within it, with room to spare.
+    let kill_timeout = fly["kill_timeout"]
+        .as_integer()
+        .expect("kill_timeout in seconds");
+    let stopping = backend_8825::app::DRAIN_LIMIT + backend_8825::app::CLOSE_LIMIT;
+    assert!(
+        kill_timeout as u64 > stopping.as_secs(),
+        "kill_timeout {kill_timeout} s does not cover the drain and close ({stopping:?})"
+    );
+    let deploy = fly["deploy"].as_table().expect("[deploy]");
+    assert_eq!(deploy["strategy"].as_str(), Some("rolling"));
+    assert_eq!(deploy["max_unavailable"].as_integer(), Some(1));
+    // Each paired daemon holds a WebSocket: connections, with limits well above Fly's
+    // defaults (soft 20, hard 25).
+    let concurrency = fly["http_service"]["concurrency"]
+        .as_table()
+        .expect("[http_service.concurrency]");
+    assert_eq!(concurrency["type"].as_str(), Some("connections"));
+    let soft = concurrency["soft_limit"].as_integer().unwrap();
+    let hard = concurrency["hard_limit"].as_integer().unwrap();
+    assert!(100 <= soft && soft < hard, "soft {soft}, hard {hard}");
+}
+
 /// Every path the build reads, as paths relative to the repository: the manifest, the
 /// sources, the build script, each file `include_str!`/`include_bytes!` embeds, the
 /// migrations `sqlx::migrate!` embeds and the bench targets the manifest declares.

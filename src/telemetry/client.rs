@@ -16,6 +16,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use super::frames::close;
 use super::uplink::Session;
 use crate::handshake::pair_key::PairKey;
 use crate::network::{NetworkAccess, Outcome};
@@ -183,6 +184,8 @@ async fn peer_loop(state: AppState, peer_id: String) {
     let client = &state.telemetry().client;
     let mut enabled = client.enabled.subscribe();
     let mut failures: u32 = 0;
+    // When a socket last ended with 1001 and the next attempt went without a wait.
+    let mut went_away: Option<std::time::Instant> = None;
     loop {
         if !wait_until(&mut enabled, true).await {
             return;
@@ -225,17 +228,27 @@ async fn peer_loop(state: AppState, peer_id: String) {
                 });
                 let (acked, why) = Session::new(&state, &peer_id).run(socket).await;
                 tracing::info!(peer_id, reason = %why, "telemetry socket closed");
-                if why == format!("closed {}: revoked", super::frames::close::POLICY) {
+                if why == format!("closed {}: revoked", close::POLICY) {
                     // The hosted end revoked the pairing: follow, and stop here.
                     crate::peers::revoked_remotely(&state, &peer_id).await;
                     return;
                 }
+                let going_away = why.starts_with(&format!("closed {}:", close::GOING_AWAY));
                 client.update(&peer_id, |l| {
                     l.connected = false;
                     l.last_error = Some(why);
                 });
                 if acked {
                     failures = 0;
+                }
+                // 1001: the hosted instance is stopping (a rolling deploy); another one
+                // answers at the same URL, so reconnect at once, with no backoff. Not twice
+                // within GOING_AWAY_SPACING: an instance that keeps saying so is waited out
+                // like any other end of a socket.
+                if going_away && went_away.is_none_or(|at| at.elapsed() >= GOING_AWAY_SPACING) {
+                    went_away = Some(std::time::Instant::now());
+                    failures = 0;
+                    continue;
                 }
             }
             Err(Refused { why, failure }) => {
@@ -267,6 +280,9 @@ async fn peer_loop(state: AppState, peer_id: String) {
         tokio::time::sleep(strategy.backoff.delay(failures)).await;
     }
 }
+
+/// The shortest time between two reconnections without a wait after a `1001` close.
+const GOING_AWAY_SPACING: Duration = Duration::from_secs(5);
 
 /// Waits until the switch is `want`; false if it can no longer change.
 pub(super) async fn wait_until(switch: &mut watch::Receiver<bool>, want: bool) -> bool {

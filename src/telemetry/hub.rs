@@ -9,8 +9,6 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::frames::{Poke, close};
-use crate::state::AppState;
-use crate::telemetry::TelemetryAccess;
 
 /// What the hub tells one socket's task.
 #[derive(Debug)]
@@ -216,23 +214,19 @@ impl Hub {
         self.counters.closed_too_big.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Closes every socket with 1001 and refuses new ones.
-    fn shutdown(&self) {
+    /// Closes every socket with 1001 and refuses new ones; returns how many it closed. The
+    /// daemon calls it when shutdown starts (`app::run_until_stopped`): peers reconnect to
+    /// another instance at once instead of when this process exits.
+    pub fn stop(&self) -> usize {
         let mut sessions = self.sessions.lock().expect("hub lock");
         self.stopping.store(true, Ordering::SeqCst);
-        for (_, entry) in sessions.drain() {
-            let reason = "the server is stopping".to_string();
-            let _ = entry.tx.send(Control::Close(close::GOING_AWAY, reason));
-        }
-    }
-}
-
-/// Shuts the hub down when dropped: held by a background task the daemon aborts on stop
-/// (upgraded sockets outlive the HTTP server's graceful shutdown otherwise).
-pub(super) struct ShutdownOnDrop(pub AppState);
-
-impl Drop for ShutdownOnDrop {
-    fn drop(&mut self) {
-        self.0.telemetry().hub.shutdown();
+        let reason = "the server is stopping";
+        sessions
+            .drain()
+            .filter(|(_, entry)| {
+                let close = Control::Close(close::GOING_AWAY, reason.to_string());
+                entry.tx.send(close).is_ok()
+            })
+            .count()
     }
 }

@@ -151,8 +151,8 @@ pub fn poke_account(
     state.telemetry().hub.poke(account_id, except_peer, poke)
 }
 
-/// Background tasks: the telemetry client on a local daemon; on a hosted one, a task whose
-/// end (the caller aborts it on stop) closes every telemetry socket with 1001.
+/// Background tasks: the telemetry client on a local daemon; on a hosted one, the relay of
+/// pokes between instances and the recheck of sockets after a peer changes.
 pub fn spawn_background(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
     match state.config.mode {
         Mode::Local => vec![
@@ -166,13 +166,22 @@ pub fn spawn_background(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
                 // A revoked peer's socket closes at once (1008), not at its next periodic
                 // check.
                 let mut changes = state.peers().changes.subscribe();
-                let _guard = hub::ShutdownOnDrop(state.clone());
                 while changes.changed().await.is_ok() {
                     state.telemetry().hub.recheck();
                 }
                 std::future::pending::<()>().await
             }),
         ],
+    }
+}
+
+/// Shutdown has started: every telemetry socket of this (hosted) daemon closes with 1001 now,
+/// and new ones are refused, so that peers reconnect to another instance while this one
+/// finishes its requests in flight (docs/modes.md, "Rolling deploys").
+pub fn stopping(state: &AppState) {
+    let closed = state.telemetry().hub.stop();
+    if closed > 0 {
+        tracing::info!(closed, "telemetry sockets closed with 1001 (going away)");
     }
 }
 

@@ -71,8 +71,8 @@ pub fn spawn_served(mut cmd: Command) -> Served {
 }
 
 impl Served {
-    /// SIGTERM, then the exit status and the rest of the log.
-    pub fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
+    /// Sends SIGTERM, without waiting for the process to end.
+    pub fn sigterm(&self) {
         let pid = self.child.id().to_string();
         assert!(
             Command::new("kill")
@@ -81,6 +81,11 @@ impl Served {
                 .unwrap()
                 .success()
         );
+    }
+
+    /// SIGTERM, then the exit status and the rest of the log.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        self.sigterm();
         let status = self.child.wait().unwrap();
         (status, self.log.try_iter().collect())
     }

@@ -229,12 +229,19 @@ impl Daemon {
         self.call("POST", path, Some(body)).await
     }
 
-    /// Stops serving (background tasks are aborted, sockets dropped) and waits until the
-    /// store is closed.
-    pub async fn stop(&mut self) {
+    /// Starts the daemon's graceful shutdown, as SIGTERM would (the same path past the
+    /// signal: `Application::run_until_stopped`), without waiting for it to end;
+    /// [`Daemon::stop`] waits.
+    pub fn begin_stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+    }
+
+    /// Stops serving (background tasks are aborted, sockets dropped) and waits until the
+    /// store is closed.
+    pub async fn stop(&mut self) {
+        self.begin_stop();
         if let Some(task) = self.task.take() {
             tokio::time::timeout(Duration::from_secs(20), task)
                 .await

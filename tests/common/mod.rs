@@ -69,6 +69,20 @@ pub async fn databases() -> Vec<Db> {
     dbs
 }
 
+/// Another, empty database of the same kind as `db`: for a second hosted daemon that is not
+/// an instance of the first (instances on one database share one identity key, see
+/// `Builder::instance_of`).
+pub async fn another(db: &Db) -> Db {
+    match db {
+        Db::Sqlite => Db::Sqlite,
+        Db::Postgres(_) => Db::Postgres(
+            fresh_postgres_schema()
+                .await
+                .expect("a Postgres database was given"),
+        ),
+    }
+}
+
 /// A URL to a new, empty schema in the `DATABASE_URL` database, or `None` without one.
 pub async fn fresh_postgres_schema() -> Option<String> {
     let Ok(base) = std::env::var("DATABASE_URL") else {

@@ -42,6 +42,7 @@ pub struct Proxy {
 }
 
 struct Shared {
+    /// Where new connections go.
     target: Mutex<SocketAddr>,
     hold: watch::Sender<bool>,
     chaos: AtomicBool,
@@ -126,6 +127,12 @@ impl Proxy {
         format!("http://{}", self.addr)
     }
 
+    /// New connections go to `target` from now on; the open ones stay where they are (as a
+    /// load balancer moves traffic off an instance that is stopping).
+    pub fn set_target(&self, target: SocketAddr) {
+        *self.shared.target.lock().unwrap() = target;
+    }
+
     /// While held, bytes from the target are read but not passed on (acks never arrive).
     pub fn hold_downstream(&self, on: bool) {
         self.shared.hold.send_replace(on);
@@ -159,10 +166,10 @@ impl Proxy {
         self.shared.latency_ms.store(ms, Ordering::SeqCst);
     }
 
-    /// Forwards new connections to `target` from now on; the open ones are cut, as a load
+    /// Forwards new connections to `target` from now on and cuts the open ones, as a load
     /// balancer's connections to an instance that went away are.
-    pub fn set_target(&self, target: SocketAddr) {
-        *self.shared.target.lock().unwrap() = target;
+    pub fn move_to(&self, target: SocketAddr) {
+        self.set_target(target);
         self.cut_all();
     }
 

@@ -105,7 +105,7 @@ async fn a_signed_request_replayed_to_another_instance_is_refused() {
         assert_eq!(status, 200, "instance 0 takes it: {body}");
 
         // The balancer now sends to instance 1: the same request again is a replay there.
-        balancer.set_target(hosted[1].addr);
+        balancer.move_to(hosted[1].addr);
         // (A new client: the balancer cut the connection the first one would reuse.)
         let client = common::http_client();
         let (status, body) = common::read(client.execute(replay).await.unwrap()).await;
@@ -206,7 +206,7 @@ async fn an_instance_stopped_mid_sync_loses_nothing() {
         hosted[0].stop().await;
         write(&a, "while instance 0 is gone").await;
         write(&hosted[1], "on instance 1 meanwhile").await;
-        balancer.set_target(hosted[1].addr);
+        balancer.move_to(hosted[1].addr);
         balancer.hold_downstream(false);
 
         let expected = [

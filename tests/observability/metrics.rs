@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use backend_8825::sync::sync_peer_now;
 use serde_json::Value;
 
-use crate::common::{self, Daemon, account, error_code, pair};
+use crate::common::{self, Daemon, account, another, error_code, pair};
 use crate::{get_text, write_conversation};
 
 const TOKEN: &str = "scrape-token-for-the-test";
@@ -252,7 +252,7 @@ async fn metrics_ask_for_the_credential_of_each_mode() {
         );
 
         let hosted = Daemon::hosted()
-            .on(&db)
+            .on(&another(&db).await)
             .env("BACKEND_8825_METRICS_TOKEN", TOKEN)
             .start()
             .await;
