@@ -88,12 +88,12 @@ impl Builder {
         let mut env = super::env_with_home(dir.path());
         env.extend(self.env);
         let mut config = super::config_with_env(self.mode, dir.path(), &self.db, env);
-        for edit in self.edits {
-            edit(&mut config);
-        }
         if let Some(on) = self.automatic_sync {
             config.sync.automatic = on;
             config.sync.interval = Duration::from_secs(3600);
+        }
+        for edit in self.edits {
+            edit(&mut config);
         }
         let keychain = super::mock_keychain(dir.path());
         let clock = Arc::new(ManualClock::new(Utc.timestamp_opt(START, 0).unwrap()));
