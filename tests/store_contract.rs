@@ -275,3 +275,77 @@ async fn the_pending_summary_counts_sizes_and_dates_what_a_peer_has_not_acknowle
         assert_eq!(later.oldest_at, Some(3000), "{db:?}");
     }
 }
+
+/// A cursor written with the versions it came with: with `last_success_at` it records the
+/// success in the same write (clearing a run of failures), without it the outcome stays.
+#[tokio::test]
+async fn a_cursor_written_with_a_success_clears_the_failures_and_one_without_keeps_them() {
+    use backend_8825::store::{SyncCursor, SyncFailure};
+    for db in common::databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&db, dir.path()).await;
+        let failure = SyncFailure {
+            code: "peer_refused",
+            message: "refused".into(),
+        };
+        store
+            .record_sync_outcome("p1", 1_000, Some(&failure))
+            .await
+            .unwrap();
+        let cursor = |pull_seq, last_success_at| SyncCursor {
+            peer_id: "p1".into(),
+            pull_epoch: Some("e".into()),
+            pull_seq,
+            push_epoch: Some("f".into()),
+            push_seq: 0,
+            last_success_at,
+            ..SyncCursor::default()
+        };
+        // Nothing to apply, only the cursor: its position moves, the outcome stays.
+        store
+            .apply_versions("acct", &[], Some("p1"), Some(&cursor(5, None)))
+            .await
+            .unwrap();
+        let read = store.sync_cursor("p1").await.unwrap().unwrap();
+        assert_eq!(read.pull_seq, 5, "{db:?}");
+        assert_eq!(read.failing_since, Some(1_000), "{db:?}");
+        assert_eq!(
+            read.last_error_code.as_deref(),
+            Some("peer_refused"),
+            "{db:?}"
+        );
+
+        store
+            .apply_versions("acct", &[], Some("p1"), Some(&cursor(7, Some(2_000))))
+            .await
+            .unwrap();
+        let read = store.sync_cursor("p1").await.unwrap().unwrap();
+        assert_eq!(
+            (read.pull_seq, read.last_success_at),
+            (7, Some(2_000)),
+            "{db:?}"
+        );
+        assert_eq!(
+            (
+                read.failing_since,
+                read.last_error_code,
+                read.last_error,
+                read.last_error_at
+            ),
+            (None, None, None, None),
+            "{db:?}"
+        );
+
+        // A later cursor without an outcome keeps the success.
+        store
+            .apply_versions("acct", &[], Some("p1"), Some(&cursor(9, None)))
+            .await
+            .unwrap();
+        let read = store.sync_cursor("p1").await.unwrap().unwrap();
+        assert_eq!(
+            (read.pull_seq, read.last_success_at),
+            (9, Some(2_000)),
+            "{db:?}"
+        );
+    }
+}

@@ -309,13 +309,16 @@ async fn answer(
     // On the hosted side, which never initiates, what it knows of the caller is written with
     // the versions the caller pushed: how far the caller has pulled this feed, so GET /peers
     // can say what it still lacks. (A local daemon keeps its own cursors for the peer.)
+    // The sync's success is written with it, in the same transaction.
     let hosted = state.config.mode == Mode::Hosted;
+    let now = state.clock.now_ms();
     let seen = hosted.then(|| SyncCursor {
         peer_id: peer.peer_id.clone(),
         pull_epoch: Some(request.epoch.clone()),
         pull_seq: request.push_through,
         push_epoch: Some(epoch.clone()),
         push_seq: after,
+        last_success_at: Some(now),
         ..SyncCursor::default()
     });
     let applied = state
@@ -326,11 +329,12 @@ async fn answer(
         // Relay at once: the account's other peers sync now rather than at their next tick.
         crate::telemetry::poke_account(&state, &account, Some(&peer.peer_id), "data");
     }
-    let now = state.clock.now_ms();
-    if let Err(err) = state
-        .store
-        .record_sync_outcome(&peer.peer_id, now, None)
-        .await
+    // On hosted the success went in with the cursor above.
+    if seen.is_none()
+        && let Err(err) = state
+            .store
+            .record_sync_outcome(&peer.peer_id, now, None)
+            .await
     {
         tracing::warn!(error = %err, "cannot record a sync");
     }

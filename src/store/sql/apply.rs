@@ -7,7 +7,7 @@ use std::collections::hash_map::Entry;
 use super::Db;
 use super::builder::Builder;
 use super::query::{Arg, Query, Tx};
-use crate::store::{Record, StoreResult, SyncCursor};
+use crate::store::{DatabaseKind, Record, StoreResult, SyncCursor};
 
 /// Versions applied per statement: 14 parameters each keeps a statement under SQLite's
 /// 32 766 and Postgres' 65 535 bound parameters.
@@ -22,20 +22,41 @@ impl Db<'_> {
         cursor: Option<&SyncCursor>,
     ) -> StoreResult<usize> {
         let mut tx = self.writer.begin().await?;
+        if versions.is_empty() && tx.kind() == DatabaseKind::Postgres {
+            // Only the cursor is written: bookkeeping that the next sync writes again, which
+            // nothing acknowledged depends on. Its commit need not wait for the WAL flush (a
+            // crash may lose the last one; the cursor then reads as it was before).
+            Query::new("SET LOCAL synchronous_commit TO OFF")
+                .execute(&mut tx)
+                .await?;
+        }
         let applied = apply_in(&mut tx, account_id, versions, origin_peer).await?;
         if let Some(c) = cursor {
+            // With `last_success_at`, the sync's outcome goes in the same write (the
+            // responder's record of a successful sync); without, it stays as it was.
             Query::new(
                 "INSERT INTO sync_cursors (peer_id, pull_epoch, pull_seq, push_epoch, \
-                 push_seq) VALUES ($1, $2, $3, $4, $5) \
+                 push_seq, last_success_at) VALUES ($1, $2, $3, $4, $5, $6) \
                  ON CONFLICT (peer_id) DO UPDATE SET pull_epoch = excluded.pull_epoch, \
                  pull_seq = excluded.pull_seq, push_epoch = excluded.push_epoch, \
-                 push_seq = excluded.push_seq",
+                 push_seq = excluded.push_seq, \
+                 last_success_at = COALESCE(excluded.last_success_at, \
+                 sync_cursors.last_success_at), \
+                 last_error = CASE WHEN excluded.last_success_at IS NULL \
+                 THEN sync_cursors.last_error END, \
+                 last_error_at = CASE WHEN excluded.last_success_at IS NULL \
+                 THEN sync_cursors.last_error_at END, \
+                 last_error_code = CASE WHEN excluded.last_success_at IS NULL \
+                 THEN sync_cursors.last_error_code END, \
+                 failing_since = CASE WHEN excluded.last_success_at IS NULL \
+                 THEN sync_cursors.failing_since END",
             )
             .bind(&c.peer_id)
             .bind(&c.pull_epoch)
             .bind(c.pull_seq)
             .bind(&c.push_epoch)
             .bind(c.push_seq)
+            .bind(c.last_success_at)
             .execute(&mut tx)
             .await?;
         }
