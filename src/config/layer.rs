@@ -192,6 +192,7 @@ impl Layer {
         );
         set(&mut alerts.clock_skew_secs, top_alerts.clock_skew_secs);
         set(&mut alerts.sbt_expiry_secs, top_alerts.sbt_expiry_secs);
+        set(&mut alerts.offline_secs, top_alerts.offline_secs);
         set(
             &mut alerts.identity_grace_secs,
             top_alerts.identity_grace_secs,

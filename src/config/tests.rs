@@ -283,6 +283,7 @@ fn metrics_and_alerts_come_from_the_file_and_the_environment() {
         ("DATABASE_URL", "postgres://db/x"),
         ("BACKEND_8825_METRICS_TOKEN", "from-env"),
         ("BACKEND_8825_ALERTS_CONSECUTIVE_FAILURES", "5"),
+        ("BACKEND_8825_ALERTS_OFFLINE_SECS", "0"),
     ]);
     let c = Config::load(Mode::Hosted, &overrides, &vars).unwrap();
     let token = c.metrics.token.as_ref().unwrap();
@@ -293,6 +294,7 @@ fn metrics_and_alerts_come_from_the_file_and_the_environment() {
     );
     assert_eq!(c.alerts.lag_secs, 60);
     assert_eq!(c.alerts.consecutive_failures, 5);
+    assert_eq!(c.alerts.offline_secs, 0, "zero: at the first evaluation offline");
     assert_eq!(c.alerts.error_rate_percent, 100, "clamped");
     assert_eq!(
         c.alerts.webhook_url.as_deref(),
