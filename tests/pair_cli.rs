@@ -58,19 +58,7 @@ async fn two_daemons_pair_with_the_cli_and_list_each_other() {
     );
     let code = code.trim();
 
-    let mut hosted_cmd = command(home);
-    hosted_cmd
-        .args([
-            "serve",
-            "--mode",
-            "hosted",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            "0",
-        ])
-        .args(["--data-dir", hosted_dir])
-        .env("DATABASE_URL", &database_url);
+    let hosted_cmd = binary::hosted_serve(home, Path::new(hosted_dir), &database_url);
     let hosted = binary::spawn_served(hosted_cmd);
     let local = binary::serve(local_home.path(), &["--port", "0", "--data-dir", local_dir]);
 

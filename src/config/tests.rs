@@ -294,7 +294,10 @@ fn metrics_and_alerts_come_from_the_file_and_the_environment() {
     );
     assert_eq!(c.alerts.lag_secs, 60);
     assert_eq!(c.alerts.consecutive_failures, 5);
-    assert_eq!(c.alerts.offline_secs, 0, "zero: at the first evaluation offline");
+    assert_eq!(
+        c.alerts.offline_secs, 0,
+        "zero: at the first evaluation offline"
+    );
     assert_eq!(c.alerts.error_rate_percent, 100, "clamped");
     assert_eq!(
         c.alerts.webhook_url.as_deref(),

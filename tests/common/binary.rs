@@ -17,6 +17,25 @@ pub fn command(home: &Path) -> Command {
     cmd
 }
 
+/// `serve --mode hosted` on a free loopback port, with its data dir and database: the
+/// command, for the caller to spawn (or to run and watch it refuse).
+pub fn hosted_serve(home: &Path, data_dir: &Path, database_url: &str) -> Command {
+    let mut cmd = command(home);
+    cmd.args([
+        "serve",
+        "--mode",
+        "hosted",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        "0",
+    ])
+    .arg("--data-dir")
+    .arg(data_dir)
+    .env("DATABASE_URL", database_url);
+    cmd
+}
+
 /// A `serve` process and the address it logged.
 pub struct Served {
     pub child: Child,

@@ -111,18 +111,7 @@ async fn an_instance_without_a_key_is_refused_where_one_is_recorded() {
         let one = with_key(&db, &key).await;
         let home = tempfile::tempdir().unwrap();
         let data = home.path().join("data");
-        let out = binary::command(home.path())
-            .env("DATABASE_URL", url)
-            .env("PORT", "0")
-            .args([
-                "serve",
-                "--mode",
-                "hosted",
-                "--bind",
-                "127.0.0.1",
-                "--data-dir",
-            ])
-            .arg(&data)
+        let out = binary::hosted_serve(home.path(), &data, url)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);

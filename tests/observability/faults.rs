@@ -38,6 +38,16 @@ async fn hosted_daemon(db: &Db) -> (Daemon, String) {
     (hosted, token)
 }
 
+/// A hosted daemon (with its account's token) and a local one paired with it, synced once:
+/// the local daemon's peer id.
+async fn paired(db: &Db) -> (Daemon, String, Daemon, String) {
+    let (hosted, token) = hosted_daemon(db).await;
+    let local = local_daemon().await;
+    let peer = common::pair(&local, &hosted, &token).await;
+    sync_peer_now(&local.state, &peer).await.unwrap();
+    (hosted, token, local, peer)
+}
+
 async fn firing(daemon: &Daemon, bearer: &str, rule: &str, subject: &str) -> bool {
     alert(daemon, bearer, rule, subject)
         .await
@@ -57,11 +67,8 @@ async fn resolved(daemon: &Daemon, bearer: &str, rule: &str, subject: &str) -> b
 async fn the_hosted_backend_down_raises_peer_offline_then_resolves() {
     for db in common::databases().await {
         let name = db.name();
-        let (mut hosted, token) = hosted_daemon(&db).await;
-        let local = local_daemon().await;
+        let (mut hosted, _, local, peer) = paired(&db).await;
         let secret = local.bearer.clone();
-        let peer = common::pair(&local, &hosted, &token).await;
-        sync_peer_now(&local.state, &peer).await.unwrap();
         eventually("the socket", MINUTE, || async {
             let telemetry = local.state.telemetry();
             telemetry.client.link(&peer).is_some_and(|l| l.connected)
@@ -101,11 +108,8 @@ async fn the_hosted_backend_down_raises_peer_offline_then_resolves() {
 async fn failed_syncs_against_a_stopped_backend_raise_consecutive_failures_then_resolve() {
     for db in common::databases().await {
         let name = db.name();
-        let (mut hosted, token) = hosted_daemon(&db).await;
-        let local = local_daemon().await;
+        let (mut hosted, _, local, peer) = paired(&db).await;
         let secret = local.bearer.clone();
-        let peer = common::pair(&local, &hosted, &token).await;
-        sync_peer_now(&local.state, &peer).await.unwrap();
 
         hosted.stop().await;
         let fault = Instant::now();
@@ -146,11 +150,8 @@ async fn failed_syncs_against_a_stopped_backend_raise_consecutive_failures_then_
 async fn a_skewed_clock_raises_clock_skew_then_resolves() {
     for db in common::databases().await {
         let name = db.name();
-        let (hosted, token) = hosted_daemon(&db).await;
-        let local = local_daemon().await;
+        let (_hosted, _, local, peer) = paired(&db).await;
         let secret = local.bearer.clone();
-        let peer = common::pair(&local, &hosted, &token).await;
-        sync_peer_now(&local.state, &peer).await.unwrap();
 
         // This machine's clock runs ten minutes ahead: the sync still goes through (signed
         // with the peer's time, learned from its answer), and the alert says why.

@@ -7,6 +7,7 @@
 //! server's hands, and it stays there until the test sends the body.
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::time::Duration;
 
 use backend_8825::identity::IdentityKey;
@@ -260,18 +261,7 @@ async fn sigterm_lets_a_request_in_flight_finish_and_the_binary_exits_cleanly() 
         .unwrap()
         .trim()
         .to_string();
-    let mut cmd = command(home.path());
-    cmd.args([
-        "serve",
-        "--mode",
-        "hosted",
-        "--bind",
-        "127.0.0.1",
-        "--port",
-        "0",
-    ])
-    .args(["--data-dir", dir])
-    .env("DATABASE_URL", &url);
+    let cmd = binary::hosted_serve(home.path(), Path::new(dir), &url);
     let mut hosted = binary::spawn_served(cmd);
     let addr: SocketAddr = hosted.base.trim_start_matches("http://").parse().unwrap();
 
