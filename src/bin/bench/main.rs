@@ -4,6 +4,7 @@
 mod daemons;
 mod drain;
 mod flood;
+mod floor;
 mod footprint;
 mod proc;
 mod redact;
@@ -50,7 +51,8 @@ struct Args {
     /// The hosted daemon's database [default: postgres; `all` runs the sync scenarios on both].
     #[arg(long, value_enum)]
     db: Option<DbKind>,
-    /// sync-latency: writes timed in each direction.
+    /// sync-latency: writes timed in each direction, and signed round trips timed for the
+    /// floor on each database.
     #[arg(long, default_value_t = 1000)]
     writes: usize,
     /// sync-latency: milliseconds between one write being readable and the next write.
