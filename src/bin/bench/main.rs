@@ -6,6 +6,9 @@ mod drain;
 mod flood;
 mod floor;
 mod footprint;
+mod handshake;
+mod hosts;
+mod pokes;
 mod proc;
 mod redact;
 mod report;
@@ -81,7 +84,20 @@ struct Args {
     /// hosted-scale: seconds measured once every peer is up.
     #[arg(long, default_value_t = 30)]
     window: u64,
-    /// footprint: seconds the local daemon idles before its RSS is read.
+    /// hosted-scale: hosted processes on one Postgres schema, the peers spread over them
+    /// alternately (with 2, the poke latency is also timed across instances).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=16))]
+    instances: u64,
+    /// hosted-scale: peers, of each run's, that sync and send a telemetry batch every 5 s;
+    /// the others only keep their telemetry socket open (idle peers).
+    #[arg(long, default_value_t = 1000)]
+    active: usize,
+    /// hosted-scale: writes on the account API timed until their poke reaches the peer's
+    /// socket, for each poke latency figure.
+    #[arg(long, default_value_t = 300)]
+    pokes: usize,
+    /// footprint: seconds the local daemon idles before its RSS is read (not hosted-scale's
+    /// idle peers: see --active).
     #[arg(long, default_value_t = 10)]
     idle: u64,
     /// redact: seconds each throughput measurement runs.
@@ -109,12 +125,19 @@ async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<
         }
         Scenario::SyncThroughput => sync::throughput(db, args.messages, !args.no_analyze).await,
         Scenario::Telemetry => telemetry::run(db, args.events, &args.emitters).await,
-        Scenario::Handshake => scale::handshake(db, args.pairings).await,
+        Scenario::Handshake => handshake::run(db, args.pairings).await,
         Scenario::HostedScale => {
             for n in &args.peers {
                 scale::check_size(*n)?;
             }
-            scale::hosted_scale(&args.peers, Duration::from_secs(args.window)).await
+            let opts = scale::ScaleOptions {
+                sizes: args.peers.clone(),
+                window: Duration::from_secs(args.window),
+                instances: args.instances as usize,
+                active: args.active,
+                pokes: args.pokes,
+            };
+            scale::hosted_scale(&opts).await
         }
         Scenario::Footprint => footprint::run(Duration::from_secs(args.idle)).await,
         Scenario::Redact => redact::run(args.seconds),
