@@ -78,7 +78,8 @@ struct Args {
     /// handshake: pairings.
     #[arg(long, default_value_t = 1000)]
     pairings: usize,
-    /// hosted-scale: numbers of simulated peers, one run each.
+    /// hosted-scale: numbers of simulated peers, one run each (the open-files soft limit is
+    /// raised to the hard limit, which must allow a socket per peer and some room).
     #[arg(long, value_delimiter = ',', default_values_t = [100, 1000])]
     peers: Vec<usize>,
     /// hosted-scale: seconds measured once every peer is up.
@@ -88,8 +89,9 @@ struct Args {
     /// alternately (with 2, the poke latency is also timed across instances).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=16))]
     instances: u64,
-    /// hosted-scale: peers, of each run's, that sync and send a telemetry batch every 5 s;
-    /// the others only keep their telemetry socket open (idle peers).
+    /// hosted-scale: how many of each run's peers sync and send a telemetry batch every 5 s;
+    /// the others only keep their telemetry socket open (idle peers: `--peers 10000` is 1000
+    /// active and 9000 idle).
     #[arg(long, default_value_t = 1000)]
     active: usize,
     /// hosted-scale: writes on the account API timed until their poke reaches the peer's

@@ -24,6 +24,8 @@ struct Tally {
     sync: Mutex<Vec<Duration>>,
     acks: Mutex<Vec<Duration>>,
     errors: AtomicU64,
+    /// Telemetry sockets open now.
+    open: AtomicU64,
     first_error: std::sync::Mutex<Option<String>>,
 }
 
@@ -95,7 +97,8 @@ async fn scale_once(
     let stop = Arc::new(tokio::sync::Notify::new());
     let (opened, mut open) = tokio::sync::mpsc::unbounded_channel();
     let active = opts.active.min(n);
-    let open_over = PERIOD.max(Duration::from_millis(2) * n as u32);
+    let idle = n - active;
+    let idle_over = Duration::from_millis(2) * idle as u32;
     let mut tasks = Vec::new();
     for (i, peer) in peers.into_iter().enumerate() {
         let (http, base, tally, measuring, stop, opened) = (
@@ -106,12 +109,12 @@ async fn scale_once(
             stop.clone(),
             opened.clone(),
         );
-        // Spread the active peers evenly over the period, and the idle ones' sockets over
-        // the period or 2 ms a socket, whichever is longer (each upgrade costs the hosted
-        // side a signature check and a few statements).
+        // The idle peers' sockets first, spread over 2 ms a socket (each upgrade costs the
+        // hosted side a signature check and a few statements), then the active peers,
+        // spread evenly over the period.
         let (is_active, offset) = match i < active {
-            true => (true, PERIOD.mul_f64(i as f64 / active as f64)),
-            false => (false, open_over.mul_f64(i as f64 / n as f64)),
+            true => (true, idle_over + PERIOD.mul_f64(i as f64 / active as f64)),
+            false => (false, idle_over.mul_f64((i - active) as f64 / idle as f64)),
         };
         tasks.push(tokio::spawn(async move {
             let run = Run {
@@ -144,6 +147,7 @@ async fn scale_once(
     let rss = hosts.rss_kib("VmRSS")?;
     let hwm = hosts.rss_kib("VmHWM")?;
     let errors = tally.errors.load(Ordering::Relaxed) - errors_before;
+    let open = tally.open.load(Ordering::Relaxed);
     let label = match (opts.instances, active < n) {
         (1, false) => format!("{n} peers"),
         (1, true) => format!("{n} peers ({active} active)"),
@@ -208,6 +212,12 @@ async fn scale_once(
             errors.to_string(),
         )
         .target("0"),
+        Row::new(
+            "hosted-scale",
+            format!("{label}: telemetry sockets open at the window's end"),
+            format!("{open} of {n}"),
+        )
+        .target("all"),
         Row::new(
             "hosted-scale",
             format!("{label}: hosted CPU (of one core)"),
@@ -283,18 +293,13 @@ async fn run_peer(mut peer: sim::SimPeer, run: Run<'_>, stop: &tokio::sync::Noti
         opened,
     } = run;
     tokio::time::sleep(offset).await;
-    let socket = match peer.socket_request(base) {
-        // With TCP_NODELAY, as the daemon's own telemetry client connects.
-        Ok(request) => tokio_tungstenite::connect_async_with_config(request, None, true)
-            .await
-            .map_err(anyhow::Error::from),
-        Err(e) => Err(e),
-    };
+    let socket = peer.open_socket(base).await;
     drop(opened);
     let (mut tx, mut rx) = match socket {
-        Ok((ws, _)) => ws.split(),
+        Ok(ws) => ws.split(),
         Err(e) => return tally.error(format!("socket: {e}")),
     };
+    tally.open.fetch_add(1, Ordering::Relaxed);
     let sent_at = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<
         String,
         Instant,
@@ -356,7 +361,10 @@ async fn run_peer(mut peer: sim::SimPeer, run: Run<'_>, stop: &tokio::sync::Noti
         }
     };
     tokio::select! {
-        why = reader => tally.error(why),
+        why = reader => {
+            tally.open.fetch_sub(1, Ordering::Relaxed);
+            tally.error(why);
+        }
         _ = writer => {}
         _ = stop.notified() => {}
     }
