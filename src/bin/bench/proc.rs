@@ -220,6 +220,8 @@ pub fn raise_open_files() -> anyhow::Result<u64> {
             }
         }
     }
+    // `rlim_t` is `u64` here, not on every platform.
+    #[allow(clippy::unnecessary_cast)]
     Ok(limit.rlim_cur as u64)
 }
 

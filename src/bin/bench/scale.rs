@@ -26,16 +26,15 @@ struct Tally {
     errors: AtomicU64,
     /// Telemetry sockets open now.
     open: AtomicU64,
-    first_error: std::sync::Mutex<Option<String>>,
+    /// Each distinct error (its first 160 characters) and how often it came, over the run.
+    causes: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 impl Tally {
     fn error(&self, e: impl std::fmt::Display) {
         self.errors.fetch_add(1, Ordering::Relaxed);
-        self.first_error
-            .lock()
-            .expect("lock")
-            .get_or_insert_with(|| e.to_string());
+        let cause: String = e.to_string().chars().take(160).collect();
+        *self.causes.lock().expect("lock").entry(cause).or_default() += 1;
     }
 }
 
@@ -240,13 +239,29 @@ async fn scale_once(
     ];
     match pokes {
         Ok(r) => rows.extend(r),
-        Err(e) => tally.error(format!("pokes: {e:#}")),
+        Err(e) => rows.push(
+            Row::new(
+                "hosted-scale",
+                format!("{label}: poke latency failed"),
+                format!("{e:#}").chars().take(160).collect::<String>(),
+            )
+            .target("no failure"),
+        ),
     }
-    if let Some(e) = tally.first_error.lock().expect("lock").take() {
+    let mut causes: Vec<_> = std::mem::take(&mut *tally.causes.lock().expect("lock"))
+        .into_iter()
+        .collect();
+    causes.sort_by_key(|c| std::cmp::Reverse(c.1));
+    if !causes.is_empty() {
+        let top: Vec<String> = causes
+            .iter()
+            .take(3)
+            .map(|(e, n)| format!("{n} × {e}"))
+            .collect();
         rows.push(Row::new(
             "hosted-scale",
-            format!("{label}: first error"),
-            e.chars().take(160).collect::<String>(),
+            format!("{label}: errors over the whole run, most frequent first"),
+            top.join("; "),
         ));
     }
     Ok(rows)
