@@ -4,7 +4,11 @@
 mod daemons;
 mod drain;
 mod flood;
+mod floor;
 mod footprint;
+mod handshake;
+mod hosts;
+mod pokes;
 mod proc;
 mod redact;
 mod report;
@@ -50,7 +54,8 @@ struct Args {
     /// The hosted daemon's database [default: postgres; `all` runs the sync scenarios on both].
     #[arg(long, value_enum)]
     db: Option<DbKind>,
-    /// sync-latency: writes timed in each direction.
+    /// sync-latency: writes timed in each direction, and signed round trips timed for the
+    /// floor on each database.
     #[arg(long, default_value_t = 1000)]
     writes: usize,
     /// sync-latency: milliseconds between one write being readable and the next write.
@@ -73,13 +78,28 @@ struct Args {
     /// handshake: pairings.
     #[arg(long, default_value_t = 1000)]
     pairings: usize,
-    /// hosted-scale: numbers of simulated peers, one run each.
+    /// hosted-scale: numbers of simulated peers, one run each (the open-files soft limit is
+    /// raised to the hard limit, which must allow a socket per peer and some room).
     #[arg(long, value_delimiter = ',', default_values_t = [100, 1000])]
     peers: Vec<usize>,
     /// hosted-scale: seconds measured once every peer is up.
     #[arg(long, default_value_t = 30)]
     window: u64,
-    /// footprint: seconds the local daemon idles before its RSS is read.
+    /// hosted-scale: hosted processes on one Postgres schema, the peers spread over them
+    /// alternately (with 2, the poke latency is also timed across instances).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=16))]
+    instances: u64,
+    /// hosted-scale: how many of each run's peers sync and send a telemetry batch every 5 s;
+    /// the others only keep their telemetry socket open (idle peers: `--peers 10000` is 1000
+    /// active and 9000 idle).
+    #[arg(long, default_value_t = 1000)]
+    active: usize,
+    /// hosted-scale: writes on the account API timed until their poke reaches the peer's
+    /// socket, for each poke latency figure.
+    #[arg(long, default_value_t = 300)]
+    pokes: usize,
+    /// footprint: seconds the local daemon idles before its RSS is read (not hosted-scale's
+    /// idle peers: see --active).
     #[arg(long, default_value_t = 10)]
     idle: u64,
     /// redact: seconds each throughput measurement runs.
@@ -107,12 +127,19 @@ async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<
         }
         Scenario::SyncThroughput => sync::throughput(db, args.messages, !args.no_analyze).await,
         Scenario::Telemetry => telemetry::run(db, args.events, &args.emitters).await,
-        Scenario::Handshake => scale::handshake(db, args.pairings).await,
+        Scenario::Handshake => handshake::run(db, args.pairings).await,
         Scenario::HostedScale => {
             for n in &args.peers {
                 scale::check_size(*n)?;
             }
-            scale::hosted_scale(&args.peers, Duration::from_secs(args.window)).await
+            let opts = scale::ScaleOptions {
+                sizes: args.peers.clone(),
+                window: Duration::from_secs(args.window),
+                instances: args.instances as usize,
+                active: args.active,
+                pokes: args.pokes,
+            };
+            scale::hosted_scale(&opts).await
         }
         Scenario::Footprint => footprint::run(Duration::from_secs(args.idle)).await,
         Scenario::Redact => redact::run(args.seconds),

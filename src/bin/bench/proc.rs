@@ -199,3 +199,46 @@ pub fn rss_kib(pid: u32, field: &str) -> anyhow::Result<u64> {
         .context("no such field")?;
     Ok(line.split_whitespace().nth(1).context("value")?.parse()?)
 }
+
+/// Raises this process's open-files soft limit to its hard limit; the new soft limit.
+/// Processes started afterwards (the hosted daemons) inherit it: 10 000 simulated peers
+/// hold 10 000 sockets on each side, past the usual soft limit of 1 024.
+pub fn raise_open_files() -> anyhow::Result<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: both calls only read or write the struct passed, which lives on this stack.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return Err(std::io::Error::last_os_error().into());
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max;
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error().into());
+            }
+        }
+    }
+    // `rlim_t` is `u64` here, not on every platform.
+    #[allow(clippy::unnecessary_cast)]
+    Ok(limit.rlim_cur as u64)
+}
+
+/// The open-files soft limit of `pid` (`Max open files` in `/proc/<pid>/limits`).
+pub fn open_files_limit(pid: u32) -> anyhow::Result<u64> {
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits"))?;
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .context("no open-files limit")?;
+    let soft = line["Max open files".len()..]
+        .split_whitespace()
+        .next()
+        .context("no soft limit")?;
+    Ok(if soft == "unlimited" {
+        u64::MAX
+    } else {
+        soft.parse()?
+    })
+}

@@ -1,107 +1,22 @@
-//! `handshake` (pairings against an in-process hosted daemon) and `hosted-scale` (simulated
-//! peers against a hosted daemon in its own process, on Postgres).
+//! `hosted-scale`: simulated peers against hosted daemons in processes of their own, on
+//! Postgres (src/bin/bench/hosts.rs), some syncing and sending telemetry, the rest idle.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
-use backend_8825::accounts;
-use backend_8825::clock::SystemClock;
-use backend_8825::config::Mode;
+use anyhow::bail;
 use backend_8825::identity::IdentityKey;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::daemons::{Daemon, DbKind, PgSchema, TempDir, in_schema};
-use crate::proc::{self, Process};
+use crate::daemons::PgSchema;
+use crate::hosts::{self, Hosts};
+use crate::pokes;
+use crate::proc;
 use crate::report::{Row, ms, quantile};
-use crate::sim::{self, CLIENT_IP_HEADER};
-use crate::sync::db_label;
-
-pub async fn handshake(db: DbKind, pairings: usize) -> anyhow::Result<Vec<Row>> {
-    in_schema(db, async |pg| handshake_on(db, pg, pairings).await).await
-}
-
-async fn handshake_on(
-    db: DbKind,
-    pg: Option<&PgSchema>,
-    pairings: usize,
-) -> anyhow::Result<Vec<Row>> {
-    let hosted = Daemon::start(Mode::Hosted, db, pg, |c| {
-        c.http.client_ip_header = Some(CLIENT_IP_HEADER.into());
-    })
-    .await?;
-    let started = Instant::now();
-    let (keys, mut keygen) = sim::keygen(pairings).await?;
-    let keygen_wall = started.elapsed();
-    let store = hosted.state.store.as_ref();
-    let (account, _) = accounts::create_account(store, &SystemClock, "bench").await?;
-    let http = reqwest::Client::builder().no_proxy().build()?;
-    let (mut ok, mut times, mut first_error) = (0, Vec::new(), None);
-    for (n, key) in keys.into_iter().enumerate() {
-        // Issuing the code is the person's step, before pairing: not timed.
-        let code = accounts::issue_pairing_code(store, &SystemClock, &account, None).await?;
-        let started = Instant::now();
-        match sim::pair(
-            &http,
-            &hosted.url,
-            key,
-            code.code.expose(),
-            sim::client_ip(n),
-        )
-        .await
-        {
-            Ok(_) => {
-                ok += 1;
-                times.push(started.elapsed());
-            }
-            Err(e) => {
-                first_error.get_or_insert_with(|| e.to_string());
-            }
-        }
-    }
-    let db_name = db_label(db);
-    let mut rows = vec![
-        Row::new(
-            "handshake",
-            format!("{pairings} pairings against hosted ({db_name}): success"),
-            format!(
-                "{ok}/{pairings} ({:.1} %)",
-                100.0 * ok as f64 / pairings as f64
-            ),
-        )
-        .target("100 %"),
-        Row::new(
-            "handshake",
-            "pairing latency p50 / p99 (key generation excluded)",
-            format!(
-                "{} / {}",
-                ms(quantile(&mut times, 0.5)),
-                ms(quantile(&mut times, 0.99))
-            ),
-        ),
-        Row::new(
-            "handshake",
-            "RSA-2048 key generation p50 / p99 (per key, reported apart)",
-            format!(
-                "{} / {}",
-                ms(quantile(&mut keygen, 0.5)),
-                ms(quantile(&mut keygen, 0.99))
-            ),
-        ),
-        Row::new(
-            "handshake",
-            format!("  {pairings} keys on all cores, wall time"),
-            ms(keygen_wall),
-        ),
-    ];
-    if let Some(e) = first_error {
-        rows.push(Row::new("handshake", "first failure", e));
-    }
-    Ok(rows)
-}
+use crate::sim;
 
 /// Latencies and errors the simulated peers collect.
 #[derive(Default)]
@@ -109,29 +24,50 @@ struct Tally {
     sync: Mutex<Vec<Duration>>,
     acks: Mutex<Vec<Duration>>,
     errors: AtomicU64,
-    first_error: std::sync::Mutex<Option<String>>,
+    /// Telemetry sockets open now.
+    open: AtomicU64,
+    /// Each distinct error (its first 160 characters) and how often it came, over the run.
+    causes: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 impl Tally {
     fn error(&self, e: impl std::fmt::Display) {
         self.errors.fetch_add(1, Ordering::Relaxed);
-        self.first_error
-            .lock()
-            .expect("lock")
-            .get_or_insert_with(|| e.to_string());
+        let cause: String = e.to_string().chars().take(160).collect();
+        *self.causes.lock().expect("lock").entry(cause).or_default() += 1;
     }
 }
 
 const PERIOD: Duration = Duration::from_secs(5);
 const EVENTS_PER_BATCH: usize = 10;
 
-pub async fn hosted_scale(sizes: &[usize], window: Duration) -> anyhow::Result<Vec<Row>> {
-    let pool = sizes.iter().copied().max().unwrap_or(0).min(200);
-    let (keys, _) = sim::keygen(pool).await?;
+/// What `hosted-scale` runs.
+pub struct ScaleOptions {
+    /// Numbers of simulated peers, one run each.
+    pub sizes: Vec<usize>,
+    /// The measured window.
+    pub window: Duration,
+    /// Hosted processes on one schema; the peers go to them alternately.
+    pub instances: usize,
+    /// Peers that sync and send telemetry every period; the others keep their socket open.
+    pub active: usize,
+    /// Writes timed for each poke latency figure.
+    pub pokes: usize,
+}
+
+pub async fn hosted_scale(opts: &ScaleOptions) -> anyhow::Result<Vec<Row>> {
+    let limit = proc::raise_open_files()?;
+    let largest = opts.sizes.iter().copied().max().unwrap_or(0);
+    if (largest + opts.active.min(largest) + 256) as u64 > limit {
+        bail!(
+            "this process may open {limit} files, too few for {largest} peers: raise the hard limit (ulimit -Hn)"
+        );
+    }
+    let (keys, _) = sim::keygen(largest.min(200)).await?;
     let mut rows = Vec::new();
-    for &n in sizes {
+    for &n in &opts.sizes {
         let pg = PgSchema::create().await?;
-        let result = scale_once(&pg, &keys, n, window).await;
+        let result = scale_once(&pg, &keys, n, opts).await;
         pg.drop_now().await;
         rows.extend(result?);
     }
@@ -142,90 +78,105 @@ async fn scale_once(
     pg: &PgSchema,
     keys: &[Arc<IdentityKey>],
     n: usize,
-    window: Duration,
+    opts: &ScaleOptions,
 ) -> anyhow::Result<Vec<Row>> {
-    let dir = TempDir::new("scale")?;
-    let hosted = Process::start_hosted(
-        &dir.0,
-        &pg.url,
-        &[("BACKEND_8825_CLIENT_IP_HEADER", CLIENT_IP_HEADER)],
-    )
-    .await?;
-    let base = hosted.url.clone();
+    let hosts = Hosts::start(pg, opts.instances).await?;
+    hosts.check_open_files(n + 1)?;
     let store = backend_8825::store::connect(&pg.url, 4).await?;
     let http = reqwest::Client::builder()
         .no_proxy()
         .pool_max_idle_per_host(2048)
         .build()?;
-
-    // Pair: one account per peer (a person and their laptop), 8 pairings at a time.
-    let started = Instant::now();
-    let mut peers = Vec::with_capacity(n);
-    let mut pending = futures_util::stream::FuturesUnordered::new();
-    for i in 0..n {
-        let (account, _) =
-            accounts::create_account(store.as_ref(), &SystemClock, &format!("peer-{i}")).await?;
-        let code =
-            accounts::issue_pairing_code(store.as_ref(), &SystemClock, &account, None).await?;
-        let (http, base, key) = (http.clone(), base.clone(), keys[i % keys.len()].clone());
-        pending.push(async move {
-            sim::pair(&http, &base, key, code.code.expose(), sim::client_ip(i)).await
-        });
-        if pending.len() >= 8 {
-            peers.push(pending.next().await.context("pairing")??);
-        }
-    }
-    while let Some(p) = pending.next().await {
-        peers.push(p?);
-    }
-    let paired_in = started.elapsed();
+    let (peers, paired_in) = hosts::pair_all(store.as_ref(), &http, &hosts, keys, n).await?;
+    let probe = pokes::pair(store.as_ref(), &http, &hosts, keys[0].clone(), n).await?;
     store.close().await;
 
     let tally = Arc::new(Tally::default());
     let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stop = Arc::new(tokio::sync::Notify::new());
+    let (opened, mut open) = tokio::sync::mpsc::unbounded_channel();
+    let active = opts.active.min(n);
+    let idle = n - active;
+    let idle_over = Duration::from_millis(2) * idle as u32;
     let mut tasks = Vec::new();
     for (i, peer) in peers.into_iter().enumerate() {
-        let (http, base, tally, measuring, stop) = (
+        let (http, base, tally, measuring, stop, opened) = (
             http.clone(),
-            base.clone(),
+            hosts.url_for(i).to_string(),
             tally.clone(),
             measuring.clone(),
             stop.clone(),
+            opened.clone(),
         );
-        // Spread the peers evenly over the period.
-        let offset = PERIOD.mul_f64(i as f64 / n as f64);
+        // The idle peers' sockets first, spread over 2 ms a socket (each upgrade costs the
+        // hosted side a signature check and a few statements), then the active peers,
+        // spread evenly over the period.
+        let (is_active, offset) = match i < active {
+            true => (true, idle_over + PERIOD.mul_f64(i as f64 / active as f64)),
+            false => (false, idle_over.mul_f64((i - active) as f64 / idle as f64)),
+        };
         tasks.push(tokio::spawn(async move {
-            run_peer(peer, &http, &base, offset, &tally, &measuring, &stop).await;
+            let run = Run {
+                http: &http,
+                base: &base,
+                offset,
+                active: is_active,
+                tally: &tally,
+                measuring: &measuring,
+                opened,
+            };
+            run_peer(peer, run, &stop).await;
         }));
     }
-    // One period to open every socket and settle, then the measured window.
-    tokio::time::sleep(PERIOD + Duration::from_secs(1)).await;
+    // Every socket opened (or failed to), then one period for every active peer to make
+    // its first round, then the measured window.
+    drop(opened);
+    while open.recv().await.is_some() {}
+    tokio::time::sleep(PERIOD).await;
     let errors_before = tally.errors.load(Ordering::Relaxed);
     tally.sync.lock().await.clear();
     tally.acks.lock().await.clear();
     measuring.store(true, Ordering::Relaxed);
-    let cpu_before = proc::cpu_seconds(hosted.pid())?;
+    let cpu_before = hosts.cpu_seconds()?;
     let t0 = Instant::now();
-    tokio::time::sleep(window).await;
-    let cpu = proc::cpu_seconds(hosted.pid())? - cpu_before;
+    tokio::time::sleep(opts.window).await;
+    let cpu_after = hosts.cpu_seconds()?;
     let wall = t0.elapsed();
     measuring.store(false, Ordering::Relaxed);
-    let rss = proc::rss_kib(hosted.pid(), "VmRSS")?;
-    let hwm = proc::rss_kib(hosted.pid(), "VmHWM")?;
+    let rss = hosts.rss_kib("VmRSS")?;
+    let hwm = hosts.rss_kib("VmHWM")?;
+    let errors = tally.errors.load(Ordering::Relaxed) - errors_before;
+    let open = tally.open.load(Ordering::Relaxed);
+    let label = match (opts.instances, active < n) {
+        (1, false) => format!("{n} peers"),
+        (1, true) => format!("{n} peers ({active} active)"),
+        (k, false) => format!("{n} peers on {k} instances"),
+        (k, true) => format!("{n} peers ({active} active) on {k} instances"),
+    };
+    // The other peers keep going while the pokes are timed.
+    let pokes = pokes::measure(&probe, &http, &hosts, opts.pokes, &label).await;
     stop.notify_waiters();
     for t in tasks {
         t.abort();
     }
-    drop(hosted);
-    let errors = tally.errors.load(Ordering::Relaxed) - errors_before;
+    let started_rss = hosts.rss_at_start.clone();
+    drop(hosts);
     let mut sync = std::mem::take(&mut *tally.sync.lock().await);
     let mut acks = std::mem::take(&mut *tally.acks.lock().await);
-    let label = format!("{n} peers");
+    let cpu: Vec<f64> = cpu_after
+        .iter()
+        .zip(&cpu_before)
+        .map(|(a, b)| 100.0 * (a - b) / wall.as_secs_f64())
+        .collect();
+    let mb = |kib: &[u64]| kib.iter().map(|k| *k as f64 / 1024.0).collect::<Vec<_>>();
+    let grown = rss
+        .iter()
+        .sum::<u64>()
+        .saturating_sub(started_rss.iter().sum());
     let mut rows = vec![
         Row::new(
             "hosted-scale",
-            format!("{label}: paired (8 at a time)"),
+            format!("{label}: paired ({} at a time)", hosts::PAIRING),
             format!("in {:.1} s", paired_in.as_secs_f64()),
         ),
         Row::new(
@@ -262,47 +213,108 @@ async fn scale_once(
         .target("0"),
         Row::new(
             "hosted-scale",
+            format!("{label}: telemetry sockets open at the window's end"),
+            format!("{open} of {n}"),
+        )
+        .target("all"),
+        Row::new(
+            "hosted-scale",
             format!("{label}: hosted CPU (of one core)"),
-            format!("{:.0} %", 100.0 * cpu / wall.as_secs_f64()),
+            summed(&cpu, "%"),
         ),
         Row::new(
             "hosted-scale",
             format!("{label}: hosted RSS now / peak"),
-            format!("{:.0} / {:.0} MB", rss as f64 / 1024.0, hwm as f64 / 1024.0),
+            format!("{} / {}", summed(&mb(&rss), ""), summed(&mb(&hwm), "MB")),
+        ),
+        Row::new(
+            "hosted-scale",
+            format!("{label}: hosted memory per peer, RSS ÷ {n} / growth since start ÷ {n}"),
+            format!(
+                "{:.1} / {:.1} KiB",
+                rss.iter().sum::<u64>() as f64 / n as f64,
+                grown as f64 / n as f64
+            ),
         ),
     ];
-    if let Some(e) = tally.first_error.lock().expect("lock").take() {
+    match pokes {
+        Ok(r) => rows.extend(r),
+        Err(e) => rows.push(
+            Row::new(
+                "hosted-scale",
+                format!("{label}: poke latency failed"),
+                format!("{e:#}").chars().take(160).collect::<String>(),
+            )
+            .target("no failure"),
+        ),
+    }
+    let mut causes: Vec<_> = std::mem::take(&mut *tally.causes.lock().expect("lock"))
+        .into_iter()
+        .collect();
+    causes.sort_by_key(|c| std::cmp::Reverse(c.1));
+    if !causes.is_empty() {
+        let top: Vec<String> = causes
+            .iter()
+            .take(3)
+            .map(|(e, n)| format!("{n} × {e}"))
+            .collect();
         rows.push(Row::new(
             "hosted-scale",
-            format!("{label}: first error"),
-            e.chars().take(160).collect::<String>(),
+            format!("{label}: errors over the whole run, most frequent first"),
+            top.join("; "),
         ));
     }
     Ok(rows)
 }
 
-/// One simulated peer: its telemetry socket open, a sync and a batch of events every period.
-async fn run_peer(
-    mut peer: sim::SimPeer,
-    http: &reqwest::Client,
-    base: &str,
+/// `values` summed, rounded, with the instances' own in brackets when there are several:
+/// `41 % (21 + 20)`.
+fn summed(values: &[f64], unit: &str) -> String {
+    let total = format!(
+        "{:.0}{}{unit}",
+        values.iter().sum::<f64>(),
+        if unit.is_empty() { "" } else { " " }
+    );
+    if values.len() < 2 {
+        return total;
+    }
+    let parts: Vec<String> = values.iter().map(|v| format!("{v:.0}")).collect();
+    format!("{total} ({})", parts.join(" + "))
+}
+
+/// What one simulated peer needs from the run.
+struct Run<'a> {
+    http: &'a reqwest::Client,
+    base: &'a str,
     offset: Duration,
-    tally: &Tally,
-    measuring: &std::sync::atomic::AtomicBool,
-    stop: &tokio::sync::Notify,
-) {
+    /// Whether it syncs and sends a batch every period, or only keeps its socket open.
+    active: bool,
+    tally: &'a Tally,
+    measuring: &'a std::sync::atomic::AtomicBool,
+    /// Dropped once its socket is open or failed to open.
+    opened: tokio::sync::mpsc::UnboundedSender<()>,
+}
+
+/// One simulated peer: its telemetry socket open and, if active, a sync and a batch of
+/// events every period.
+async fn run_peer(mut peer: sim::SimPeer, run: Run<'_>, stop: &tokio::sync::Notify) {
+    let Run {
+        http,
+        base,
+        offset,
+        active,
+        tally,
+        measuring,
+        opened,
+    } = run;
     tokio::time::sleep(offset).await;
-    let socket = match peer.socket_request(base) {
-        // With TCP_NODELAY, as the daemon's own telemetry client connects.
-        Ok(request) => tokio_tungstenite::connect_async_with_config(request, None, true)
-            .await
-            .map_err(anyhow::Error::from),
-        Err(e) => Err(e),
-    };
+    let socket = peer.open_socket(base).await;
+    drop(opened);
     let (mut tx, mut rx) = match socket {
-        Ok((ws, _)) => ws.split(),
+        Ok(ws) => ws.split(),
         Err(e) => return tally.error(format!("socket: {e}")),
     };
+    tally.open.fetch_add(1, Ordering::Relaxed);
     let sent_at = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<
         String,
         Instant,
@@ -311,8 +323,17 @@ async fn run_peer(
     let reader = {
         let (sent_at, acked) = (sent_at.clone(), acked.clone());
         async move {
-            while let Some(Ok(msg)) = rx.next().await {
-                let Message::Text(text) = msg else { continue };
+            // Why the socket ended, for the first error row.
+            loop {
+                let text = match rx.next().await {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Close(frame))) => {
+                        return format!("the telemetry socket closed: {frame:?}");
+                    }
+                    Some(Ok(_)) => continue,
+                    Some(Err(e)) => return format!("the telemetry socket failed: {e}"),
+                    None => return "the telemetry socket closed".to_string(),
+                };
                 let frame: serde_json::Value =
                     serde_json::from_str(text.as_str()).unwrap_or_default();
                 if frame["type"] == "ack"
@@ -326,6 +347,9 @@ async fn run_peer(
         }
     };
     let writer = async {
+        if !active {
+            return std::future::pending().await;
+        }
         let mut ticker = tokio::time::interval(PERIOD);
         for round in 0u64.. {
             ticker.tick().await;
@@ -352,7 +376,10 @@ async fn run_peer(
         }
     };
     tokio::select! {
-        _ = reader => tally.error("the telemetry socket closed"),
+        why = reader => {
+            tally.open.fetch_sub(1, Ordering::Relaxed);
+            tally.error(why);
+        }
         _ = writer => {}
         _ = stop.notified() => {}
     }

@@ -27,7 +27,12 @@ use backend_8825::telemetry::{Level, TelemetryEvent};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Error;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
+
+/// A simulated peer's telemetry socket.
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// The header the hosted daemon reads the client address from in these runs
 /// (`BACKEND_8825_CLIENT_IP_HEADER`), as behind a proxy: each simulated peer has its own, so
@@ -281,6 +286,24 @@ impl SimPeer {
             .headers_mut()
             .insert(CLIENT_IP_HEADER, HeaderValue::from_str(&self.ip)?);
         Ok(request)
+    }
+
+    /// Opens this peer's telemetry socket at `base`, with `TCP_NODELAY` as the daemon's own
+    /// client. A `503` (the hosted database busy, many sockets opening at once) is tried
+    /// again after 1, 2, 4 and 8 s, as the daemon's client backs off; other failures at once.
+    pub async fn open_socket(&self, base: &str) -> anyhow::Result<Socket> {
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            let request = self.socket_request(base)?;
+            match tokio_tungstenite::connect_async_with_config(request, None, true).await {
+                Ok((socket, _)) => return Ok(socket),
+                Err(Error::Http(r)) if r.status() == 503 && backoff <= Duration::from_secs(8) => {
+                    tokio::time::sleep(backoff).await;
+                    backoff *= 2;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// A `batch` frame of `n` events of this peer.

@@ -9,6 +9,7 @@ use backend_8825::sync::sync_peer_now;
 use serde_json::json;
 
 use crate::daemons::{DbKind, Pair, PgSchema, call, in_schema};
+use crate::floor;
 use crate::report::{Row, percentiles, rate};
 use backend_8825::sync::SyncAccess;
 use backend_8825::telemetry::TelemetryAccess;
@@ -115,8 +116,15 @@ async fn latency_on(
         wait_for(store, LOCAL_ACCOUNT, &id, Duration::from_secs(10)).await?;
         down.push(started.elapsed());
     }
+    // The floor on each store a direction commits to: the hosted database for local →
+    // hosted, the local SQLite for hosted → local (measured once when both are SQLite).
+    let mut floor_local = floor::measure(DbKind::Sqlite, None, writes).await?;
+    let mut floor_hosted = match db {
+        DbKind::Sqlite => floor_local.clone(),
+        DbKind::Postgres => floor::measure(db, pg, writes).await?,
+    };
     let db_name = db_label(db);
-    Ok(vec![
+    let mut rows = vec![
         Row::new(
             "sync-latency",
             format!("local → hosted ({db_name}), p50/p95/p99, {writes} writes"),
@@ -142,7 +150,26 @@ async fn latency_on(
             ),
             percentiles(&mut poked),
         ),
-    ])
+    ];
+    if db == DbKind::Postgres {
+        rows.push(floor::row(db_name, &mut floor_hosted));
+    }
+    rows.extend([
+        floor::row("SQLite", &mut floor_local),
+        floor::ratio_row(
+            &format!("local → hosted ({db_name})"),
+            db_name,
+            &mut up,
+            &mut floor_hosted,
+        ),
+        floor::ratio_row(
+            &format!("hosted ({db_name}) → local"),
+            "SQLite",
+            &mut down,
+            &mut floor_local,
+        ),
+    ]);
+    Ok(rows)
 }
 
 pub fn db_label(db: DbKind) -> &'static str {
