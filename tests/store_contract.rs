@@ -349,3 +349,70 @@ async fn a_cursor_written_with_a_success_clears_the_failures_and_one_without_kee
         );
     }
 }
+
+/// A pool whose every connection is in use is busy, not cut off: the statement that waited
+/// too long for a connection fails as unreachable (a 503 for its caller), but the database
+/// is not marked down for every other statement. (Postgres: the only store with a health.)
+#[tokio::test]
+async fn a_saturated_pool_is_busy_not_down() {
+    use backend_8825::store::Record;
+    use sqlx::Connection;
+    let Some(url) = common::fresh_postgres_schema().await else {
+        return;
+    };
+    let store = store::connect(&url, 1).await.unwrap();
+    let version = |id: &str| Record {
+        kind: "conversation".into(),
+        id: id.into(),
+        conversation_id: None,
+        title: Some("t".into()),
+        role: None,
+        content: None,
+        created_at: 1000,
+        updated_at: 1000,
+        deleted: false,
+        version: "0000000001000-0000-local".into(),
+        source_backend: "local".into(),
+        seq: 0,
+        origin_peer: None,
+    };
+    store
+        .apply_versions("a", &[version("c1")], None, None)
+        .await
+        .unwrap();
+    // Another session holds the account's feed counter: the store's one connection waits on
+    // it inside the next write.
+    let mut outside = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut outside).await.unwrap();
+    sqlx::query("SELECT seq FROM feed_counters WHERE account_id = 'a' FOR UPDATE")
+        .execute(&mut outside)
+        .await
+        .unwrap();
+    let writer = store.clone();
+    let blocked = tokio::spawn(async move {
+        writer
+            .apply_versions("a", &[version("c2")], None, None)
+            .await
+    });
+    common::eventually(
+        "the write to hold the only connection",
+        std::time::Duration::from_secs(10),
+        || {
+            let usage = store.pool_usage();
+            async move { usage.open == 1 && usage.idle == 0 }
+        },
+    )
+    .await;
+
+    let err = store.peers(None).await.unwrap_err();
+    assert!(err.is_unreachable(), "{err}");
+    let health = store.database_health().expect("Postgres has a health");
+    assert!(
+        health.is_up(),
+        "a busy pool does not mark the database down"
+    );
+
+    sqlx::query("ROLLBACK").execute(&mut outside).await.unwrap();
+    blocked.await.unwrap().unwrap();
+    assert!(store.peers(None).await.is_ok());
+}

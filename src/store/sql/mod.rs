@@ -127,10 +127,19 @@ pub(crate) async fn guarded<S: SqlPools + ?Sized, T>(
     if let Err(err) = &result
         && !matches!(err, StoreError::Down)
         && err.is_connection_lost()
+        && !busy(on, err)
     {
         health.mark_down(&err.to_string());
     }
     result
+}
+
+/// A wait for a connection that timed out while every connection of the pool was open and
+/// in use: the database is busy (the statement is refused with a 503 and its caller retries),
+/// not cut off, so it is not marked down for every other statement. A pool that could not
+/// open a connection in time is cut off.
+fn busy<S: SqlPools + ?Sized>(on: &S, err: &StoreError) -> bool {
+    matches!(err, StoreError::Database(sqlx::Error::PoolTimedOut)) && on.db().pool.saturated()
 }
 
 /// The pools of a store, as its statements take them: `pool` for reads, `writer` for

@@ -109,6 +109,24 @@ impl Pool<'_> {
         }
     }
 
+    /// Whether every connection the pool may hold is open and in use: a statement that
+    /// times out waiting for one then met a busy database, not one that cannot be reached.
+    pub fn saturated(self) -> bool {
+        let (open, idle, max) = match self {
+            Self::Sqlite(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+            Self::Postgres(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+        };
+        idle == 0 && open >= max
+    }
+
     /// Connections open, and of those idle.
     pub fn usage(self) -> (u32, usize) {
         match self {
