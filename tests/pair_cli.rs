@@ -131,6 +131,41 @@ async fn two_daemons_pair_with_the_cli_and_list_each_other() {
         "{conversations}"
     );
 
+    // Paused here, `sync` says so and succeeds: nothing failed, nothing was meant to cross.
+    run(
+        local_home.path(),
+        &["privacy", "pause", "--data-dir", local_dir],
+        &[],
+    );
+    let paused = run(local_home.path(), &["sync", "--data-dir", local_dir], &[]);
+    assert!(
+        paused.contains(&format!(
+            "{peer_id}  paused: Sync is paused on this backend"
+        )),
+        "{paused}"
+    );
+    run(
+        local_home.path(),
+        &["privacy", "resume", "--data-dir", local_dir],
+        &[],
+    );
+    // Paused by the hosted account: the same, in its words.
+    let paused_there = common::http_client()
+        .put(format!("{}/privacy-settings", hosted.base))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"sync_paused": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paused_there.status(), 200);
+    let paused = run(local_home.path(), &["sync", "--data-dir", local_dir], &[]);
+    assert!(
+        paused.contains(&format!(
+            "{peer_id}  paused: Sync is paused for this account on the hosted backend"
+        )),
+        "{paused}"
+    );
+
     // A spent code fails with its reason, and nothing is added.
     let mut again = command(local_home.path());
     again.args([

@@ -70,6 +70,13 @@ pub(super) async fn sync_now(args: SyncArgs, env: &Env) -> anyhow::Result<()> {
                     );
                 }
             }
+            // Paused (here, or by the hosted account) is a state the user chose, not a
+            // failure: said, and the exit status stays 0.
+            Err(ClientError::Refused { code, message, .. })
+                if code == "sync_paused" || code == crate::privacy::settings::REMOTE_PAUSED =>
+            {
+                println!("{id}  paused: {message}");
+            }
             Err(ClientError::Refused { code, message, .. }) => {
                 failed += 1;
                 eprintln!("{id}  failed ({code}): {message}");

@@ -104,7 +104,8 @@ pub enum Command {
     /// one and read it on the other, and print the UI link. Runs until Ctrl-C.
     Demo,
     /// Sync the running local daemon with its hosted peers now, instead of waiting for the
-    /// next tick. Prints what moved, one line per peer.
+    /// next tick. Prints what moved, one line per peer (or why it is paused); exits 1 if a
+    /// sync failed.
     Sync(SyncArgs),
     /// The running local daemon's peers: list them, or revoke one (at once; the hosted
     /// backend is told, and refuses the pairing's key too). See docs/security.md.

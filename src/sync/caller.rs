@@ -461,7 +461,7 @@ async fn call(
     responses(
         (status = 200, description = "Synced: what went each way", body = SyncSummary),
         (status = 404, description = "`not_found`: no such active peer", body = crate::error::ErrorBody),
-        (status = 409, description = "`sync_paused`: sync is paused", body = crate::error::ErrorBody),
+        (status = 409, description = "`sync_paused`: sync is paused here; `remote_paused`: the hosted backend paused the account's sync", body = crate::error::ErrorBody),
         (status = 502, description = "The hosted backend refused or could not be reached; the code says which (`peer_unreachable`, `peer_refused`, `sync_invalid`)", body = crate::error::ErrorBody),
     )
 )]
