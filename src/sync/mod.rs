@@ -75,4 +75,10 @@ impl SyncState {
         let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
         locks.entry(peer_id.to_string()).or_default().clone()
     }
+
+    /// Waits until no sync with `peer_id` is in flight (one may start right after).
+    pub async fn wait_idle(&self, peer_id: &str) {
+        let lock = self.peer_lock(peer_id);
+        let _idle = lock.lock().await;
+    }
 }

@@ -45,6 +45,8 @@ pub struct PeerLink {
     pub connected: bool,
     /// Sockets opened since this daemon started.
     pub connects: u64,
+    /// Batches sent since this daemon started; those past `acked_batches` are in flight.
+    pub sent_batches: u64,
     pub acked_batches: u64,
     pub pokes: u64,
     /// Unix ms of the last acknowledgement.

@@ -155,6 +155,8 @@ impl<'a> Session<'a> {
                 .await
                 .map_err(|_| "the socket failed".to_string())?;
             self.cursor = last;
+            let client = &self.state.telemetry().client;
+            client.update(self.peer_id, |l| l.sent_batches += 1);
             self.in_flight.push_back(InFlight {
                 batch_id,
                 first,

@@ -6,7 +6,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use backend_8825::sync::sync_peer_now;
+use backend_8825::sync::{SyncAccess, sync_peer_now};
 use backend_8825::telemetry::TelemetryAccess;
 use serde_json::{Value, json};
 
@@ -195,6 +195,14 @@ async fn an_account_paused_on_the_hosted_side_gets_no_traffic_and_resume_is_felt
         })
         .await;
         assert_eq!(peer_state(&p.hosted, &p.token).await, "paused");
+        // A sync that started before the notice came may still be finishing, and a batch
+        // sent before it may still be on its way: neither starts after it.
+        p.local.state.sync().wait_idle(&p.peer).await;
+        eventually("the batches in flight to be acknowledged", WAIT, || async {
+            let link = p.local.state.telemetry().client.link(&p.peer).unwrap();
+            link.sent_batches == link.acked_batches
+        })
+        .await;
 
         let (requests, batches) = (p.requests(), p.batches());
         let events = p.write_while_paused().await;

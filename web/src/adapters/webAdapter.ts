@@ -198,7 +198,7 @@ export interface SyncDebug {
   sbt: { kid: string; expires_at: string; expires_in_secs: number };
   rate_limit: { sync_per_peer_per_minute: number; sync_per_peer_burst: number; recent_refused_by_limit: number };
   telemetry: { outbox_depth: number; outbox_oldest_ms: number | null; connected: boolean };
-  telemetry_link: { connected: boolean; connects: number; acked_batches: number; last_error: string | null } | null;
+  telemetry_link: { connected: boolean; connects: number; sent_batches: number; acked_batches: number; last_error: string | null } | null;
   backoff: { failures: number; next_attempt_at: number; code: string } | null;
   next_attempt_at: string | null;
   clock_skew_secs: number | null;
