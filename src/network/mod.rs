@@ -167,6 +167,13 @@ impl NetworkState {
             .cloned()
     }
 
+    /// A peer's state, `online` before any call to it was seen, and since when (unix ms;
+    /// `None` before any call): what every view of the monitor shows.
+    pub fn state_of(&self, peer_id: &str) -> (NetState, Option<i64>) {
+        self.peer(peer_id)
+            .map_or((NetState::Online, None), |p| (p.state, Some(p.since_ms)))
+    }
+
     pub fn is_offline(&self, peer_id: &str) -> bool {
         self.peer(peer_id)
             .is_some_and(|p| p.state == NetState::Offline)

@@ -441,8 +441,7 @@ async fn gather_peers(state: &AppState, metrics: &Metrics) {
         .iter()
         .filter(|p| p.status == crate::store::PEER_ACTIVE)
     {
-        let net = state.network().peer(&peer.peer_id);
-        let net = net.map_or(NetState::Online, |n| n.state);
+        let (net, _) = state.network().state_of(&peer.peer_id);
         *by_network.entry(net.as_str()).or_default() += 1;
     }
     for (net, n) in by_network {

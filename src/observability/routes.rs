@@ -306,11 +306,8 @@ async fn facts(state: &AppState, peer: &Peer) -> ApiResult<PeerFacts> {
         sync_state(&cursor).to_string()
     };
     let (network_state, network_since) = if state.config.mode == Mode::Local {
-        let known = state.network().peer(&peer.peer_id);
-        (
-            Some(known.as_ref().map_or(NetState::Online, |n| n.state)),
-            known.map(|n| rfc3339_ms(n.since_ms)),
-        )
+        let (net, since) = state.network().state_of(&peer.peer_id);
+        (Some(net), since.map(rfc3339_ms))
     } else {
         (None, None)
     };

@@ -18,7 +18,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::config::Mode;
-use crate::network::{NetState, NetworkAccess, NetworkView};
+use crate::network::{NetworkAccess, NetworkView};
 use crate::state::AppState;
 use crate::store::Peer;
 
@@ -186,10 +186,10 @@ pub async fn views_with_sync(
                 .map(|e| format!("{}: {}", e.code, e.message)),
         });
         if state.config.mode == Mode::Local && peer.remote_url.is_some() {
-            let known = state.network().peer(&peer.peer_id);
+            let (net, since) = state.network().state_of(&peer.peer_id);
             view.network = Some(NetworkView {
-                state: known.as_ref().map_or(NetState::Online, |p| p.state),
-                since: known.map(|p| rfc3339_ms(p.since_ms)),
+                state: net,
+                since: since.map(rfc3339_ms),
                 pending_versions: waiting.versions,
                 pending_bytes: waiting.bytes,
                 oldest_pending_at: waiting.oldest_at.map(rfc3339_ms),

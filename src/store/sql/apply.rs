@@ -32,33 +32,27 @@ impl Db<'_> {
         }
         let applied = apply_in(&mut tx, account_id, versions, origin_peer).await?;
         if let Some(c) = cursor {
-            // With `last_success_at`, the sync's outcome goes in the same write (the
-            // responder's record of a successful sync); without, it stays as it was.
             Query::new(
                 "INSERT INTO sync_cursors (peer_id, pull_epoch, pull_seq, push_epoch, \
-                 push_seq, last_success_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 push_seq) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (peer_id) DO UPDATE SET pull_epoch = excluded.pull_epoch, \
                  pull_seq = excluded.pull_seq, push_epoch = excluded.push_epoch, \
-                 push_seq = excluded.push_seq, \
-                 last_success_at = COALESCE(excluded.last_success_at, \
-                 sync_cursors.last_success_at), \
-                 last_error = CASE WHEN excluded.last_success_at IS NULL \
-                 THEN sync_cursors.last_error END, \
-                 last_error_at = CASE WHEN excluded.last_success_at IS NULL \
-                 THEN sync_cursors.last_error_at END, \
-                 last_error_code = CASE WHEN excluded.last_success_at IS NULL \
-                 THEN sync_cursors.last_error_code END, \
-                 failing_since = CASE WHEN excluded.last_success_at IS NULL \
-                 THEN sync_cursors.failing_since END",
+                 push_seq = excluded.push_seq",
             )
             .bind(&c.peer_id)
             .bind(&c.pull_epoch)
             .bind(c.pull_seq)
             .bind(&c.push_epoch)
             .bind(c.push_seq)
-            .bind(c.last_success_at)
             .execute(&mut tx)
             .await?;
+            // With `last_success_at`, the sync's success goes in the same transaction (the
+            // responder's record of it); without, the outcome stays as it was.
+            if let Some(at) = c.last_success_at {
+                super::sync::sync_success(&c.peer_id, at)
+                    .execute(&mut tx)
+                    .await?;
+            }
         }
         tx.commit().await?;
         Ok(applied)

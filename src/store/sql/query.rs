@@ -112,17 +112,10 @@ impl Pool<'_> {
     /// Whether every connection the pool may hold is open and in use: a statement that
     /// times out waiting for one then met a busy database, not one that cannot be reached.
     pub fn saturated(self) -> bool {
-        let (open, idle, max) = match self {
-            Self::Sqlite(pool) => (
-                pool.size(),
-                pool.num_idle(),
-                pool.options().get_max_connections(),
-            ),
-            Self::Postgres(pool) => (
-                pool.size(),
-                pool.num_idle(),
-                pool.options().get_max_connections(),
-            ),
+        let (open, idle) = self.usage();
+        let max = match self {
+            Self::Sqlite(pool) => pool.options().get_max_connections(),
+            Self::Postgres(pool) => pool.options().get_max_connections(),
         };
         idle == 0 && open >= max
     }

@@ -5,6 +5,16 @@ use super::Db;
 use super::query::Query;
 use crate::store::{SetAside, StoreResult, SyncCursor, SyncFailure};
 
+/// A successful sync with `peer_id` at `at`: it ends a run of failures. (Also written in the
+/// transaction of the cursor it came with, [`Db::apply_versions`].)
+pub(super) fn sync_success(peer_id: &str, at: i64) -> Query<'_> {
+    let sql = "INSERT INTO sync_cursors (peer_id, last_success_at) VALUES ($1, $2) \
+               ON CONFLICT (peer_id) DO UPDATE SET \
+               last_success_at = excluded.last_success_at, last_error = NULL, \
+               last_error_at = NULL, last_error_code = NULL, failing_since = NULL";
+    Query::new(sql).bind(peer_id).bind(at)
+}
+
 impl Db<'_> {
     pub(super) async fn sync_cursor(self, peer_id: &str) -> StoreResult<Option<SyncCursor>> {
         let sql = "SELECT peer_id, pull_epoch, pull_seq, push_epoch, push_seq, \
@@ -23,15 +33,7 @@ impl Db<'_> {
         failure: Option<&SyncFailure>,
     ) -> StoreResult<()> {
         let Some(failure) = failure else {
-            let sql = "INSERT INTO sync_cursors (peer_id, last_success_at) VALUES ($1, $2) \
-                       ON CONFLICT (peer_id) DO UPDATE SET \
-                       last_success_at = excluded.last_success_at, last_error = NULL, \
-                       last_error_at = NULL, last_error_code = NULL, failing_since = NULL";
-            Query::new(sql)
-                .bind(peer_id)
-                .bind(at)
-                .execute(self.writer)
-                .await?;
+            sync_success(peer_id, at).execute(self.writer).await?;
             return Ok(());
         };
         // `failing_since` keeps the first failure of a run of failures.
