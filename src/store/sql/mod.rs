@@ -566,8 +566,15 @@ impl<S: SqlPools> Store for S {
 
     async fn close(&self) {
         if let Some((slot, _)) = self.leader() {
-            // Releases the advisory locks at once, for another instance to take.
-            slot.lock().await.take();
+            // Releases the advisory locks before returning, for another instance to take:
+            // dropping the connection alone leaves them held until the server notices the
+            // closed socket, a moment later.
+            if let Some(mut conn) = slot.lock().await.take() {
+                let _ = sqlx::query("SELECT pg_advisory_unlock_all()")
+                    .execute(&mut conn)
+                    .await;
+                let _ = sqlx::Connection::close(conn).await;
+            }
         }
         self.db().close().await;
     }
