@@ -211,6 +211,32 @@ async fn replacing_a_key_retires_the_old_one_and_revoked_peers_cannot() {
 }
 
 #[tokio::test]
+async fn active_among_names_the_active_peers_of_any_number_asked() {
+    for db in common::databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&db, dir.path()).await;
+        // More peers than one statement asks about (500), so the answer spans statements.
+        let mut asked = Vec::new();
+        for i in 0..1203 {
+            let (p, k) = peer(&format!("peer-{i:04}"), LOCAL_KEY);
+            store.insert_peer(&p, &k).await.unwrap();
+            asked.push(p.peer_id);
+        }
+        for revoked in ["peer-0007", "peer-0600", "peer-1202"] {
+            assert!(store.revoke_peer(revoked, NOW).await.unwrap());
+        }
+        asked.push("no-such-peer".to_string());
+        let active = store.active_among(&asked).await.unwrap();
+        assert_eq!(active.len(), 1200, "{}", db.name());
+        for absent in ["peer-0007", "peer-0600", "peer-1202", "no-such-peer"] {
+            assert!(!active.contains(absent), "{}: {absent}", db.name());
+        }
+        assert!(active.contains("peer-0000") && active.contains("peer-1201"));
+        assert!(store.active_among(&[]).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
 async fn a_nonce_is_accepted_once_per_peer_and_pruned_after_retention() {
     for db in common::databases().await {
         let dir = tempfile::tempdir().unwrap();

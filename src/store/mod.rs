@@ -11,6 +11,7 @@ mod sql;
 mod sqlite;
 pub mod telemetry;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -184,6 +185,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// All peers, or those of one account, oldest first.
     async fn peers(&self, account_id: Option<&str>) -> StoreResult<Vec<Peer>>;
+
+    /// Of `peer_ids`, those that exist and are active: the hosted hub's sweep of its open
+    /// sockets, one statement for all of them.
+    async fn active_among(&self, peer_ids: &[String]) -> StoreResult<HashSet<String>>;
 
     async fn peer_key(&self, peer_id: &str, kid: &str) -> StoreResult<Option<PeerKey>>;
 

@@ -15,7 +15,7 @@ use super::frames::{Poke, close};
 pub(super) enum Control {
     Poke(Poke),
     Close(u16, String),
-    /// Check now that the peer is active and its SBT current.
+    /// Check now that the SBT the socket was opened with is unexpired.
     Recheck,
     /// Tell the peer that sync is paused (true) or resumed (false) for its account.
     Paused(bool),
@@ -52,9 +52,49 @@ struct Counters {
     closed_too_big: AtomicU64,
 }
 
+/// The sockets of this instance, by peer, and the peers of each account among them: a poke
+/// goes to an account's few sockets without looking at the others.
+#[derive(Default)]
+struct Sessions {
+    by_peer: HashMap<String, Entry>,
+    by_account: HashMap<String, HashSet<String>>,
+}
+
+impl Sessions {
+    /// The sockets of `account_id`'s peers.
+    fn of_account<'a>(&'a self, account_id: &str) -> impl Iterator<Item = (&'a str, &'a Entry)> {
+        self.by_account
+            .get(account_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|peer_id| Some((peer_id.as_str(), self.by_peer.get(peer_id)?)))
+    }
+
+    /// Adds a socket; the one it replaces, if any.
+    fn insert(&mut self, peer_id: &str, entry: Entry) -> Option<Entry> {
+        self.by_account
+            .entry(entry.account_id.clone())
+            .or_default()
+            .insert(peer_id.to_string());
+        self.by_peer.insert(peer_id.to_string(), entry)
+    }
+
+    fn remove(&mut self, peer_id: &str) {
+        let Some(entry) = self.by_peer.remove(peer_id) else {
+            return;
+        };
+        if let Some(peers) = self.by_account.get_mut(&entry.account_id) {
+            peers.remove(peer_id);
+            if peers.is_empty() {
+                self.by_account.remove(&entry.account_id);
+            }
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Hub {
-    sessions: Mutex<HashMap<String, Entry>>,
+    sessions: Mutex<Sessions>,
     next_id: AtomicU64,
     stopping: std::sync::atomic::AtomicBool,
     counters: Counters,
@@ -72,10 +112,8 @@ impl Hub {
         }
         let sessions = self.sessions.lock().expect("hub lock");
         sessions
-            .iter()
-            .filter(|(peer_id, e)| {
-                e.account_id == account_id && Some(peer_id.as_str()) != except_peer
-            })
+            .of_account(account_id)
+            .filter(|(peer_id, _)| Some(*peer_id) != except_peer)
             .filter(|(_, e)| e.tx.send(Control::Poke(poke.clone())).is_ok())
             .count()
     }
@@ -85,6 +123,7 @@ impl Hub {
         let paused = self.paused.lock().expect("hub lock").clone();
         let sessions = self.sessions.lock().expect("hub lock");
         sessions
+            .by_peer
             .values()
             .filter(|e| !paused.contains(&e.account_id))
             .filter(|e| e.tx.send(Control::Poke(poke.clone())).is_ok())
@@ -95,6 +134,7 @@ impl Hub {
     pub fn poke_peer(&self, peer_id: &str, poke: Poke) -> bool {
         let sessions = self.sessions.lock().expect("hub lock");
         sessions
+            .by_peer
             .get(peer_id)
             .is_some_and(|e| e.tx.send(Control::Poke(poke)).is_ok())
     }
@@ -110,7 +150,7 @@ impl Hub {
         }
         drop(accounts);
         let sessions = self.sessions.lock().expect("hub lock");
-        for entry in sessions.values().filter(|e| e.account_id == account_id) {
+        for (_, entry) in sessions.of_account(account_id) {
             let _ = entry.tx.send(Control::Paused(paused));
         }
     }
@@ -119,10 +159,10 @@ impl Hub {
         self.paused.lock().expect("hub lock").contains(account_id)
     }
 
-    /// Makes every socket check its peer now (after a revocation, say) instead of at its
-    /// next periodic check.
-    pub fn recheck(&self) {
-        for entry in self.sessions.lock().expect("hub lock").values() {
+    /// Makes every socket check its SBT's expiry now instead of at its next tick (whether
+    /// its peer is still active is the sweep's part: `sweep.rs`).
+    pub(super) fn recheck(&self) {
+        for entry in self.sessions.lock().expect("hub lock").by_peer.values() {
             let _ = entry.tx.send(Control::Recheck);
         }
     }
@@ -131,6 +171,7 @@ impl Hub {
     pub fn disconnect(&self, peer_id: &str, code: u16, reason: &str) -> bool {
         let sessions = self.sessions.lock().expect("hub lock");
         sessions
+            .by_peer
             .get(peer_id)
             .is_some_and(|e| e.tx.send(Control::Close(code, reason.into())).is_ok())
     }
@@ -141,6 +182,7 @@ impl Hub {
             .sessions
             .lock()
             .expect("hub lock")
+            .by_peer
             .keys()
             .cloned()
             .collect();
@@ -181,7 +223,7 @@ impl Hub {
             account_id: account_id.to_string(),
             tx,
         };
-        if let Some(old) = sessions.insert(peer_id.to_string(), entry) {
+        if let Some(old) = sessions.insert(peer_id, entry) {
             let reason = "replaced by a newer connection".to_string();
             let _ = old.tx.send(Control::Close(close::REPLACED, reason));
             self.counters.replaced.fetch_add(1, Ordering::Relaxed);
@@ -193,7 +235,7 @@ impl Hub {
     /// Forgets socket `id` of `peer_id`, unless a newer one replaced it already.
     pub(super) fn unregister(&self, peer_id: &str, id: u64) {
         let mut sessions = self.sessions.lock().expect("hub lock");
-        if sessions.get(peer_id).is_some_and(|e| e.id == id) {
+        if sessions.by_peer.get(peer_id).is_some_and(|e| e.id == id) {
             sessions.remove(peer_id);
         }
     }
@@ -221,12 +263,64 @@ impl Hub {
         let mut sessions = self.sessions.lock().expect("hub lock");
         self.stopping.store(true, Ordering::SeqCst);
         let reason = "the server is stopping";
+        sessions.by_account.clear();
         sessions
+            .by_peer
             .drain()
             .filter(|(_, entry)| {
                 let close = Control::Close(close::GOING_AWAY, reason.to_string());
                 entry.tx.send(close).is_ok()
             })
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn poke() -> Poke {
+        Poke {
+            reason: "data".into(),
+            at: 0,
+        }
+    }
+
+    fn pokes(rx: &mut mpsc::UnboundedReceiver<Control>) -> usize {
+        std::iter::from_fn(|| rx.try_recv().ok())
+            .filter(|c| matches!(c, Control::Poke(_)))
+            .count()
+    }
+
+    #[test]
+    fn a_poke_reaches_the_sockets_of_its_account_only_as_they_come_and_go() {
+        let hub = Hub::default();
+        let (a1, mut rx_a1) = hub.register("a1", "acct-a").unwrap();
+        let (_, mut rx_a2) = hub.register("a2", "acct-a").unwrap();
+        let (_, mut rx_b1) = hub.register("b1", "acct-b").unwrap();
+        assert_eq!(hub.poke("acct-a", Some("a2"), poke()), 1);
+        assert_eq!(
+            (pokes(&mut rx_a1), pokes(&mut rx_a2), pokes(&mut rx_b1)),
+            (1, 0, 0)
+        );
+
+        // A newer socket of a1 replaces the old; the old one's late unregister changes
+        // nothing, the new one's removes a1 from its account.
+        let (a1_new, mut rx_a1_new) = hub.register("a1", "acct-a").unwrap();
+        hub.unregister("a1", a1);
+        assert_eq!(hub.poke("acct-a", None, poke()), 2);
+        assert_eq!(pokes(&mut rx_a1_new), 1);
+        hub.unregister("a1", a1_new);
+        hub.unregister("a2", 1);
+        assert_eq!(hub.poke("acct-a", None, poke()), 0);
+        assert_eq!(hub.poke("acct-b", None, poke()), 1);
+        assert_eq!(hub.connected(), vec!["b1".to_string()]);
+        assert!(
+            !hub.sessions
+                .lock()
+                .unwrap()
+                .by_account
+                .contains_key("acct-a")
+        );
     }
 }

@@ -17,13 +17,13 @@ mod outbox;
 mod relay;
 pub(crate) mod routes;
 mod session;
+mod sweep;
 mod uplink;
 
 use std::sync::RwLock;
 use std::time::Duration;
 
 use crate::config::Mode;
-use crate::peers::PeersAccess;
 use crate::privacy::PrivacyAccess;
 use crate::state::AppState;
 
@@ -43,6 +43,7 @@ pub use dashboard::{Summary, percentile};
 pub use event::{EventError, Level, TelemetryEvent};
 pub use hub::{Hub, HubStats};
 pub use outbox::{EmitError, OutboxWriter, emit};
+pub use sweep::check_sockets;
 
 /// The limits and timings of telemetry. Defaults suit production; tests shrink them with
 /// [`Telemetry::set_limits`].
@@ -152,7 +153,7 @@ pub fn poke_account(
 }
 
 /// Background tasks: the telemetry client on a local daemon; on a hosted one, the relay of
-/// pokes between instances and the recheck of sockets after a peer changes.
+/// pokes between instances and the sweep that closes the sockets of peers no longer active.
 pub fn spawn_background(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
     match state.config.mode {
         Mode::Local => vec![
@@ -162,15 +163,7 @@ pub fn spawn_background(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
         Mode::Hosted => vec![
             tokio::spawn(follow_pause(state.clone())),
             tokio::spawn(relay::listen(state.clone())),
-            tokio::spawn(async move {
-                // A revoked peer's socket closes at once (1008), not at its next periodic
-                // check.
-                let mut changes = state.peers().changes.subscribe();
-                while changes.changed().await.is_ok() {
-                    state.telemetry().hub.recheck();
-                }
-                std::future::pending::<()>().await
-            }),
+            tokio::spawn(sweep::run(state)),
         ],
     }
 }

@@ -101,14 +101,16 @@ pub(super) async fn run(state: AppState, signed: SignedPeerRequest, mut socket: 
                 }
                 Some(Control::Close(code, reason)) => break End::Close(code, reason),
                 Some(Control::Recheck) => {
-                    if let Err(end) = check_peer(&state, &peer.peer_id, sbt_exp).await {
+                    if let Err(end) = check_sbt(&state, sbt_exp) {
                         break end;
                     }
                 }
                 None => break End::Close(close::GOING_AWAY, "the server is stopping".into()),
             },
             _ = tick.tick() => {
-                if let Err(end) = check_peer(&state, &peer.peer_id, sbt_exp).await {
+                // Whether the peer is still active is the hub's sweep's to check, for all
+                // sockets at once (`sweep.rs`); the SBT's expiry needs no query.
+                if let Err(end) = check_sbt(&state, sbt_exp) {
                     break end;
                 }
                 if last_heard.elapsed() > limits.idle_timeout {
@@ -258,6 +260,11 @@ async fn check_peer(state: &AppState, peer_id: &str, sbt_exp: i64) -> Result<(),
     if peer.is_none_or(|p| p.status != PEER_ACTIVE) {
         return Err(End::Close(close::POLICY, "revoked".into()));
     }
+    check_sbt(state, sbt_exp)
+}
+
+/// The SBT the socket was opened with must be unexpired.
+fn check_sbt(state: &AppState, sbt_exp: i64) -> Result<(), End> {
     if state.clock.now_ms().div_euclid(1000) >= sbt_exp {
         return Err(End::Close(close::POLICY, "sbt_expired".into()));
     }

@@ -117,3 +117,25 @@ async fn a_listener_that_loses_its_connection_comes_back_and_misses_nothing() {
         .await;
     }
 }
+
+/// A revocation made through one instance closes the peer's socket held by another: the
+/// other instance's sweep of its sockets (every 5 s, one query for all of them) finds the
+/// peer no longer active.
+#[tokio::test]
+async fn a_revocation_on_one_instance_closes_the_socket_on_another() {
+    for db in common::databases().await {
+        let Db::Postgres(_) = db else { continue };
+        let (one, two, _a, _b, token) = spread(&db).await;
+        let on_two = two.state.telemetry().hub.connected();
+        assert_eq!(on_two.len(), 1, "B's socket is on instance two");
+        let (status, body) = one
+            .call_as(&token, "DELETE", &format!("/peers/{}", on_two[0]), None)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        eventually("instance two to close B's socket", WAIT, || async {
+            two.state.telemetry().hub.connected().is_empty()
+        })
+        .await;
+        assert_eq!(one.state.telemetry().hub.connected().len(), 1, "A's stays");
+    }
+}

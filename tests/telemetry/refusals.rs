@@ -178,7 +178,7 @@ async fn an_open_socket_closes_with_1008_when_its_sbt_expires() {
         let (hosted, _, local, peer_id) = bare(&db).await;
         let mut ws = open(request(&local, &peer_id).await).await.unwrap();
         hosted.advance(8 * 3600 + 1);
-        hosted.state.telemetry().hub.recheck();
+        backend_8825::telemetry::check_sockets(&hosted.state).await;
         assert_eq!(
             closed(&mut ws).await,
             (1008, "sbt_expired".into()),
@@ -194,7 +194,7 @@ async fn an_open_socket_closes_with_1008_when_its_peer_is_revoked() {
         let (hosted, _, local, peer_id) = bare(&db).await;
         let mut idle = open(request(&local, &peer_id).await).await.unwrap();
         hosted.state.store.revoke_peer(&peer_id, 0).await.unwrap();
-        hosted.state.telemetry().hub.recheck();
+        backend_8825::telemetry::check_sockets(&hosted.state).await;
         assert_eq!(
             closed(&mut idle).await,
             (1008, "revoked".into()),

@@ -28,6 +28,7 @@ mod retention;
 mod sync;
 mod telemetry;
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -210,6 +211,10 @@ impl<S: SqlPools> Store for S {
             usage.idle += idle as u32;
         }
         usage
+    }
+
+    async fn active_among(&self, peer_ids: &[String]) -> StoreResult<HashSet<String>> {
+        guarded(self, self.db().active_among(peer_ids)).await
     }
 
     async fn meta_get(&self, key: &str) -> StoreResult<Option<String>> {

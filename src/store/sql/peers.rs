@@ -1,8 +1,14 @@
 //! Peers, their pair keys, and the nonces of their signed requests.
 
+use std::collections::HashSet;
+
 use super::Db;
-use super::query::{Query, Tx};
-use crate::store::{Peer, PeerKey, PreviousIdentityKey, StoreError, StoreResult};
+use super::builder::Builder;
+use super::query::{Arg, Query, Tx};
+use crate::store::{PEER_ACTIVE, Peer, PeerKey, PreviousIdentityKey, StoreError, StoreResult};
+
+/// Peer ids per statement of [`Db::active_among`] (well under SQLite's limit of bound values).
+const ACTIVE_AMONG_CHUNK: usize = 500;
 
 /// The columns of a [`Peer`], as the statements below read it.
 macro_rules! peer_select {
@@ -45,6 +51,22 @@ impl Db<'_> {
                 Query::new(sql).fetch_all(self.pool).await?
             }
         })
+    }
+
+    pub(super) async fn active_among(self, peer_ids: &[String]) -> StoreResult<HashSet<String>> {
+        let mut active = HashSet::new();
+        for chunk in peer_ids.chunks(ACTIVE_AMONG_CHUNK) {
+            let mut sql = Builder::new(
+                self.pool.kind(),
+                "SELECT peer_id FROM peers WHERE status = ",
+            );
+            sql.bind(PEER_ACTIVE).push(" AND peer_id IN (");
+            sql.list(chunk.iter().map(Arg::from));
+            sql.push(")");
+            let rows: Vec<(String,)> = sql.build().persistent(false).fetch_all(self.pool).await?;
+            active.extend(rows.into_iter().map(|(peer_id,)| peer_id));
+        }
+        Ok(active)
     }
 
     pub(super) async fn peer_key(self, peer_id: &str, kid: &str) -> StoreResult<Option<PeerKey>> {
