@@ -200,7 +200,7 @@ pub(super) async fn page_for(
     let mut bytes = 0;
     let mut page = Vec::new();
     for record in window.records {
-        let size = serde_json::to_vec(&record).map_or(0, |v| v.len());
+        let size = json_len(&record);
         if bytes + size > MAX_PAGE_BYTES && !page.is_empty() {
             // Every position before this version is in the page or is the peer's own.
             return Ok((page, record.seq - 1, true));
@@ -209,6 +209,25 @@ pub(super) async fn page_for(
         page.push(record);
     }
     Ok((page, window.last, window.full))
+}
+
+/// The length of `value`'s JSON, counted as it is written, without keeping it.
+fn json_len(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => 0,
+    }
 }
 
 /// `POST /sync/{peer_id}` (both modes).
@@ -360,4 +379,33 @@ async fn answer(
         },
         taken,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_len;
+    use crate::store::Record;
+
+    #[test]
+    fn json_len_is_the_length_of_the_json_sent() {
+        let record = Record {
+            kind: "message".into(),
+            id: "0196f5a0-7c1e-7d33-9d5b-8a1f2e3c4d5e".into(),
+            conversation_id: Some("0196f5a0-7c1e-7d33-9d5b-000000000001".into()),
+            title: None,
+            role: Some("user".into()),
+            content: Some("quotes \" and \\ backslashes, é, 🦀, \n newlines \u{1}".into()),
+            created_at: 1_800_000_000_000,
+            updated_at: 1_800_000_000_000,
+            deleted: false,
+            version: "001800000000000-000000-0123456789abcdef0123456789abcdef".into(),
+            source_backend: "0123456789abcdef0123456789abcdef".into(),
+            seq: 7,
+            origin_peer: None,
+        };
+        assert_eq!(
+            json_len(&record),
+            serde_json::to_vec(&record).unwrap().len()
+        );
+    }
 }
