@@ -21,6 +21,8 @@ mod properties;
 mod races;
 #[path = "sync/recovery.rs"]
 mod recovery;
+#[path = "sync/replay.rs"]
+mod replay;
 #[path = "sync/restore.rs"]
 mod restore;
 #[path = "sync/round_trip.rs"]

@@ -28,7 +28,10 @@ pub use local::{
     renew_due_peers, renew_peer, spawn_renewal,
 };
 pub use revoke::{revoke_here, revoked_remotely};
-pub use signed::{PeerCall, RequestTarget, SignedPeerRequest, signature_headers, signed_request};
+pub use signed::{
+    PeerCall, RequestTarget, SignedPeerRequest, UnrecordedNonce, audit_replay, replay_error,
+    signature_headers, signed_request,
+};
 pub use unreachable::describe_http_error;
 
 /// How long a replaced pair key keeps verifying, so requests in flight drain.

@@ -16,7 +16,7 @@ use crate::handshake::sbt::{ExpectedBinding, SbtClaims, SessionBindingToken};
 use crate::identity::{BackendId, KeyId};
 use crate::security::{ClientIp, PeerLimit, audit_peer_refusal};
 use crate::state::AppState;
-use crate::store::{PEER_ACTIVE, Peer, PeerKey};
+use crate::store::{PEER_ACTIVE, Peer, PeerKey, SeenNonce};
 
 /// A request that carried a valid signature by the peer its path names, a current SBT for
 /// that peer and pair key, and a nonce not seen before.
@@ -27,35 +27,92 @@ pub struct SignedPeerRequest {
     pub body: Bytes,
 }
 
+/// A [`SignedPeerRequest`] whose nonce is checked and recorded by the route itself, in the
+/// transaction of its write: `POST /sync` (`Store::apply_sync`), one commit instead of two.
+/// Until the route has recorded it, the request may be a replay: the route answers nothing
+/// and writes nothing before that (and audits a replay it finds: [`audit_replay`]).
+#[derive(Debug)]
+pub struct UnrecordedNonce {
+    pub request: SignedPeerRequest,
+    pub nonce: SeenNonce,
+    /// The caller's address, for the audit entry of a replay.
+    pub ip: String,
+}
+
 impl FromRequest<AppState> for SignedPeerRequest {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
-        let (mut parts, body) = request.into_parts();
-        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, state).await;
-        let path_peer = RawPathParams::from_request_parts(&mut parts, state)
-            .await
-            .ok()
-            .and_then(|params| {
-                params
-                    .iter()
-                    .find(|(name, _)| *name == "peer_id")
-                    .map(|(_, value)| value.to_string())
-            })
-            .unwrap_or_default();
-        // A route with a per-peer limit counts the request once the peer is verified.
-        let limit = parts.extensions.get::<PeerLimit>().cloned();
-        let request = Request::from_parts(parts, body);
-        let outcome = verify(request, state, &path_peer).await;
-        if let Err(err) = &outcome {
-            audit_peer_refusal(state, "peer_request", err.code, &path_peer, Some(&ip)).await;
-        }
-        let signed = outcome?;
-        if let Some(limit) = limit {
-            limit.check(state, &signed.peer.peer_id, &ip).await?;
-        }
-        Ok(signed)
+        Ok(extract(request, state, true).await?.request)
     }
+}
+
+impl FromRequest<AppState> for UnrecordedNonce {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        extract(request, state, false).await
+    }
+}
+
+/// The refusal of a request whose nonce its peer used before.
+pub fn replay_error() -> ApiError {
+    sig_error(SigError::Replay)
+}
+
+/// Audits the refusal of a replayed request found by the route (see [`UnrecordedNonce`]).
+pub async fn audit_replay(state: &AppState, unrecorded: &UnrecordedNonce) {
+    let peer_id = &unrecorded.request.peer.peer_id;
+    let code = SigError::Replay.code();
+    audit_peer_refusal(state, "peer_request", code, peer_id, Some(&unrecorded.ip)).await;
+}
+
+/// Verifies a signed peer request, audits a refusal, and counts it against the route's
+/// per-peer limit; records its nonce if `record_nonce` (otherwise the route does).
+async fn extract(
+    request: Request,
+    state: &AppState,
+    record_nonce: bool,
+) -> Result<UnrecordedNonce, ApiError> {
+    let (mut parts, body) = request.into_parts();
+    let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, state).await;
+    let path_peer = RawPathParams::from_request_parts(&mut parts, state)
+        .await
+        .ok()
+        .and_then(|params| {
+            params
+                .iter()
+                .find(|(name, _)| *name == "peer_id")
+                .map(|(_, value)| value.to_string())
+        })
+        .unwrap_or_default();
+    // A route with a per-peer limit counts the request once the peer is verified.
+    let limit = parts.extensions.get::<PeerLimit>().cloned();
+    let request = Request::from_parts(parts, body);
+    let mut outcome = verify(request, state, &path_peer).await;
+    if record_nonce && let Ok((_, nonce)) = &outcome {
+        outcome = match state
+            .store
+            .record_nonce(&nonce.peer_id, &nonce.nonce, nonce.seen_at)
+            .await
+        {
+            Ok(true) => outcome,
+            Ok(false) => Err(replay_error()),
+            Err(err) => Err(err.into()),
+        };
+    }
+    if let Err(err) = &outcome {
+        audit_peer_refusal(state, "peer_request", err.code, &path_peer, Some(&ip)).await;
+    }
+    let (signed, nonce) = outcome?;
+    if let Some(limit) = limit {
+        limit.check(state, &signed.peer.peer_id, &ip).await?;
+    }
+    Ok(UnrecordedNonce {
+        request: signed,
+        nonce,
+        ip,
+    })
 }
 
 fn sig_error(err: SigError) -> ApiError {
@@ -68,7 +125,7 @@ async fn verify(
     request: Request,
     state: &AppState,
     path_peer: &str,
-) -> Result<SignedPeerRequest, ApiError> {
+) -> Result<(SignedPeerRequest, SeenNonce), ApiError> {
     let (parts, body) = request.into_parts();
     let headers = SignatureHeaders::from_header_map(&parts.headers).map_err(sig_error)?;
     let params =
@@ -146,15 +203,12 @@ async fn verify(
         .and_then(|a| a.strip_prefix("SBT "))
         .ok_or_else(|| sig_error(SigError::SbtInvalid))?;
     let claims = verify_sbt(state, &peer, &key_row, &pair_key, token, now)?;
-
-    if !state
-        .store
-        .record_nonce(&peer.peer_id, &verified.nonce, now_ms)
-        .await?
-    {
-        return Err(sig_error(SigError::Replay));
-    }
-    Ok(SignedPeerRequest { peer, claims, body })
+    let nonce = SeenNonce {
+        peer_id: peer.peer_id.clone(),
+        nonce: verified.nonce,
+        seen_at: now_ms,
+    };
+    Ok((SignedPeerRequest { peer, claims, body }, nonce))
 }
 
 /// Checks an SBT against everything this side knows of the pairing: the peer, the pair key,

@@ -27,7 +27,7 @@ pub use error::{StoreError, StoreResult};
 pub use models::{
     Account, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode, PEER_ACTIVE,
     PEER_REVOKED, Peer, PeerKey, PendingSummary, PreviousIdentityKey, Record, RecordQuery,
-    RedeemedCode, Redemption, Registration, SetAside, SyncCursor, SyncFailure,
+    RedeemedCode, Redemption, Registration, SeenNonce, SetAside, SyncCursor, SyncFailure,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -284,6 +284,17 @@ pub trait Store: Send + Sync + 'static {
         origin_peer: Option<&str>,
         cursor: Option<&SyncCursor>,
     ) -> StoreResult<usize>;
+
+    /// [`Store::apply_versions`] for a signed sync request, whose nonce is recorded in the
+    /// same transaction (one commit, not two): `None`, with nothing written, when the peer
+    /// used the nonce before (a replay).
+    async fn apply_sync(
+        &self,
+        account_id: &str,
+        versions: &[Record],
+        cursor: Option<&SyncCursor>,
+        nonce: &SeenNonce,
+    ) -> StoreResult<Option<usize>>;
 
     /// A record, tombstone or not.
     async fn record(&self, account_id: &str, id: &str) -> StoreResult<Option<Record>>;

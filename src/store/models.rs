@@ -166,6 +166,16 @@ pub struct PendingSummary {
     pub oldest_at: Option<i64>,
 }
 
+/// The nonce of a signed request, as the peer that signed it used it: a nonce is taken once
+/// per peer (docs/protocol.md).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeenNonce {
+    pub peer_id: String,
+    pub nonce: String,
+    /// When it was seen (unix ms), for pruning.
+    pub seen_at: i64,
+}
+
 /// A sync partner's cursors, kept by the side that initiates syncs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct SyncCursor {

@@ -12,7 +12,7 @@ use super::hlc::check_offset;
 use super::records::check_version;
 use crate::config::Mode;
 use crate::error::ApiError;
-use crate::peers::SignedPeerRequest;
+use crate::peers::{UnrecordedNonce, audit_replay, replay_error};
 use crate::state::AppState;
 use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor};
 use crate::sync::SyncAccess;
@@ -247,16 +247,23 @@ fn json_len(value: &impl serde::Serialize) -> usize {
 )]
 pub(crate) async fn respond(
     State(state): State<AppState>,
-    signed: SignedPeerRequest,
+    signed: UnrecordedNonce,
 ) -> Result<Response, ApiError> {
-    let peer_id = signed.peer.peer_id.clone();
-    let received = signed.body.len();
+    let peer_id = signed.request.peer.peer_id.clone();
+    let received = signed.request.body.len();
     let started = std::time::Instant::now();
-    let outcome = answer(&state, signed).await.and_then(|(response, taken)| {
+    let outcome = answer(&state, &signed).await.and_then(|(response, taken)| {
         let body = serde_json::to_vec(&response).map_err(ApiError::internal)?;
         Ok((response.changes.len(), taken, body))
     });
     let error = outcome.as_ref().err();
+    if let Some(err) = error
+        && err.code == replay_error().code
+    {
+        // Not an exchange with the peer: someone sent one of its requests again.
+        audit_replay(&state, &signed).await;
+        return Err(outcome.expect_err("an error"));
+    }
     let (pushed, pulled) = outcome.as_ref().map_or((0, 0), |(p, t, _)| (*p, *t));
     let stats = &state.sync().stats;
     stats.add_bytes(
@@ -284,8 +291,9 @@ pub(crate) async fn respond(
 /// The answer to one `POST /sync`, and how many of the pushed versions were taken.
 async fn answer(
     state: &AppState,
-    signed: SignedPeerRequest,
+    unrecorded: &UnrecordedNonce,
 ) -> Result<(SyncResponse, usize), ApiError> {
+    let signed = &unrecorded.request;
     let state = state.clone();
     if super::paused_here(&state) {
         return Err(paused());
@@ -340,10 +348,13 @@ async fn answer(
         last_success_at: Some(now),
         ..SyncCursor::default()
     });
+    // The request's nonce is recorded in the same transaction: nothing was written before,
+    // and a replay writes nothing.
     let applied = state
         .store
-        .apply_versions(&account, &changes, Some(&peer.peer_id), seen.as_ref())
-        .await?;
+        .apply_sync(&account, &changes, seen.as_ref(), &unrecorded.nonce)
+        .await?
+        .ok_or_else(replay_error)?;
     if applied > 0 && hosted {
         // Relay at once: the account's other peers sync now rather than at their next tick.
         crate::telemetry::poke_account(&state, &account, Some(&peer.peer_id), "data");

@@ -96,3 +96,31 @@ impl Conversations for Daemon {
             .collect()
     }
 }
+
+/// `n` messages of `conv` made by `backend`, with versions of their own (not yet stored).
+pub fn versions(conv: &str, backend: &str, n: usize) -> Vec<backend_8825::store::Record> {
+    use backend_8825::sync::hlc::{Stamp, format_version};
+    (0..n)
+        .map(|i| backend_8825::store::Record {
+            kind: "message".into(),
+            id: uuid::Uuid::now_v7().to_string(),
+            conversation_id: Some(conv.to_string()),
+            title: None,
+            role: Some("user".into()),
+            content: Some(format!("bulk {i}")),
+            created_at: 1,
+            updated_at: 1,
+            deleted: false,
+            version: format_version(
+                Stamp {
+                    ms: 1_800_000_000_000,
+                    counter: i as u32,
+                },
+                backend,
+            ),
+            source_backend: backend.to_string(),
+            seq: 0,
+            origin_peer: None,
+        })
+        .collect()
+}

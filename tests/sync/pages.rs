@@ -6,35 +6,7 @@ use backend_8825::store::LOCAL_ACCOUNT;
 use serde_json::json;
 
 use crate::common;
-use crate::conversations::{Conversations, pair_of, sync};
-
-/// `n` messages of one conversation, as versions written by `backend` (for the store).
-fn versions(conv: &str, backend: &str, n: usize) -> Vec<backend_8825::store::Record> {
-    use backend_8825::sync::hlc::{Stamp, format_version};
-    (0..n)
-        .map(|i| backend_8825::store::Record {
-            kind: "message".into(),
-            id: uuid::Uuid::now_v7().to_string(),
-            conversation_id: Some(conv.to_string()),
-            title: None,
-            role: Some("user".into()),
-            content: Some(format!("bulk {i}")),
-            created_at: 1,
-            updated_at: 1,
-            deleted: false,
-            version: format_version(
-                Stamp {
-                    ms: 1_800_000_000_000,
-                    counter: i as u32,
-                },
-                backend,
-            ),
-            source_backend: backend.to_string(),
-            seq: 0,
-            origin_peer: None,
-        })
-        .collect()
-}
+use crate::conversations::{Conversations, pair_of, sync, versions};
 
 /// One sync that pushes and pulls several pages at once: each answer is applied while the
 /// next request is in flight, and nothing is missed, repeated or left behind.

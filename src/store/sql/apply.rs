@@ -7,22 +7,31 @@ use std::collections::hash_map::Entry;
 use super::Db;
 use super::builder::Builder;
 use super::query::{Arg, Query, Tx};
-use crate::store::{DatabaseKind, Record, StoreResult, SyncCursor};
+use crate::store::{DatabaseKind, Record, SeenNonce, StoreResult, SyncCursor};
 
 /// Versions applied per statement: 14 parameters each keeps a statement under SQLite's
 /// 32 766 and Postgres' 65 535 bound parameters.
 pub(crate) const APPLY_CHUNK: usize = 500;
 
 impl Db<'_> {
+    /// Applies `versions` (and writes `cursor`) in one transaction; with `nonce`, records it
+    /// first in the same transaction, and returns `None` with nothing written if the peer
+    /// used it before. A concurrent request with the same nonce waits on the first one's
+    /// row, and finds it once that one commits.
     pub(super) async fn apply_versions(
         self,
         account_id: &str,
         versions: &[Record],
         origin_peer: Option<&str>,
         cursor: Option<&SyncCursor>,
-    ) -> StoreResult<usize> {
+        nonce: Option<&SeenNonce>,
+    ) -> StoreResult<Option<usize>> {
         let mut tx = self.writer.begin().await?;
-        if versions.is_empty() && tx.kind() == DatabaseKind::Postgres {
+        if let Some(seen) = nonce {
+            if super::peers::record_nonce(seen).execute(&mut tx).await? != 1 {
+                return Ok(None);
+            }
+        } else if versions.is_empty() && tx.kind() == DatabaseKind::Postgres {
             // Only the cursor is written: bookkeeping that the next sync writes again, which
             // nothing acknowledged depends on. Its commit need not wait for the WAL flush (a
             // crash may lose the last one; the cursor then reads as it was before).
@@ -55,7 +64,7 @@ impl Db<'_> {
             }
         }
         tx.commit().await?;
-        Ok(applied)
+        Ok(Some(applied))
     }
 }
 

@@ -40,8 +40,8 @@ use super::telemetry::TelemetryStore;
 use super::{
     Account, AuditEntry, AuditQuery, AuditRow, AuditVerification, ChainScope, DatabaseKind,
     FeedWindow, NewPairingCode, Peer, PeerKey, PendingSummary, PreviousIdentityKey, Record,
-    RecordQuery, Redemption, Registration, Retained, RunLock, SetAside, Store, StoreError,
-    StoreResult, SyncCursor, SyncFailure,
+    RecordQuery, Redemption, Registration, Retained, RunLock, SeenNonce, SetAside, Store,
+    StoreError, StoreResult, SyncCursor, SyncFailure,
 };
 use crate::resilience::DatabaseHealth;
 
@@ -384,12 +384,26 @@ impl<S: SqlPools> Store for S {
         origin_peer: Option<&str>,
         cursor: Option<&SyncCursor>,
     ) -> StoreResult<usize> {
-        guarded(
-            self,
+        let applied = self
+            .db()
+            .apply_versions(account_id, versions, origin_peer, cursor, None);
+        Ok(guarded(self, applied)
+            .await?
+            .expect("applied without a nonce to check"))
+    }
+
+    async fn apply_sync(
+        &self,
+        account_id: &str,
+        versions: &[Record],
+        cursor: Option<&SyncCursor>,
+        nonce: &SeenNonce,
+    ) -> StoreResult<Option<usize>> {
+        let origin_peer = Some(nonce.peer_id.as_str());
+        let applied =
             self.db()
-                .apply_versions(account_id, versions, origin_peer, cursor),
-        )
-        .await
+                .apply_versions(account_id, versions, origin_peer, cursor, Some(nonce));
+        guarded(self, applied).await
     }
 
     async fn record(&self, account_id: &str, id: &str) -> StoreResult<Option<Record>> {

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use super::Db;
 use super::builder::Builder;
 use super::query::{Arg, Query, Tx};
-use crate::store::{PEER_ACTIVE, Peer, PeerKey, PreviousIdentityKey, StoreError, StoreResult};
+use crate::store::{
+    PEER_ACTIVE, Peer, PeerKey, PreviousIdentityKey, SeenNonce, StoreError, StoreResult,
+};
 
 /// Peer ids per statement of [`Db::active_among`] (well under SQLite's limit of bound values).
 const ACTIVE_AMONG_CHUNK: usize = 500;
@@ -183,16 +185,12 @@ impl Db<'_> {
         nonce: &str,
         seen_at: i64,
     ) -> StoreResult<bool> {
-        let inserted = Query::new(
-            "INSERT INTO peer_nonces (peer_id, nonce, seen_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (peer_id, nonce) DO NOTHING",
-        )
-        .bind(peer_id)
-        .bind(nonce)
-        .bind(seen_at)
-        .execute(self.writer)
-        .await?;
-        Ok(inserted == 1)
+        let seen = SeenNonce {
+            peer_id: peer_id.to_string(),
+            nonce: nonce.to_string(),
+            seen_at,
+        };
+        Ok(record_nonce(&seen).execute(self.writer).await? == 1)
     }
 
     pub(super) async fn prune_nonces(self, before: i64) -> StoreResult<u64> {
@@ -243,4 +241,15 @@ async fn insert_peer_key_in(tx: &mut Tx, key: &PeerKey) -> StoreResult<()> {
     .await
     .map_err(|e| StoreError::unique(e, "pair key"))?;
     Ok(())
+}
+
+/// Records a signed request's nonce: one row inserted, or none if the peer used it before.
+pub(super) fn record_nonce(seen: &SeenNonce) -> Query<'_> {
+    Query::new(
+        "INSERT INTO peer_nonces (peer_id, nonce, seen_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (peer_id, nonce) DO NOTHING",
+    )
+    .bind(&seen.peer_id)
+    .bind(&seen.nonce)
+    .bind(seen.seen_at)
 }
