@@ -3,10 +3,14 @@
 //! backend relays what it cannot read, and cannot swap, move, replay or forge; the account's
 //! keyring, sealed under a recovery code, or handed to a new device under a transfer code.
 //!
-//! Pure code: no I/O and no state, so the daemon's peer side and the SDK's can share it.
+//! `envelope` and `keyring` are pure code (no I/O, no state), so the daemon's peer side and
+//! an SDK can share them. `hosted` keeps each encrypted account's key id and sealed keyring
+//! on the hosted side.
 
 pub mod envelope;
+pub mod hosted;
 pub mod keyring;
+pub mod wire;
 
 pub use envelope::{AccountKey, EnvelopeError, Field, open, seal};
 pub use keyring::{Keyring, KeyringError, Transfer};

@@ -18,8 +18,8 @@ use crate::config::Mode;
 use crate::security::{AddressLimit, RateLimits};
 use crate::state::AppState;
 use crate::{
-    accounts, advisor, health, identity, local_api, observability, peers, privacy, security, sync,
-    telemetry, ui,
+    accounts, advisor, e2e, health, identity, local_api, observability, peers, privacy, security,
+    sync, telemetry, ui,
 };
 
 pub use edge::with_edge;
@@ -134,6 +134,8 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
                         .routes(routes!(peers::hosted::binding))
                         .routes(routes!(peers::hosted::revoke_notice))
                         .routes(routes!(peers::hosted::key_change::key_change))
+                        .routes(routes!(e2e::hosted::status))
+                        .routes(routes!(e2e::hosted::enable))
                         .routes(routes!(telemetry::routes::upgrade)),
                 ))
                 // Account token; per-address limit.

@@ -247,6 +247,7 @@ pub fn new_record(state: &AppState, kind: &str) -> Record {
         version: String::new(),
         source_backend: String::new(),
         seq: 0,
+        e2e: None,
         origin_peer: None,
     }
 }

@@ -31,6 +31,7 @@ fn versions(conv: &str, backend: &str, n: usize) -> Vec<backend_8825::store::Rec
             ),
             source_backend: backend.to_string(),
             seq: 0,
+            e2e: None,
             origin_peer: None,
         })
         .collect()
