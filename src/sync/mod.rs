@@ -3,6 +3,7 @@
 //! scheduler that keeps a local daemon's peers in step.
 
 pub(crate) mod api;
+mod call;
 pub(crate) mod caller;
 pub mod engine;
 pub mod hlc;
