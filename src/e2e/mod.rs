@@ -5,12 +5,15 @@
 //!
 //! `envelope` and `keyring` are pure code (no I/O, no state), so the daemon's peer side and
 //! an SDK can share them. `hosted` keeps each encrypted account's key id and sealed keyring
-//! on the hosted side.
+//! on the hosted side; `device` keeps a device's keyring in its key store and calls the
+//! hosted routes. Sealing and opening in sync are the sync engine's (`sync::sealing`).
 
+pub mod device;
 pub mod envelope;
 pub mod hosted;
 pub mod keyring;
 pub mod wire;
 
+pub use device::{E2eAccess, E2eState};
 pub use envelope::{AccountKey, EnvelopeError, Field, open, seal};
 pub use keyring::{Keyring, KeyringError, Transfer};

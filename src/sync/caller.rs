@@ -29,6 +29,9 @@ pub struct SyncSummary {
     pub epoch_reset: bool,
     /// Versions the peer refused in this sync, now set aside (`GET /peers` counts them all).
     pub set_aside: usize,
+    /// Versions pulled in this sync that were not applied because their envelope did not
+    /// open here (an end-to-end encrypted account, docs/e2e.md), now set aside.
+    pub unopened: usize,
 }
 
 pub(super) fn paused() -> ApiError {
@@ -113,6 +116,8 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
         .await?
         .unwrap_or_default();
     cursor.peer_id = peer.peer_id.clone();
+    // In an end-to-end encrypted account: what is pushed is sealed, what is pulled opened.
+    let keyring = crate::e2e::device::keyring(state, &peer.peer_id)?;
     let mut prefetched: Option<PushPage> = None;
     // Versions set aside earlier that could now be taken: pushed again, outside the feed.
     let mut retries = super::set_aside::due(state, &peer.peer_id).await?;
@@ -145,6 +150,9 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
         if state.privacy().local().redact_synced_content {
             changes.iter_mut().for_each(redact_content);
         }
+        if let Some(keyring) = &keyring {
+            super::sealing::seal_all(keyring, &mut changes);
+        }
         let request = SyncRequest {
             v: SYNC_VERSION,
             epoch: my_epoch.clone(),
@@ -155,6 +163,7 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             changes,
             push_through,
             limit: Some(MAX_PAGE),
+            e2e: keyring.as_ref().and_then(super::sealing::key_ref),
         };
         let previous = unapplied.take();
         let (answer, applied, next_page) = tokio::join!(
@@ -252,7 +261,14 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             prefetched = next_page.transpose()?;
         }
         let done = !response.has_more && !push_more;
-        unapplied = Some((response.changes, cursor.clone()));
+        // Opened before anything is applied; what does not open is set aside, and the cursor
+        // moves past it as past any version (docs/e2e.md).
+        let encrypted = response.e2e.is_some();
+        let (opened, unopened) =
+            super::sealing::open_all(keyring.as_ref(), encrypted, response.changes);
+        summary.unopened +=
+            super::set_aside::note_unopened(state, &peer.peer_id, &unopened).await?;
+        unapplied = Some((opened, cursor.clone()));
         if done {
             break;
         }

@@ -5,10 +5,12 @@
 pub(crate) mod api;
 mod call;
 pub(crate) mod caller;
+pub(crate) mod e2e_routes;
 pub mod engine;
 pub mod hlc;
 pub mod records;
 mod scheduler;
+pub mod sealing;
 mod set_aside;
 pub mod stats;
 
