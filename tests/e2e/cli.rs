@@ -193,6 +193,16 @@ async fn enable_status_and_recover_through_the_cli() {
     let mode = std::fs::metadata(&keyring).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     let stored = std::fs::read_to_string(&keyring).unwrap();
+    let listed = ok(
+        b_home.path(),
+        &["keychain", "status", "--data-dir", &b_dir],
+        None,
+    );
+    let where_ = format!("file {}", keyring.display());
+    assert!(
+        listed.contains("e2e keyring") && listed.contains(&where_),
+        "{listed}"
+    );
 
     let mut logs = Vec::new();
     for served in [a, b, hosted] {
