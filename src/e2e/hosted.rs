@@ -83,7 +83,23 @@ pub(crate) async fn enable(
         recovery: request.recovery,
         enabled_at: state.clock.now_ms(),
     };
-    if !state.store.enable_e2e(&account).await? {
+    let enabled = state.store.enable_e2e(&account).await?;
+    let outcome = if enabled {
+        Ok(())
+    } else {
+        Err("e2e_already_enabled")
+    };
+    let (peer_id, account_id) = (&signed.peer.peer_id, &account.account_id);
+    crate::security::audit::audit(
+        &state,
+        "e2e_enable",
+        outcome,
+        Some(peer_id),
+        Some(account_id),
+        None,
+    )
+    .await;
+    if !enabled {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "e2e_already_enabled",

@@ -14,6 +14,7 @@ use crate::e2e::device::{self, delete_keyring, save_keyring};
 use crate::e2e::keyring::{open_with_recovery_code, seal_for_recovery};
 use crate::e2e::wire::{EnableRequest, KeyRef};
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::security::audit::audit;
 use crate::state::AppState;
 use crate::store::{LOCAL_ACCOUNT, PEER_ACTIVE, Record, SyncCursor};
 
@@ -204,6 +205,7 @@ pub(crate) async fn enable(
             peer_id,
             "end-to-end encryption enabled; rewriting every record"
         );
+        audit(&state, "e2e_enable", Ok(()), Some(&peer_id), None, None).await;
         rewrite_all(&state).await?
     };
     if let Err(err) = super::sync_peer_now(&state, &peer_id).await {
@@ -260,15 +262,25 @@ pub(crate) async fn recover(
             "this account is not end-to-end encrypted: there is no key to recover",
         ));
     };
-    let keyring =
-        open_with_recovery_code(&sealed, &input.recovery_code, &account_id).map_err(|_| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "recovery_code_wrong",
-                "this recovery code does not open the account's keyring: check the code you \
+    let event = if input.check {
+        "e2e_recover_check"
+    } else {
+        "e2e_recover"
+    };
+    let opened = open_with_recovery_code(&sealed, &input.recovery_code, &account_id);
+    let outcome = opened
+        .as_ref()
+        .map(|_| ())
+        .map_err(|_| "recovery_code_wrong");
+    audit(&state, event, outcome, Some(&peer_id), None, None).await;
+    let keyring = opened.map_err(|_| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "recovery_code_wrong",
+            "this recovery code does not open the account's keyring: check the code you \
                  typed (it is the one shown when encryption was enabled)",
-            )
-        })?;
+        )
+    })?;
     if super::sealing::key_ref(&keyring).as_ref() != Some(&key) {
         return Err(ApiError::new(
             StatusCode::BAD_GATEWAY,

@@ -119,6 +119,13 @@ async fn a_second_enable_is_refused() {
             first["account_key"]
         );
         let _ = other_peer;
+        let entries = audited(&hosted, "e2e_").await;
+        let expected = [("e2e_enable", "ok"), ("e2e_enable", "refused")];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(e, o)| (e.to_string(), o.to_string()))
+            .collect();
+        assert_eq!(entries, expected, "{}", db.name());
     }
 }
 

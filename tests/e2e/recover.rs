@@ -49,6 +49,17 @@ async fn a_fresh_device_recovers_with_the_code_and_both_converge() {
             ("Trip".to_string(), vec!["pack the charger".to_string()]),
         ];
         assert_eq!(everything(&second).await, expected, "{}", db.name());
+        let events: Vec<String> = audited(&second, "e2e_")
+            .await
+            .into_iter()
+            .map(|(event, outcome)| format!("{event} {outcome}"))
+            .collect();
+        let expected_events = [
+            "e2e_recover refused",
+            "e2e_recover_check ok",
+            "e2e_recover ok",
+        ];
+        assert_eq!(events, expected_events);
 
         // Both ways from now on, sealed.
         post_message(&second, &trip, "from the second device").await;

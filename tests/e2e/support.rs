@@ -117,6 +117,16 @@ pub async fn set_aside(local: &Daemon, peer: &str) -> usize {
     local.state.store.set_aside_for(peer).await.unwrap().len()
 }
 
+/// The audit log's `(event, outcome)` entries of a daemon, oldest first.
+pub async fn audited(daemon: &Daemon, prefix: &str) -> Vec<(String, String)> {
+    let mut rows = daemon.state.store.audit_entries(1000).await.unwrap();
+    rows.reverse();
+    rows.into_iter()
+        .filter(|r| r.event.starts_with(prefix))
+        .map(|r| (r.event, r.outcome))
+        .collect()
+}
+
 /// The local daemon's own copy of a record.
 pub async fn local_record(local: &Daemon, id: &str) -> backend_8825::store::Record {
     let record = local.state.store.record(LOCAL_ACCOUNT, id).await.unwrap();
