@@ -16,3 +16,5 @@ mod store;
 mod support;
 #[path = "e2e/tamper.rs"]
 mod tamper;
+#[path = "e2e/unfinished.rs"]
+mod unfinished;

@@ -64,11 +64,28 @@ async fn enable(peer: Option<String>, daemon: DaemonArgs, env: &Env) -> anyhow::
     let body = json!({"peer_id": peer, "recovery_code": code.expose()});
     let view: Value = match client.post_json("/e2e/enable", &body).await {
         Ok(view) => view,
+        // The hosted side may hold the keyring sealed under this code: it must not be lost.
+        Err(ClientError::Refused {
+            code: c, message, ..
+        }) if c == "e2e_enable_unknown" => {
+            eprintln!("{message}\nThe recovery code follows: keep it.");
+            println!("{}", code.expose());
+            anyhow::bail!("not finished ({c})")
+        }
         Err(ClientError::Refused { code, message, .. }) => {
             anyhow::bail!("not enabled ({code}): {message}")
         }
         Err(e) => return Err(e.into()),
     };
+    if view["already"] == true {
+        eprintln!(
+            "end-to-end encryption was on already under this device's key; {} record(s) \
+             rewritten to sync sealed. The recovery code is the one shown when it was enabled.",
+            view["rewritten"]
+        );
+        print_view(&view);
+        return Ok(());
+    }
     eprintln!(
         "end-to-end encryption is on; {} record(s) rewritten to sync sealed",
         view["rewritten"]

@@ -193,6 +193,16 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             Err(err) => return Err(err),
         };
         summary.round_trips += 1;
+        // A key here, and an account the hosted side says is plaintext: an enable that did
+        // not finish. Nothing is taken or applied until it does (docs/e2e.md).
+        if keyring.is_some() && response.e2e.is_none() {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "e2e_not_enabled",
+                "This device holds an encryption key, but the hosted backend's account is not \
+                 encrypted: run `backend-8825 e2e enable` to finish enabling it.",
+            ));
+        }
         if cursor
             .push_epoch
             .as_ref()

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::SyncAccess;
+use super::sealing::key_ref;
 use crate::e2e::Keyring;
 use crate::e2e::device::{self, delete_keyring, save_keyring};
 use crate::e2e::keyring::{open_with_recovery_code, seal_for_recovery};
@@ -43,6 +44,10 @@ pub(crate) struct DeviceE2e {
     /// Records rewritten to sync sealed (enable only).
     #[serde(skip_serializing_if = "Option::is_none")]
     rewritten: Option<usize>,
+    /// Encryption was on already under this device's key (an enable whose answer was
+    /// lost): the records were rewritten; the recovery code is the one made then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    already: bool,
     /// The recovery code opened the account's keyring; nothing was changed (`check`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     checked: bool,
@@ -116,9 +121,7 @@ async fn the_peer(state: &AppState, named: Option<String>) -> ApiResult<(String,
 /// How it stands with `peer_id`: this device's key, and the hosted side's view if it
 /// answers.
 async fn standing(state: &AppState, peer_id: &str, account_id: &str) -> ApiResult<DeviceE2e> {
-    let device_key = device::keyring(state, peer_id)?
-        .as_ref()
-        .and_then(super::sealing::key_ref);
+    let device_key = device::keyring(state, peer_id)?.as_ref().and_then(key_ref);
     let unopened = state
         .store
         .set_aside_for(peer_id)
@@ -163,9 +166,10 @@ pub(crate) async fn status(State(state): State<AppState>) -> ApiResult<Json<Vec<
     request_body = EnableInput,
     responses(
         (status = 201, description = "The account is encrypted under a key made here, kept in this device's key store; every record was rewritten to sync sealed", body = DeviceE2e),
+        (status = 200, description = "Encrypted already under this device's key (an enable whose answer was lost): finished now (`already`); the recovery code is the one made then", body = DeviceE2e),
         (status = 409, description = "`e2e_already_enabled`: the account (or this device) has a key already; nothing changed", body = crate::error::ErrorBody),
         (status = 422, description = "`invalid_request`: not a recovery code, or several peers and none named", body = crate::error::ErrorBody),
-        (status = 502, description = "The hosted backend refused or could not be reached", body = crate::error::ErrorBody),
+        (status = 502, description = "The hosted backend refused or could not be reached; `e2e_enable_unknown`: its answer to the enable was lost, the key is kept here (enable again to finish)", body = crate::error::ErrorBody),
     )
 )]
 pub(crate) async fn enable(
@@ -174,47 +178,128 @@ pub(crate) async fn enable(
 ) -> ApiResult<(StatusCode, Json<DeviceE2e>)> {
     check_recovery_code(&input.recovery_code)?;
     let (peer_id, account_id) = the_peer(&state, input.peer_id).await?;
-    if device::keyring(&state, &peer_id)?.is_some() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "e2e_already_enabled",
-            "this device holds the account's key already: its conversations are encrypted",
-        ));
+    let held = device::keyring(&state, &peer_id)?
+        .as_ref()
+        .and_then(key_ref);
+    let hosted = device::hosted_status(&state, &peer_id).await?;
+    match (hosted.enabled, &held) {
+        (true, Some(mine))
+            if hosted.key.as_ref() == Some(mine) && rewritten(&state, &peer_id).await? =>
+        {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "e2e_already_enabled",
+                "This device holds the account's key already: its conversations are encrypted.",
+            ));
+        }
+        // An enable whose answer was lost, taken after all: finish it (the records go
+        // sealed); the recovery code is the one made then, not this one.
+        (true, Some(mine)) if hosted.key.as_ref() == Some(mine) => {
+            let rewritten = rewrite_sealed(&state, &peer_id).await?;
+            let mut view = standing(&state, &peer_id, &account_id).await?;
+            view.rewritten = Some(rewritten);
+            view.already = true;
+            return Ok((StatusCode::OK, Json(view)));
+        }
+        (true, _) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "e2e_already_enabled",
+                "This account's conversations are end-to-end encrypted already, under a key \
+                 made on one of its devices. Use that key on this device: `backend-8825 e2e \
+                 recover` with the account's recovery code.",
+            ));
+        }
+        // A key left by an enable the hosted side never took: nothing was sealed under it.
+        (false, Some(_)) => delete_keyring(&state, &peer_id),
+        (false, None) => {}
     }
     // Everything the hosted side has first, so that the rewrite below seals it too.
     super::sync_peer_now(&state, &peer_id).await?;
-    let rewritten = {
+    {
         // No sync with the peer while the key goes in: it would seal for a hosted side that
         // does not take sealed versions yet.
         let lock = state.sync().peer_lock(&peer_id);
         let _held = lock.lock().await;
         let keyring = Keyring::generate();
-        let key = super::sealing::key_ref(&keyring).ok_or_else(|| ApiError::bug("no key"))?;
+        let key = key_ref(&keyring).ok_or_else(|| ApiError::bug("no key"))?;
         let recovery = seal_for_recovery(&keyring, &input.recovery_code, &account_id);
         save_keyring(&state, &peer_id, &keyring)?;
         let request = EnableRequest {
-            ck_id: key.ck_id,
+            ck_id: key.ck_id.clone(),
             epoch: key.epoch,
             recovery,
         };
         if let Err(err) = device::hosted_enable(&state, &peer_id, &request).await {
-            delete_keyring(&state, &peer_id);
-            return Err(err);
+            return Err(enable_failed(&state, &peer_id, &key, err).await);
         }
-        tracing::info!(
-            peer_id,
-            "end-to-end encryption enabled; rewriting every record"
-        );
-        audit(&state, "e2e_enable", Ok(()), Some(&peer_id), None, None).await;
-        rewrite_all(&state).await?
-    };
-    if let Err(err) = super::sync_peer_now(&state, &peer_id).await {
-        // The scheduler sends it later; the key is in place.
-        tracing::warn!(peer_id, error = %err.message, "the first sealed sync failed");
     }
+    tracing::info!(
+        peer_id,
+        "end-to-end encryption enabled; rewriting every record"
+    );
+    audit(&state, "e2e_enable", Ok(()), Some(&peer_id), None, None).await;
+    let rewritten = rewrite_sealed(&state, &peer_id).await?;
     let mut view = standing(&state, &peer_id, &account_id).await?;
     view.rewritten = Some(rewritten);
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// An enable the hosted side did not answer with success. A refusal leaves nothing here; an
+/// answer that never came leaves the key in place (the hosted side may have taken it), and
+/// says so: `backend-8825 e2e enable` again finishes it, or starts over.
+async fn enable_failed(state: &AppState, peer_id: &str, key: &KeyRef, err: ApiError) -> ApiError {
+    if err.code == "e2e_already_enabled" || err.upstream_status.is_some_and(|s| s < 500) {
+        delete_keyring(state, peer_id);
+        return err;
+    }
+    match device::hosted_status(state, peer_id).await {
+        Ok(hosted) if hosted.key.as_ref() == Some(key) => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "e2e_enable_unknown",
+            "The hosted backend took the key, but its answer was lost. Keep the recovery code \
+             shown now, and run `backend-8825 e2e enable` again to finish.",
+        ),
+        Ok(_) => {
+            delete_keyring(state, peer_id);
+            err
+        }
+        Err(_) => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "e2e_enable_unknown",
+            format!(
+                "It is not known whether the hosted backend took the key ({}). Keep the \
+                 recovery code shown now, and run `backend-8825 e2e enable` again once the \
+                 hosted backend answers: it finishes the enable, or starts over.",
+                err.message
+            ),
+        ),
+    }
+}
+
+/// The meta key that says the records were rewritten sealed for a peer's account.
+fn rewritten_key(peer_id: &str) -> String {
+    format!("e2e_rewritten_{peer_id}")
+}
+
+async fn rewritten(state: &AppState, peer_id: &str) -> ApiResult<bool> {
+    Ok(state
+        .store
+        .meta_get(&rewritten_key(peer_id))
+        .await?
+        .is_some())
+}
+
+/// Writes every record again so that each syncs sealed (and notes it), then syncs (a failure
+/// of that sync is left to the scheduler: the key is in place).
+async fn rewrite_sealed(state: &AppState, peer_id: &str) -> ApiResult<usize> {
+    let rewritten = rewrite_all(state).await?;
+    let at = state.clock.now_ms().to_string();
+    state.store.meta_set(&rewritten_key(peer_id), &at).await?;
+    if let Err(err) = super::sync_peer_now(state, peer_id).await {
+        tracing::warn!(peer_id, error = %err.message, "the first sealed sync failed");
+    }
+    Ok(rewritten)
 }
 
 /// Writes every record (tombstones too) again, stamped anew, so each syncs sealed and
@@ -243,7 +328,7 @@ async fn rewrite_all(state: &AppState) -> ApiResult<usize> {
     request_body = RecoverInput,
     responses(
         (status = 200, description = "The recovery code opened the account's keyring, kept now in this device's key store; everything is synced again and opened (with `check`: opened, nothing changed)", body = DeviceE2e),
-        (status = 409, description = "`e2e_not_enabled`: the account is not encrypted; `e2e_key_mismatch`: this device holds another key", body = crate::error::ErrorBody),
+        (status = 409, description = "`e2e_not_enabled`: the account is not encrypted", body = crate::error::ErrorBody),
         (status = 422, description = "`recovery_code_wrong`: the code does not open the account's keyring; `invalid_request`: not a recovery code", body = crate::error::ErrorBody),
         (status = 502, description = "The hosted backend refused or could not be reached, or keeps a keyring without the account's current key", body = crate::error::ErrorBody),
     )
@@ -281,28 +366,24 @@ pub(crate) async fn recover(
                  typed (it is the one shown when encryption was enabled)",
         )
     })?;
-    if super::sealing::key_ref(&keyring).as_ref() != Some(&key) {
+    if key_ref(&keyring).as_ref() != Some(&key) {
         return Err(ApiError::new(
             StatusCode::BAD_GATEWAY,
             "e2e_key_mismatch",
             "the keyring the hosted backend keeps does not hold the account's current key",
         ));
     }
-    let held = device::keyring(&state, &peer_id)?;
-    let held_key = held.as_ref().and_then(super::sealing::key_ref);
-    if held_key.as_ref().is_some_and(|k| *k != key) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "e2e_key_mismatch",
-            "this device holds another key than the account's; nothing changed",
-        ));
-    }
+    let held_key = device::keyring(&state, &peer_id)?
+        .as_ref()
+        .and_then(key_ref);
     if input.check {
         let mut view = standing(&state, &peer_id, &account_id).await?;
         view.checked = true;
         return Ok(Json(view));
     }
-    if held_key.is_none() {
+    // Another key held here (an enable the hosted side did not take) sealed nothing the
+    // hosted side kept: the account's key replaces it.
+    if held_key.as_ref() != Some(&key) {
         let lock = state.sync().peer_lock(&peer_id);
         let _held = lock.lock().await;
         save_keyring(&state, &peer_id, &keyring)?;
@@ -317,6 +398,9 @@ pub(crate) async fn recover(
             .store
             .apply_versions(LOCAL_ACCOUNT, &[], None, Some(&reset))
             .await?;
+        // Everything of this device is pushed again, sealed: as rewritten as enabling makes it.
+        let at = state.clock.now_ms().to_string();
+        state.store.meta_set(&rewritten_key(&peer_id), &at).await?;
         tracing::info!(
             peer_id,
             "the account's key was recovered; syncing everything again"

@@ -96,8 +96,8 @@ async fn a_second_enable_is_refused() {
         assert_eq!(status, 409, "{body}");
         assert_eq!(error_code(&body), "e2e_already_enabled");
 
-        // From another device of the account, with its own key: refused by the hosted side,
-        // and the new device keeps no key.
+        // From another device of the account, with its own key: refused, and the new device
+        // keeps no key.
         let (other, other_peer) = another_device(&hosted, &token).await;
         let (status, body, _) = enable(&other).await;
         assert_eq!(status, 409, "{}: {body}", db.name());
@@ -118,7 +118,26 @@ async fn a_second_enable_is_refused() {
             e2e_status(&local).await["account_key"],
             first["account_key"]
         );
-        let _ = other_peer;
+        // The hosted side's compare-and-set itself, asked by that device with a signed request
+        // and a key of its own: 409, the account's key unchanged.
+        let keyring = backend_8825::e2e::Keyring::generate();
+        let request = backend_8825::e2e::wire::EnableRequest {
+            ck_id: keyring.current().unwrap().key_id(),
+            epoch: 1,
+            recovery: backend_8825::e2e::keyring::seal_for_recovery(&keyring, &new_code(), "x"),
+        };
+        let err = backend_8825::e2e::device::hosted_enable(&other.state, &other_peer, &request)
+            .await
+            .expect_err("a second enable is refused");
+        assert_eq!(
+            (err.status().as_u16(), err.code),
+            (409, "e2e_already_enabled")
+        );
+        assert!(err.message.contains("recover"), "{}", err.message);
+        assert_eq!(
+            e2e_status(&other).await["account_key"],
+            first["account_key"]
+        );
         let entries = audited(&hosted, "e2e_").await;
         let expected = [("e2e_enable", "ok"), ("e2e_enable", "refused")];
         let expected: Vec<_> = expected
