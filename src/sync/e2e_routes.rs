@@ -231,7 +231,7 @@ pub(crate) async fn enable(
             recovery,
         };
         if let Err(err) = device::hosted_enable(&state, &peer_id, &request).await {
-            return Err(enable_failed(&state, &peer_id, &key, err).await);
+            taken_after_all(&state, &peer_id, &key, err).await?;
         }
     }
     tracing::info!(
@@ -245,26 +245,27 @@ pub(crate) async fn enable(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-/// An enable the hosted side did not answer with success. A refusal leaves nothing here; an
-/// answer that never came leaves the key in place (the hosted side may have taken it), and
-/// says so: `backend-8825 e2e enable` again finishes it, or starts over.
-async fn enable_failed(state: &AppState, peer_id: &str, key: &KeyRef, err: ApiError) -> ApiError {
+/// An enable the hosted side did not answer with success: `Ok` if it took the key all the
+/// same (its answer was lost). A refusal leaves nothing here; when whether it took the key
+/// cannot be told, the key stays (the hosted side may have it), and the error says so:
+/// `backend-8825 e2e enable` again finishes it, or starts over.
+async fn taken_after_all(
+    state: &AppState,
+    peer_id: &str,
+    key: &KeyRef,
+    err: ApiError,
+) -> ApiResult<()> {
     if err.code == "e2e_already_enabled" || err.upstream_status.is_some_and(|s| s < 500) {
         delete_keyring(state, peer_id);
-        return err;
+        return Err(err);
     }
     match device::hosted_status(state, peer_id).await {
-        Ok(hosted) if hosted.key.as_ref() == Some(key) => ApiError::new(
-            StatusCode::BAD_GATEWAY,
-            "e2e_enable_unknown",
-            "The hosted backend took the key, but its answer was lost. Keep the recovery code \
-             shown now, and run `backend-8825 e2e enable` again to finish.",
-        ),
+        Ok(hosted) if hosted.key.as_ref() == Some(key) => Ok(()),
         Ok(_) => {
             delete_keyring(state, peer_id);
-            err
+            Err(err)
         }
-        Err(_) => ApiError::new(
+        Err(_) => Err(ApiError::new(
             StatusCode::BAD_GATEWAY,
             "e2e_enable_unknown",
             format!(
@@ -273,7 +274,7 @@ async fn enable_failed(state: &AppState, peer_id: &str, key: &KeyRef, err: ApiEr
                  hosted backend answers: it finishes the enable, or starts over.",
                 err.message
             ),
-        ),
+        )),
     }
 }
 
