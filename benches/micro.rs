@@ -131,6 +131,7 @@ fn batch(hlc: &Hlc, source: &str) -> Vec<Record> {
             version: hlc.next(&SystemClock),
             source_backend: source.into(),
             seq: 0,
+            e2e: None,
             origin_peer: None,
         })
         .collect()

@@ -328,6 +328,7 @@ pub async fn build_state_with_clock(
         .insert(telemetry)
         .insert(local_api::LocalApiState::default())
         .insert(peers::PeersState::default())
+        .insert(crate::e2e::E2eState::default())
         .insert(crate::network::NetworkState::default())
         .insert(privacy)
         .insert(audit)

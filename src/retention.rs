@@ -290,6 +290,13 @@ async fn records(
     if policy.records_days == 0 {
         return Ok(());
     }
+    // In an end-to-end encrypted account only a device can write a tombstone that other
+    // devices take (sealed, docs/e2e.md): the devices' own retention deletes old records.
+    if state.config.mode == crate::config::Mode::Hosted
+        && state.store.e2e_account(account).await?.is_some()
+    {
+        return Ok(());
+    }
     let cutoff = version_cutoff(state, policy.records_days);
     let store = state.store.as_ref();
     let mut after = String::new();

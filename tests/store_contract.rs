@@ -242,6 +242,7 @@ async fn the_pending_summary_counts_sizes_and_dates_what_a_peer_has_not_acknowle
         version: format!("{:013}-0000-local", n * 1000),
         source_backend: "local".into(),
         seq: 0,
+        e2e: None,
         origin_peer: None,
     };
     for db in common::databases().await {
@@ -374,6 +375,7 @@ async fn a_saturated_pool_is_busy_not_down() {
         version: "0000000001000-0000-local".into(),
         source_backend: "local".into(),
         seq: 0,
+        e2e: None,
         origin_peer: None,
     };
     store

@@ -313,3 +313,36 @@ impl CommonArgs {
         Ok(config)
     }
 }
+
+#[derive(Debug, Subcommand)]
+pub enum E2eAction {
+    /// Encrypt the account's conversations end to end, with a key made on this device.
+    ///
+    /// The hosted backend takes the key's id once (a second enable, from any device, is
+    /// refused) and keeps the key sealed under a recovery code, printed here once: write it
+    /// down. Every conversation is then rewritten so that it syncs sealed. See docs/e2e.md.
+    Enable {
+        /// The hosted peer [default: the only active one].
+        #[arg(long, value_name = "PEER_ID")]
+        peer: Option<String>,
+        #[command(flatten)]
+        daemon: DaemonArgs,
+    },
+    /// Whether the account is encrypted, and whether this device holds its key.
+    Status(DaemonArgs),
+    /// Put the account's key on this device with the recovery code, then sync everything
+    /// again; `--check` only checks that the code opens the key, and changes nothing.
+    Recover {
+        /// The recovery code [default: read from standard input].
+        #[arg(long, value_name = "CODE")]
+        code: Option<String>,
+        /// Only check the code.
+        #[arg(long)]
+        check: bool,
+        /// The hosted peer [default: the only active one].
+        #[arg(long, value_name = "PEER_ID")]
+        peer: Option<String>,
+        #[command(flatten)]
+        daemon: DaemonArgs,
+    },
+}

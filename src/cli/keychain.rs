@@ -33,6 +33,14 @@ pub async fn status(config: &Config) -> anyhow::Result<()> {
     for peer in peers.iter().filter(|p| p.status == store::PEER_ACTIVE) {
         let secret = peers::pair_key_secret_name(&peer.peer_id, &peer.kid);
         secrets.push((format!("pair key {}", peer.peer_id), secret));
+        // The account's encryption keyring, only for an account that has one here.
+        let keyring = crate::e2e::device::keyring_secret_name(&peer.peer_id);
+        if matches!(
+            keychain.locate(&keyring),
+            Ok(Location::Keychain | Location::File(_))
+        ) {
+            secrets.push((format!("e2e keyring {}", peer.peer_id), keyring));
+        }
     }
     let (explicit_file, width) = (config.identity.key_file.as_ref(), 18);
     for (what, secret) in secrets {

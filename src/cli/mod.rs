@@ -1,9 +1,10 @@
 //! The command line: `serve`, `identity`, `migrate`, `service`, `audit`, `retention`,
-//! `token` and `ui` for the local API, and `redact`.
+//! `token` and `ui` for the local API, `e2e`, and `redact`.
 
 mod args;
 mod audit;
 mod daemon;
+mod e2e;
 mod identity;
 mod install;
 mod keychain;
@@ -119,6 +120,13 @@ pub enum Command {
     Privacy {
         #[command(subcommand)]
         action: PrivacyAction,
+    },
+    /// End-to-end encryption of the running local daemon's account: `enable` it (prints the
+    /// recovery code once), its `status`, or `recover` the key on a new device with the
+    /// recovery code (`--check` changes nothing). See docs/e2e.md.
+    E2e {
+        #[command(subcommand)]
+        action: E2eAction,
     },
     /// Run the local daemon at login: a LaunchAgent on macOS, a systemd user unit on Linux.
     Service {
@@ -263,6 +271,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync(args) => sync_now(args, &env).await?,
         Command::Peers { action } => daemon::peers(action, &env).await?,
         Command::Privacy { action } => daemon::privacy(action, &env).await?,
+        Command::E2e { action } => e2e::run(action, &env).await?,
         Command::Demo => {
             logging::init(crate::config::LogFormat::Pretty, "error");
             crate::demo::run(&env).await?;

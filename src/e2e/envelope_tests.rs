@@ -22,6 +22,7 @@ fn message() -> Record {
         version: "001800000000000-000000-0123456789abcdef0123456789abcdef".into(),
         source_backend: "0123456789abcdef0123456789abcdef".into(),
         seq: 0,
+        e2e: None,
         origin_peer: None,
     }
 }

@@ -3,10 +3,17 @@
 //! backend relays what it cannot read, and cannot swap, move, replay or forge; the account's
 //! keyring, sealed under a recovery code, or handed to a new device under a transfer code.
 //!
-//! Pure code: no I/O and no state, so the daemon's peer side and the SDK's can share it.
+//! `envelope` and `keyring` are pure code (no I/O, no state), so the daemon's peer side and
+//! an SDK can share them. `hosted` keeps each encrypted account's key id and sealed keyring
+//! on the hosted side; `device` keeps a device's keyring in its key store and calls the
+//! hosted routes. Sealing and opening in sync are the sync engine's (`sync::sealing`).
 
+pub mod device;
 pub mod envelope;
+pub mod hosted;
 pub mod keyring;
+pub mod wire;
 
+pub use device::{E2eAccess, E2eState};
 pub use envelope::{AccountKey, EnvelopeError, Field, open, seal};
 pub use keyring::{Keyring, KeyringError, Transfer};

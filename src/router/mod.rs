@@ -18,8 +18,8 @@ use crate::config::Mode;
 use crate::security::{AddressLimit, RateLimits};
 use crate::state::AppState;
 use crate::{
-    accounts, advisor, health, identity, local_api, observability, peers, privacy, security, sync,
-    telemetry, ui,
+    accounts, advisor, e2e, health, identity, local_api, observability, peers, privacy, security,
+    sync, telemetry, ui,
 };
 
 pub use edge::with_edge;
@@ -100,6 +100,9 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
             .routes(routes!(peers::local::revoke::revoke))
             .routes(routes!(peers::local::remote_binding))
             .routes(routes!(sync::caller::sync_now_route))
+            .routes(routes!(sync::e2e_routes::status))
+            .routes(routes!(sync::e2e_routes::enable))
+            .routes(routes!(sync::e2e_routes::recover))
             .routes(routes!(telemetry::routes::status))
             .routes(routes!(advisor::ask))
             .routes(routes!(local_api::routes::create_launch_token))
@@ -134,6 +137,8 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
                         .routes(routes!(peers::hosted::binding))
                         .routes(routes!(peers::hosted::revoke_notice))
                         .routes(routes!(peers::hosted::key_change::key_change))
+                        .routes(routes!(e2e::hosted::status))
+                        .routes(routes!(e2e::hosted::enable))
                         .routes(routes!(telemetry::routes::upgrade)),
                 ))
                 // Account token; per-address limit.

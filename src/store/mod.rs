@@ -25,9 +25,10 @@ pub use audit_walk::{
 };
 pub use error::{StoreError, StoreResult};
 pub use models::{
-    Account, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode, PEER_ACTIVE,
-    PEER_REVOKED, Peer, PeerKey, PendingSummary, PreviousIdentityKey, Record, RecordQuery,
-    RedeemedCode, Redemption, Registration, SeenNonce, SetAside, SyncCursor, SyncFailure,
+    Account, E2eAccount, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode,
+    PEER_ACTIVE, PEER_REVOKED, Peer, PeerKey, PendingSummary, PreviousIdentityKey, Record,
+    RecordQuery, RedeemedCode, Redemption, Registration, SeenNonce, SetAside, SyncCursor,
+    SyncFailure,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -351,6 +352,13 @@ pub trait Store: Send + Sync + 'static {
         at: i64,
         failure: Option<&SyncFailure>,
     ) -> StoreResult<()>;
+
+    /// An account's end-to-end encryption state (hosted side), `None` while it is plaintext.
+    async fn e2e_account(&self, account_id: &str) -> StoreResult<Option<E2eAccount>>;
+
+    /// Enables end-to-end encryption for an account: a compare-and-set, true only for the
+    /// first enable of the account, under any concurrency; a later one writes nothing.
+    async fn enable_e2e(&self, account: &E2eAccount) -> StoreResult<bool>;
 
     /// Sets a refused version aside (again: its refusal and retry time are replaced).
     async fn set_aside(&self, entry: &SetAside) -> StoreResult<()>;

@@ -147,6 +147,12 @@ pub struct Record {
     pub deleted: bool,
     pub version: String,
     pub source_backend: String,
+    /// The sealed form of the title or content (or, for a tombstone, of nothing) in an
+    /// end-to-end encrypted account (docs/e2e.md): then `title` and `content` are null.
+    /// Absent in a plaintext account, and in a device's own store, which keeps plaintext.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[sqlx(default)]
+    pub e2e: Option<String>,
     /// Place in this store's feed (not sent: each store numbers its own feed).
     #[serde(skip)]
     pub seq: i64,
@@ -230,6 +236,18 @@ pub struct RecordQuery<'a> {
     pub cursor: Option<&'a str>,
     pub descending: bool,
     pub limit: i64,
+}
+
+/// An encrypted account's state on the hosted side (docs/e2e.md): its current key's public id
+/// and epoch, and the keyring sealed under the recovery code.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct E2eAccount {
+    pub account_id: String,
+    pub ck_id: String,
+    pub epoch: i64,
+    /// The keyring sealed under the recovery code (`k1.…`): the server cannot open it.
+    pub recovery: String,
+    pub enabled_at: i64,
 }
 
 /// An identity key this backend used before its current one, kept public-only through its

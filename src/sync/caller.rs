@@ -3,20 +3,18 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use serde::Serialize;
 
+use super::call::call;
 use super::engine::*;
 use super::hlc::check_offset;
 use super::records::check_version;
 use crate::error::ApiError;
-use crate::peers::{
-    PeerCall, active_remote_peer, current_key, learn_skew, peer_now, signed_request,
-};
+use crate::peers::active_remote_peer;
 use crate::privacy::PrivacyAccess;
-use crate::privacy::settings::{REMOTE_PAUSED, remote_paused_message};
 use crate::state::AppState;
-use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor, SyncFailure};
+use crate::store::{self, LOCAL_ACCOUNT, Record, SyncCursor, SyncFailure};
 use crate::sync::SyncAccess;
 
 /// What one sync with a peer did.
@@ -31,6 +29,9 @@ pub struct SyncSummary {
     pub epoch_reset: bool,
     /// Versions the peer refused in this sync, now set aside (`GET /peers` counts them all).
     pub set_aside: usize,
+    /// Versions pulled in this sync that were not applied because their envelope did not
+    /// open here (an end-to-end encrypted account, docs/e2e.md), now set aside.
+    pub unopened: usize,
 }
 
 pub(super) fn paused() -> ApiError {
@@ -42,7 +43,7 @@ pub(super) fn paused() -> ApiError {
     )
 }
 
-fn sync_failed(code: &'static str, message: String) -> ApiError {
+pub(super) fn sync_failed(code: &'static str, message: String) -> ApiError {
     ApiError::new(StatusCode::BAD_GATEWAY, code, message)
 }
 
@@ -115,6 +116,8 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
         .await?
         .unwrap_or_default();
     cursor.peer_id = peer.peer_id.clone();
+    // In an end-to-end encrypted account: what is pushed is sealed, what is pulled opened.
+    let keyring = crate::e2e::device::keyring(state, &peer.peer_id)?;
     let mut prefetched: Option<PushPage> = None;
     // Versions set aside earlier that could now be taken: pushed again, outside the feed.
     let mut retries = super::set_aside::due(state, &peer.peer_id).await?;
@@ -147,6 +150,9 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
         if state.privacy().local().redact_synced_content {
             changes.iter_mut().for_each(redact_content);
         }
+        if let Some(keyring) = &keyring {
+            super::sealing::seal_all(keyring, &mut changes);
+        }
         let request = SyncRequest {
             v: SYNC_VERSION,
             epoch: my_epoch.clone(),
@@ -157,6 +163,7 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             changes,
             push_through,
             limit: Some(MAX_PAGE),
+            e2e: keyring.as_ref().and_then(super::sealing::key_ref),
         };
         let previous = unapplied.take();
         let (answer, applied, next_page) = tokio::join!(
@@ -186,6 +193,16 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             Err(err) => return Err(err),
         };
         summary.round_trips += 1;
+        // A key here, and an account the hosted side says is plaintext: an enable that did
+        // not finish. Nothing is taken or applied until it does (docs/e2e.md).
+        if keyring.is_some() && response.e2e.is_none() {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "e2e_not_enabled",
+                "This device holds an encryption key, but the hosted backend's account is not \
+                 encrypted: run `backend-8825 e2e enable` to finish enabling it.",
+            ));
+        }
         if cursor
             .push_epoch
             .as_ref()
@@ -254,7 +271,14 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             prefetched = next_page.transpose()?;
         }
         let done = !response.has_more && !push_more;
-        unapplied = Some((response.changes, cursor.clone()));
+        // Opened before anything is applied; what does not open is set aside, and the cursor
+        // moves past it as past any version (docs/e2e.md).
+        let encrypted = response.e2e.is_some();
+        let (opened, unopened) =
+            super::sealing::open_all(keyring.as_ref(), encrypted, response.changes);
+        summary.unopened +=
+            super::set_aside::note_unopened(state, &peer.peer_id, &unopened).await?;
+        unapplied = Some((opened, cursor.clone()));
         if done {
             break;
         }
@@ -342,113 +366,6 @@ fn needs_renewal(err: &ApiError) -> bool {
         err.upstream_code.as_deref(),
         Some("sbt_expired" | "unknown_kid")
     )
-}
-
-/// One signed round trip.
-async fn call(
-    state: &AppState,
-    peer: &Peer,
-    base: &str,
-    request: &SyncRequest,
-) -> Result<SyncResponse, ApiError> {
-    let (key_row, pair_key) = current_key(state, peer).await?;
-    let body = serde_json::to_vec(request).map_err(ApiError::internal)?;
-    let path = format!("/sync/{}", peer.peer_id);
-    let mut attempts = 0;
-    let response = loop {
-        attempts += 1;
-        let call = PeerCall {
-            method: Method::POST,
-            base_url: base,
-            path_and_query: &path,
-            body: body.clone(),
-            created: peer_now(state),
-        };
-        let started = std::time::Instant::now();
-        let sent = signed_request(crate::peers::http_client(), call, &key_row, &pair_key)
-            .map_err(|e| ApiError::bug(format!("cannot sign the sync request: {e}")))?
-            .send()
-            .await;
-        // The network monitor learns from every call (docs/sync.md, "Network states").
-        crate::network::record_reqwest(state, &peer.peer_id, &sent, started.elapsed());
-        let response = sent.map_err(|e| {
-            sync_failed(
-                "peer_unreachable",
-                format!(
-                    "The hosted backend at {base} cannot be reached ({}).",
-                    crate::peers::describe_http_error(&e)
-                ),
-            )
-        })?;
-        // A clock that is off shows as `stale`: learn the peer's time and sign again, once.
-        let skewed = learn_skew(state, response.headers());
-        if skewed && response.status() == StatusCode::UNAUTHORIZED && attempts == 1 {
-            continue;
-        }
-        break response;
-    };
-    let status = response.status();
-    // A hosted backend that limits this peer says how long to wait; the scheduler waits it.
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let sent = body.len();
-    let bytes = response.bytes().await.map_err(|e| {
-        if crate::network::is_unreachable(&e) {
-            crate::network::record(state, &peer.peer_id, crate::network::Outcome::Unreachable);
-        }
-        sync_failed(
-            "peer_unreachable",
-            format!(
-                "The hosted backend at {base} stopped answering mid-reply ({}).",
-                crate::peers::describe_http_error(&e)
-            ),
-        )
-    })?;
-    state
-        .sync()
-        .stats
-        .add_bytes(&peer.peer_id, sent, bytes.len());
-    if !status.is_success() {
-        let code = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
-            .unwrap_or_default();
-        if status == reqwest::StatusCode::CONFLICT && code == "sync_paused" {
-            // Not a failure: the account's owner paused sync on the hosted side. The
-            // scheduler tries again at its interval, or at once when told of the resume.
-            let message = remote_paused_message(base);
-            let mut err = ApiError::new(StatusCode::CONFLICT, REMOTE_PAUSED, message);
-            err.upstream_code = Some(code);
-            return Err(err);
-        }
-        let shown = if code.is_empty() {
-            String::new()
-        } else {
-            format!(", {code}")
-        };
-        let mut err = sync_failed(
-            "peer_refused",
-            format!(
-                "The hosted backend at {base} refused the sync (HTTP {}{shown}).",
-                status.as_u16()
-            ),
-        );
-        err.upstream_code = (!code.is_empty()).then_some(code);
-        err.upstream_status = Some(status.as_u16());
-        err.retry_after = retry_after;
-        return Err(err);
-    }
-    serde_json::from_slice(&bytes).map_err(|_| {
-        sync_failed(
-            "sync_invalid",
-            format!(
-                "The hosted backend at {base} answered with something that is not a sync response."
-            ),
-        )
-    })
 }
 
 /// `POST /peers/{peer_id}/sync` (local): sync now.

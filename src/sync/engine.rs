@@ -11,10 +11,11 @@ use super::caller::paused;
 use super::hlc::check_offset;
 use super::records::check_version;
 use crate::config::Mode;
+use crate::e2e::wire::KeyRef;
 use crate::error::ApiError;
 use crate::peers::{UnrecordedNonce, audit_replay, replay_error};
 use crate::state::AppState;
-use crate::store::{self, LOCAL_ACCOUNT, Peer, Record, SyncCursor};
+use crate::store::{self, E2eAccount, LOCAL_ACCOUNT, Peer, Record, SyncCursor};
 use crate::sync::SyncAccess;
 use crate::sync::stats::{Direction, Exchange};
 
@@ -55,6 +56,10 @@ pub struct SyncRequest {
     /// Most versions the caller wants back (at most [`MAX_PAGE`]).
     #[schema(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
+    /// The key the caller seals its versions under, in an end-to-end encrypted account
+    /// (docs/e2e.md); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e2e: Option<KeyRef>,
 }
 
 /// The longest store epoch taken (epochs are UUIDs, 36 characters).
@@ -113,6 +118,10 @@ pub struct SyncResponse {
     /// The versions of `changes` this side refused, each with why; absent when none was.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refused: Vec<RefusedVersion>,
+    /// The account's key, when its conversations are end-to-end encrypted (the hosted
+    /// side); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e2e: Option<KeyRef>,
 }
 
 /// A pushed version the responder did not take.
@@ -120,8 +129,11 @@ pub struct SyncResponse {
 pub struct RefusedVersion {
     pub id: String,
     pub version: String,
-    /// `invalid_request` (a rule of docs/sync.md), `clock_offset_exceeded` or
-    /// `wrong_source` (a version of another backend, pushed by a peer that does not relay).
+    /// `invalid_request` (a rule of docs/sync.md), `clock_offset_exceeded`, `wrong_source`
+    /// (a version of another backend, pushed by a peer that does not relay), or, in an end-
+    /// to-end encrypted account, `e2e_enabled` (plaintext), `e2e_key` (not declared under
+    /// the account's key), `e2e_epoch` (another epoch); `e2e_not_enabled` (sealed, in a
+    /// plaintext account).
     pub code: String,
     pub message: String,
 }
@@ -130,6 +142,7 @@ pub struct RefusedVersion {
 fn screen(
     state: &AppState,
     peer: &Peer,
+    e2e: (Option<&E2eAccount>, Option<&KeyRef>),
     changes: Vec<Record>,
 ) -> (Vec<Record>, Vec<RefusedVersion>) {
     let now = state.clock.now_ms();
@@ -157,6 +170,11 @@ fn screen(
                             .to_string(),
                     ))
                 }
+            })
+            // An encrypted account takes only versions sealed under its key and epoch.
+            .and_then(|()| match state.config.mode {
+                Mode::Hosted => super::sealing::hosted_verdict(e2e.0, e2e.1, &record),
+                Mode::Local => Ok(()),
             });
         match verdict {
             Ok(()) => taken.push(record),
@@ -240,7 +258,7 @@ fn json_len(value: &impl serde::Serialize) -> usize {
     request_body = SyncRequest,
     responses(
         (status = 200, description = "Applied; the responder's changes since `since`", body = SyncResponse),
-        (status = 409, description = "`sync_paused`: sync is paused on this backend (a local daemon's Pause Sync, or the account's on the hosted side)", body = crate::error::ErrorBody),
+        (status = 409, description = "`sync_paused`: sync is paused on this backend (a local daemon's Pause Sync, or the account's on the hosted side); `e2e_key_mismatch`: the account is end-to-end encrypted under another key or epoch than the request's `e2e` declares", body = crate::error::ErrorBody),
         (status = 413, description = "`payload_too_large`: more than 500 versions, or a body over the limit", body = crate::error::ErrorBody),
         (status = 422, description = "`invalid_request`: not a sync request, an unsupported `v`, or a field out of bounds (a version this side does not take is listed in the answer's `refused` instead)", body = crate::error::ErrorBody),
     )
@@ -326,7 +344,17 @@ async fn answer(
     let account = account_of(&state, peer);
     // A version this side does not take is refused on its own: the others apply, and the
     // caller sets it aside, so one bad version never blocks the ones behind it.
-    let (changes, refused) = screen(&state, peer, request.changes);
+    let e2e = match state.config.mode {
+        Mode::Hosted => crate::e2e::hosted::account_key(&state, &account).await?,
+        Mode::Local => None,
+    };
+    super::sealing::check_declared_key(e2e.as_ref(), request.e2e.as_ref())?;
+    let (changes, refused) = screen(
+        &state,
+        peer,
+        (e2e.as_ref(), request.e2e.as_ref()),
+        request.changes,
+    );
     let taken = changes.len();
     let epoch = store::epoch(state.store.as_ref()).await?;
     let after = match &request.since {
@@ -387,6 +415,7 @@ async fn answer(
             head: Some(head),
             ack: request.push_through,
             refused,
+            e2e: e2e.as_ref().map(crate::e2e::hosted::key_ref),
         },
         taken,
     ))
@@ -412,6 +441,7 @@ mod tests {
             version: "001800000000000-000000-0123456789abcdef0123456789abcdef".into(),
             source_backend: "0123456789abcdef0123456789abcdef".into(),
             seq: 7,
+            e2e: None,
             origin_peer: None,
         };
         assert_eq!(

@@ -3,11 +3,14 @@
 //! scheduler that keeps a local daemon's peers in step.
 
 pub(crate) mod api;
+mod call;
 pub(crate) mod caller;
+pub(crate) mod e2e_routes;
 pub mod engine;
 pub mod hlc;
 pub mod records;
 mod scheduler;
+pub mod sealing;
 mod set_aside;
 pub mod stats;
 

@@ -20,13 +20,23 @@ fn rfc3339(ms: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// What the hosted side shows instead of a sealed title or content.
+pub const LOCKED_NOTICE: &str = "Encrypted: open it on one of your devices";
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ConversationView {
     pub id: String,
-    pub title: String,
+    /// `null` when the conversation is end-to-end encrypted (the hosted side cannot read it).
+    pub title: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub source_backend: String,
+    /// Present, `true`, when the title is end-to-end encrypted (docs/e2e.md).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
+    /// What to show instead of the encrypted text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -34,20 +44,32 @@ pub struct MessageView {
     pub id: String,
     pub conversation_id: String,
     pub role: String,
-    pub content: String,
+    /// `null` when the message is end-to-end encrypted (the hosted side cannot read it).
+    pub content: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub source_backend: String,
+    /// Present, `true`, when the content is end-to-end encrypted (docs/e2e.md).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
+    /// What to show instead of the encrypted text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<&'static str>,
 }
 
 impl From<&Record> for ConversationView {
     fn from(r: &Record) -> Self {
         Self {
             id: r.id.clone(),
-            title: r.title.clone().unwrap_or_default(),
+            title: match r.e2e {
+                Some(_) => None,
+                None => Some(r.title.clone().unwrap_or_default()),
+            },
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
             source_backend: r.source_backend.clone(),
+            encrypted: r.e2e.is_some(),
+            notice: r.e2e.as_ref().map(|_| LOCKED_NOTICE),
         }
     }
 }
@@ -58,10 +80,15 @@ impl From<&Record> for MessageView {
             id: r.id.clone(),
             conversation_id: r.conversation_id.clone().unwrap_or_default(),
             role: r.role.clone().unwrap_or_default(),
-            content: r.content.clone().unwrap_or_default(),
+            content: match r.e2e {
+                Some(_) => None,
+                None => Some(r.content.clone().unwrap_or_default()),
+            },
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
             source_backend: r.source_backend.clone(),
+            encrypted: r.e2e.is_some(),
+            notice: r.e2e.as_ref().map(|_| LOCKED_NOTICE),
         }
     }
 }
@@ -121,6 +148,14 @@ pub fn check_version(r: &Record) -> Result<(), String> {
     if r.created_at < 0 || r.updated_at < 0 {
         return Err("times must not be negative".into());
     }
+    // A sealed version (docs/e2e.md) carries its title or content only in `e2e`.
+    let sealed = r.e2e.is_some();
+    if let Some(envelope) = &r.e2e {
+        super::sealing::check_envelope(envelope)?;
+        if r.title.is_some() || r.content.is_some() {
+            return Err("a sealed version has no title or content in plaintext".into());
+        }
+    }
     match r.kind.as_str() {
         KIND_CONVERSATION => {
             if r.conversation_id.is_some() || r.role.is_some() || r.content.is_some() {
@@ -129,6 +164,7 @@ pub fn check_version(r: &Record) -> Result<(), String> {
             match (&r.title, r.deleted) {
                 (Some(title), false) => check_title(title)?,
                 (None, true) => {}
+                (None, false) if sealed => {}
                 _ => return Err("a conversation has a title, a tombstone none".into()),
             }
         }
@@ -146,6 +182,7 @@ pub fn check_version(r: &Record) -> Result<(), String> {
             match (&r.content, r.deleted) {
                 (Some(content), false) => check_content(content)?,
                 (None, true) => {}
+                (None, false) if sealed => {}
                 _ => return Err("a message has content, a tombstone none".into()),
             }
         }
@@ -176,6 +213,7 @@ pub async fn try_write(
     tenant: &Tenant,
     mut record: Record,
 ) -> Result<Option<Record>, ApiError> {
+    refuse_if_encrypted(state, &tenant.0).await?;
     stamp(state, &mut record);
     let applied = state
         .store
@@ -187,6 +225,23 @@ pub async fn try_write(
     }
     written(state, &tenant.0);
     Ok(Some(record))
+}
+
+/// The hosted side can neither write nor authenticate a title or content in an end-to-end
+/// encrypted account (docs/e2e.md): its conversation API refuses every write there.
+async fn refuse_if_encrypted(state: &AppState, account_id: &str) -> Result<(), ApiError> {
+    if state.config.mode != crate::config::Mode::Hosted
+        || crate::e2e::hosted::account_key(state, account_id)
+            .await?
+            .is_none()
+    {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        axum::http::StatusCode::CONFLICT,
+        "e2e_enabled",
+        "This account's conversations are end-to-end encrypted: the hosted backend cannot          write them. Write on one of your devices.",
+    ))
 }
 
 /// Writes versions made here in one transaction, as [`try_write`] writes one: each stamped
@@ -247,6 +302,7 @@ pub fn new_record(state: &AppState, kind: &str) -> Record {
         version: String::new(),
         source_backend: String::new(),
         seq: 0,
+        e2e: None,
         origin_peer: None,
     }
 }

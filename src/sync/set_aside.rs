@@ -3,6 +3,7 @@
 
 use super::engine::RefusedVersion;
 use super::hlc::parse_version;
+use super::sealing::UNOPENED_CODES;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{LOCAL_ACCOUNT, Record, SetAside};
@@ -14,6 +15,17 @@ pub async fn due(state: &AppState, peer_id: &str) -> Result<Vec<Record>, ApiErro
     let mut due = Vec::new();
     for entry in state.store.set_aside_for(peer_id).await? {
         let current = state.store.record(LOCAL_ACCOUNT, &entry.record_id).await?;
+        if UNOPENED_CODES.contains(&entry.code.as_str()) {
+            // A pulled version that did not open: never pushed; forgotten once a version
+            // of its record at least as new is here.
+            if current.is_some_and(|r| r.version >= entry.version) {
+                state
+                    .store
+                    .forget_set_aside(peer_id, &entry.record_id, &entry.version)
+                    .await?;
+            }
+            continue;
+        }
         match current {
             Some(record) if record.version == entry.version => {
                 if entry.retry_at.is_some_and(|at| at <= now) {
@@ -70,6 +82,48 @@ pub async fn note(
         state.store.set_aside(&entry).await?;
     }
     Ok(refused.len())
+}
+
+/// Sets aside the pulled versions that did not open here (docs/e2e.md): not applied, logged
+/// (the record and why, never a key or a text), counted in `GET /peers`. Returns how many.
+pub async fn note_unopened(
+    state: &AppState,
+    peer_id: &str,
+    unopened: &[RefusedVersion],
+) -> Result<usize, ApiError> {
+    let now = state.clock.now_ms();
+    for refusal in unopened {
+        tracing::warn!(
+            peer_id,
+            record_id = %refusal.id,
+            version = %refusal.version,
+            code = %refusal.code,
+            "a pulled version did not open; it is not applied, and is set aside"
+        );
+        let entry = SetAside {
+            peer_id: peer_id.to_string(),
+            record_id: refusal.id.clone(),
+            version: refusal.version.clone(),
+            code: refusal.code.clone(),
+            message: refusal.message.clone(),
+            set_at: now,
+            retry_at: None,
+        };
+        state.store.set_aside(&entry).await?;
+    }
+    Ok(unopened.len())
+}
+
+/// Forgets everything set aside for `peer_id` (a device that recovered the account's key
+/// syncs everything again).
+pub async fn forget_all(state: &AppState, peer_id: &str) -> Result<(), ApiError> {
+    for entry in state.store.set_aside_for(peer_id).await? {
+        state
+            .store
+            .forget_set_aside(peer_id, &entry.record_id, &entry.version)
+            .await?;
+    }
+    Ok(())
 }
 
 /// When a refused version could be taken: a version stamped too far ahead, once the peer's

@@ -16,6 +16,7 @@ const DISTRIBUTED: &[(&str, &str)] = &[
     ("feed_counters", "account_id"),
     ("peers", "account_id"),
     ("privacy_settings", "account_id"),
+    ("e2e_accounts", "account_id"),
     ("telemetry_events", "account_id"),
     ("audit_log", "chain_id"),
     ("audit_heads", "chain_id"),

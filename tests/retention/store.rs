@@ -45,6 +45,7 @@ fn record(id: u32, conversation: Option<u32>, ms: i64, deleted: bool) -> Record 
         version: version(ms),
         source_backend: WRITER.into(),
         seq: 0,
+        e2e: None,
         origin_peer: None,
     }
 }

@@ -77,6 +77,7 @@ pub fn conversation(id: &str, title: &str, stamp: Stamp, backend: &str) -> Recor
         version: format_version(stamp, backend),
         source_backend: backend.to_string(),
         seq: 0,
+        e2e: None,
         origin_peer: None,
     }
 }

@@ -120,6 +120,7 @@ pub fn versions(conv: &str, backend: &str, n: usize) -> Vec<backend_8825::store:
             ),
             source_backend: backend.to_string(),
             seq: 0,
+            e2e: None,
             origin_peer: None,
         })
         .collect()

@@ -44,6 +44,7 @@ fn version_of(rng: &mut impl RngExt, ids: &[String]) -> Record {
         version: format_version(stamp, backend),
         source_backend: backend.into(),
         seq: 0,
+        e2e: None,
         origin_peer: None,
     }
 }
@@ -144,6 +145,7 @@ async fn a_feed_read_during_concurrent_writes_sees_every_version_once_and_skips_
                         ),
                         source_backend: BACKENDS[0].into(),
                         seq: 0,
+                        e2e: None,
                         origin_peer: None,
                     };
                     // Half the writers stand for a peer whose versions the reader skips.

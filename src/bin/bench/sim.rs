@@ -225,6 +225,7 @@ impl SimPeer {
             version: self.hlc.next(&SystemClock),
             source_backend: self.backend_id.to_string(),
             seq: 0,
+            e2e: None,
             origin_peer: None,
         }
     }

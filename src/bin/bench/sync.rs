@@ -231,6 +231,7 @@ fn records(state: &AppState, count: usize) -> Vec<Record> {
                 version: state.sync().hlc.next(state.clock.as_ref()),
                 source_backend: source.clone(),
                 seq: 0,
+                e2e: None,
                 origin_peer: None,
             }
         })

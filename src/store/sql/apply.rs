@@ -9,7 +9,7 @@ use super::builder::Builder;
 use super::query::{Arg, Query, Tx};
 use crate::store::{DatabaseKind, Record, SeenNonce, StoreResult, SyncCursor};
 
-/// Versions applied per statement: 14 parameters each keeps a statement under SQLite's
+/// Versions applied per statement: 15 parameters each keeps a statement under SQLite's
 /// 32 766 and Postgres' 65 535 bound parameters.
 pub(crate) const APPLY_CHUNK: usize = 500;
 
@@ -115,7 +115,7 @@ async fn apply_in(
             tx.kind(),
             "INSERT INTO records (account_id, id, kind, conversation_id, title, \
              role, content, created_at, updated_at, deleted, version, \
-             source_backend, seq, origin_peer) ",
+             source_backend, e2e, seq, origin_peer) ",
         );
         write.values(winners.iter().map(|v| {
             seq += 1;
@@ -132,6 +132,7 @@ async fn apply_in(
                 v.deleted.into(),
                 (&v.version).into(),
                 (&v.source_backend).into(),
+                (&v.e2e).into(),
                 seq.into(),
                 origin_peer.into(),
             ]
@@ -142,7 +143,8 @@ async fn apply_in(
              role = excluded.role, content = excluded.content, \
              created_at = excluded.created_at, updated_at = excluded.updated_at, \
              deleted = excluded.deleted, version = excluded.version, \
-             source_backend = excluded.source_backend, seq = excluded.seq, \
+             source_backend = excluded.source_backend, e2e = excluded.e2e, \
+             seq = excluded.seq, \
              origin_peer = excluded.origin_peer",
         );
         write.build().persistent(false).execute(&mut *tx).await?;

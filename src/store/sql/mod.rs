@@ -19,6 +19,7 @@ mod accounts;
 mod apply;
 mod audit;
 mod builder;
+mod e2e;
 mod pairing;
 mod peers;
 mod privacy;
@@ -39,8 +40,8 @@ use self::query::Pool;
 use super::telemetry::TelemetryStore;
 use super::{
     Account, AuditEntry, AuditQuery, AuditRow, AuditVerification, ChainScope, DatabaseKind,
-    FeedWindow, NewPairingCode, Peer, PeerKey, PendingSummary, PreviousIdentityKey, Record,
-    RecordQuery, Redemption, Registration, Retained, RunLock, SeenNonce, SetAside, Store,
+    E2eAccount, FeedWindow, NewPairingCode, Peer, PeerKey, PendingSummary, PreviousIdentityKey,
+    Record, RecordQuery, Redemption, Registration, Retained, RunLock, SeenNonce, SetAside, Store,
     StoreError, StoreResult, SyncCursor, SyncFailure,
 };
 use crate::resilience::DatabaseHealth;
@@ -481,6 +482,14 @@ impl<S: SqlPools> Store for S {
         failure: Option<&SyncFailure>,
     ) -> StoreResult<()> {
         guarded(self, self.db().record_sync_outcome(peer_id, at, failure)).await
+    }
+
+    async fn e2e_account(&self, account_id: &str) -> StoreResult<Option<E2eAccount>> {
+        guarded(self, self.db().e2e_account(account_id)).await
+    }
+
+    async fn enable_e2e(&self, account: &E2eAccount) -> StoreResult<bool> {
+        guarded(self, self.db().enable_e2e(account)).await
     }
 
     async fn set_aside(&self, entry: &SetAside) -> StoreResult<()> {

@@ -11,7 +11,7 @@ use crate::store::{FeedWindow, PendingSummary, Record, RecordQuery, StoreResult}
 macro_rules! record_select {
     () => {
         "SELECT kind, id, conversation_id, title, role, content, created_at, updated_at, \
-         deleted, version, source_backend, seq, origin_peer FROM records"
+         deleted, version, source_backend, e2e, seq, origin_peer FROM records"
     };
 }
 

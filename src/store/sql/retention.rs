@@ -9,7 +9,7 @@ use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, Record, RunLock, StoreResult
 macro_rules! record_columns {
     () => {
         "SELECT r.kind, r.id, r.conversation_id, r.title, r.role, r.content, r.created_at, \
-         r.updated_at, r.deleted, r.version, r.source_backend, r.seq, r.origin_peer \
+         r.updated_at, r.deleted, r.version, r.source_backend, r.e2e, r.seq, r.origin_peer \
          FROM records r"
     };
 }

@@ -18,7 +18,7 @@ function sourceBadge(ctx, backendId) {
 }
 function messageItem(ctx, m) {
     const label = ctx.label(m.source_backend);
-    return h('li', { class: `message ${m.role}`, 'data-message-id': m.id, 'data-source': label }, h('div', { class: 'meta' }, sourceBadge(ctx, m.source_backend), ' ', h('span', { class: 'role' }, m.role), ' ', time(m.created_at)), h('p', { class: 'content' }, m.content));
+    return h('li', { class: `message ${m.role}`, 'data-message-id': m.id, 'data-source': label }, h('div', { class: 'meta' }, sourceBadge(ctx, m.source_backend), ' ', h('span', { class: 'role' }, m.role), ' ', time(m.created_at)), h('p', { class: m.encrypted ? 'content locked' : 'content' }, m.encrypted ? (m.notice ?? 'Encrypted') : (m.content ?? '')));
 }
 function listPane(ctx, selected) {
     const notice = statusRegion('new-conversation-notice');
@@ -57,7 +57,7 @@ function listPane(ctx, selected) {
             href: `#/conversations/${encodeURIComponent(c.id)}`,
             'aria-current': c.id === selected ? 'page' : undefined,
             'data-conversation-id': c.id,
-        }, h('span', { class: 'title' }, c.title ?? 'Untitled'), ' ', sourceBadge(ctx, c.source_backend)))));
+        }, h('span', { class: 'title' }, c.encrypted ? 'Encrypted conversation' : (c.title ?? 'Untitled')), ' ', sourceBadge(ctx, c.source_backend)))));
     });
     const pane = h('nav', { class: 'list-pane', 'aria-label': 'Conversation list' }, form, list);
     return { pane, stop };
@@ -111,7 +111,7 @@ function conversationPane(ctx, id) {
     ctx.api
         .getConversation(id)
         .then((c) => {
-        heading.textContent = c.title ?? 'Untitled';
+        heading.textContent = c.encrypted ? (c.notice ?? 'Encrypted') : (c.title ?? 'Untitled');
     })
         .catch((e) => {
         heading.textContent = 'Conversation not found';

@@ -315,10 +315,14 @@ export interface SyncSummary {
 
 export interface Conversation {
   id: string;
+  /** `null` on the hosted side when the conversation is end-to-end encrypted. */
   title: string | null;
   created_at: string;
   updated_at: string;
   source_backend: string;
+  /** Present, true, when it is end-to-end encrypted: the hosted side cannot show it. */
+  encrypted?: boolean;
+  notice?: string;
 }
 
 export type Role = 'user' | 'assistant' | 'system';
@@ -327,10 +331,13 @@ export interface Message {
   id: string;
   conversation_id: string;
   role: Role;
-  content: string;
+  /** `null` on the hosted side when the message is end-to-end encrypted. */
+  content: string | null;
   created_at: string;
   updated_at: string;
   source_backend: string;
+  encrypted?: boolean;
+  notice?: string;
 }
 
 export interface Page<T> {

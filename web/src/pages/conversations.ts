@@ -29,7 +29,7 @@ function messageItem(ctx: Context, m: Message): HTMLElement {
     'li',
     { class: `message ${m.role}`, 'data-message-id': m.id, 'data-source': label },
     h('div', { class: 'meta' }, sourceBadge(ctx, m.source_backend), ' ', h('span', { class: 'role' }, m.role), ' ', time(m.created_at)),
-    h('p', { class: 'content' }, m.content),
+    h('p', { class: m.encrypted ? 'content locked' : 'content' }, m.encrypted ? (m.notice ?? 'Encrypted') : (m.content ?? '')),
   );
 }
 
@@ -69,7 +69,7 @@ function listPane(ctx: Context, selected: string | undefined): { pane: HTMLEleme
         href: `#/conversations/${encodeURIComponent(c.id)}`,
         'aria-current': c.id === selected ? 'page' : undefined,
         'data-conversation-id': c.id,
-      }, h('span', { class: 'title' }, c.title ?? 'Untitled'), ' ', sourceBadge(ctx, c.source_backend)))));
+      }, h('span', { class: 'title' }, c.encrypted ? 'Encrypted conversation' : (c.title ?? 'Untitled')), ' ', sourceBadge(ctx, c.source_backend)))));
   });
   const pane = h('nav', { class: 'list-pane', 'aria-label': 'Conversation list' }, form, list);
   return { pane, stop };
@@ -123,7 +123,7 @@ function conversationPane(ctx: Context, id: string): { pane: HTMLElement; stop: 
   ctx.api
     .getConversation(id)
     .then((c) => {
-      heading.textContent = c.title ?? 'Untitled';
+      heading.textContent = c.encrypted ? (c.notice ?? 'Encrypted') : (c.title ?? 'Untitled');
     })
     .catch((e: unknown) => {
       heading.textContent = 'Conversation not found';

@@ -1,0 +1,135 @@
+//! `backend-8825 e2e enable|status|recover`: end-to-end encryption of the running local
+//! daemon's account (docs/e2e.md), through its local API.
+
+use std::io::BufRead;
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::config::Env;
+use crate::local_api::ClientError;
+
+pub(super) async fn run(action: E2eAction, env: &Env) -> anyhow::Result<()> {
+    match action {
+        E2eAction::Enable { peer, daemon } => enable(peer, daemon, env).await,
+        E2eAction::Status(daemon) => {
+            let client = daemon.client(env).await?;
+            let views: Vec<Value> = client.get_json("/e2e").await?;
+            if views.is_empty() {
+                eprintln!("no active hosted peer; pair with `backend-8825 pair`");
+            }
+            views.iter().for_each(print_view);
+            Ok(())
+        }
+        E2eAction::Recover {
+            code,
+            check,
+            peer,
+            daemon,
+        } => recover(code, check, peer, daemon, env).await,
+    }
+}
+
+fn print_view(view: &Value) {
+    let text = |v: &Value| v.as_str().unwrap_or("-").to_string();
+    let key = |v: &Value| match v["ck_id"].as_str() {
+        Some(id) => format!("{id} (epoch {})", v["epoch"]),
+        None => "none".to_string(),
+    };
+    let state = match view["enabled"].as_bool() {
+        Some(true) => "encrypted",
+        Some(false) => "plaintext",
+        None => "unknown",
+    };
+    println!("peer_id      {}", text(&view["peer_id"]));
+    println!("account      {state}");
+    println!("account key  {}", key(&view["account_key"]));
+    println!("device key   {}", key(&view["device_key"]));
+    if view["unopened"].as_u64().unwrap_or(0) > 0 {
+        println!(
+            "unopened     {} (set aside: did not open here)",
+            view["unopened"]
+        );
+    }
+    if let Some(err) = view["hosted_error"].as_str() {
+        eprintln!("the hosted backend was not asked: {err}");
+    }
+}
+
+async fn enable(peer: Option<String>, daemon: DaemonArgs, env: &Env) -> anyhow::Result<()> {
+    let client = daemon.client(env).await?;
+    // The code is made here and only sent to this machine's daemon, which seals the key
+    // under it and never answers it back: it is shown once, below.
+    let code = crate::e2e::keyring::new_recovery_code();
+    let body = json!({"peer_id": peer, "recovery_code": code.expose()});
+    let view: Value = match client.post_json("/e2e/enable", &body).await {
+        Ok(view) => view,
+        // The hosted side may hold the keyring sealed under this code: it must not be lost.
+        Err(ClientError::Refused {
+            code: c, message, ..
+        }) if c == "e2e_enable_unknown" => {
+            eprintln!("{message}\nThe recovery code follows: keep it.");
+            println!("{}", code.expose());
+            anyhow::bail!("not finished ({c})")
+        }
+        Err(ClientError::Refused { code, message, .. }) => {
+            anyhow::bail!("not enabled ({code}): {message}")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if view["already"] == true {
+        eprintln!(
+            "end-to-end encryption was on already under this device's key; {} record(s) \
+             rewritten to sync sealed. The recovery code is the one shown when it was enabled.",
+            view["rewritten"]
+        );
+        print_view(&view);
+        return Ok(());
+    }
+    eprintln!(
+        "end-to-end encryption is on; {} record(s) rewritten to sync sealed",
+        view["rewritten"]
+    );
+    print_view(&view);
+    eprintln!(
+        "\nThe recovery code follows, shown only now. Write it down and keep it safe: with it, \
+         a new device opens the account's conversations (`backend-8825 e2e recover`); \
+         without it and without this device, they cannot be read by anyone."
+    );
+    println!("{}", code.expose());
+    Ok(())
+}
+
+async fn recover(
+    code: Option<String>,
+    check: bool,
+    peer: Option<String>,
+    daemon: DaemonArgs,
+    env: &Env,
+) -> anyhow::Result<()> {
+    let code = match code {
+        Some(code) => code,
+        None => {
+            eprintln!("recovery code:");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim().to_string()
+        }
+    };
+    let client = daemon.client(env).await?;
+    let body = json!({"peer_id": peer, "recovery_code": code, "check": check});
+    let view: Value = match client.post_json("/e2e/recover", &body).await {
+        Ok(view) => view,
+        Err(ClientError::Refused { code, message, .. }) => {
+            anyhow::bail!("not recovered ({code}): {message}")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if check {
+        eprintln!("the recovery code opens the account's key; nothing was changed");
+    } else {
+        eprintln!("the account's key is on this device now; everything was synced again");
+    }
+    print_view(&view);
+    Ok(())
+}
