@@ -103,6 +103,13 @@ const ALLOWED: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "peers.rs",
+        "active_among",
+        "SELECT peer_id FROM peers WHERE status",
+        "the hosted hub's sweep of its own sockets, every 5 s, across accounts: one \
+         statement per 500 sockets, by peer id (on Citus, one per shard)",
+    ),
+    (
+        "peers.rs",
         "repin_peer_key",
         "UPDATE peers SET remote_key_id",
         "known gap: a key change, by peer id (rare)",
