@@ -1,6 +1,6 @@
 //! End-to-end encryption across sync (docs/e2e.md), with real daemons on loopback and the
 //! hosted side on SQLite and Postgres: enabling (once per account), no plaintext left on the
-//! hosted side, recovery on a fresh device, and a device refusing what a hosted database
+//! hosted side, recovery on a fresh device, adding a device with a transfer code, and a device refusing what a hosted database
 //! tampered with by hand relays.
 
 #[path = "e2e/cli.rs"]
@@ -16,5 +16,7 @@ mod store;
 mod support;
 #[path = "e2e/tamper.rs"]
 mod tamper;
+#[path = "e2e/transfer.rs"]
+mod transfer;
 #[path = "e2e/unfinished.rs"]
 mod unfinished;

@@ -1,4 +1,4 @@
-//! `backend-8825 e2e enable|status|recover`: end-to-end encryption of the running local
+//! `backend-8825 e2e enable|status|recover|request|requests|approve|accept`: end-to-end encryption of the running local
 //! daemon's account (docs/e2e.md), through its local API.
 
 use std::io::BufRead;
@@ -27,10 +27,22 @@ pub(super) async fn run(action: E2eAction, env: &Env) -> anyhow::Result<()> {
             peer,
             daemon,
         } => recover(code, check, peer, daemon, env).await,
+        E2eAction::Request { peer, daemon } => {
+            super::e2e_transfer::request(peer, daemon, env).await
+        }
+        E2eAction::Requests(daemon) => super::e2e_transfer::requests(daemon, env).await,
+        E2eAction::Approve {
+            request_id,
+            peer,
+            daemon,
+        } => super::e2e_transfer::approve(request_id, peer, daemon, env).await,
+        E2eAction::Accept { code, peer, daemon } => {
+            super::e2e_transfer::accept(code, peer, daemon, env).await
+        }
     }
 }
 
-fn print_view(view: &Value) {
+pub(super) fn print_view(view: &Value) {
     let text = |v: &Value| v.as_str().unwrap_or("-").to_string();
     let key = |v: &Value| match v["ck_id"].as_str() {
         Some(id) => format!("{id} (epoch {})", v["epoch"]),
@@ -49,6 +61,12 @@ fn print_view(view: &Value) {
         println!(
             "unopened     {} (set aside: did not open here)",
             view["unopened"]
+        );
+    }
+    if view["enabled"] == true && view["device_key"] != view["account_key"] {
+        eprintln!(
+            "this device does not hold the account's key: `backend-8825 e2e request`, then \
+             approve it on a device that holds it; or `backend-8825 e2e recover`"
         );
     }
     if let Some(err) = view["hosted_error"].as_str() {

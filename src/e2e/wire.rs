@@ -76,3 +76,78 @@ impl EnableRequest {
         Ok(())
     }
 }
+
+/// A new device's transfer request as the hosted side shows it to the account's devices
+/// (`GET /peers/{peer_id}/e2e/requests`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TransferView {
+    /// The request's id (bound into the transfer key).
+    pub id: String,
+    /// The hosted side's pairing id of the requesting device.
+    pub peer_id: String,
+    /// The identity key the requesting device registered when it paired: its id, and the
+    /// key in PEM (an approving device wraps `w` to it).
+    pub key_id: String,
+    pub public_key: String,
+    /// `pending`, `approved`, `accepted`, `failed` (too many wrong codes) or `expired`.
+    pub state: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub expires_at: String,
+    /// Wrong transfer codes the requesting device may still type.
+    pub attempts_left: u32,
+    /// Once approved: the approving device's identity key id.
+    pub approver_key_id: Option<String>,
+    /// Once approved, to the requesting device only: `w` wrapped to its key (base64url).
+    pub wrapped: Option<String>,
+    /// Once approved, to the requesting device only: the sealed keyring (`k1.…`).
+    pub sealed: Option<String>,
+}
+
+/// `POST /peers/{peer_id}/e2e/transfers`: an approving device's answer to a request.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveRequest {
+    pub request_id: String,
+    /// `w` wrapped to the requesting device's registered key (RSA-OAEP), base64url.
+    pub wrapped: String,
+    /// The keyring sealed under the transfer key (`k1.<nonce>.<ciphertext>`).
+    pub sealed: String,
+}
+
+/// `POST /peers/{peer_id}/e2e/transfers/attempt`: whether the requesting device opened
+/// its transfer with the code typed.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttemptRequest {
+    pub request_id: String,
+    pub opened: bool,
+}
+
+/// Whether `value` is base64url or a sealed keyring of at most `max` characters.
+pub fn is_sealed_text(value: &str, max: usize) -> bool {
+    !value.is_empty()
+        && value.len() <= max
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+impl ApproveRequest {
+    /// The bounds the types do not say.
+    pub fn check(&self) -> Result<(), String> {
+        if uuid::Uuid::parse_str(&self.request_id).is_err() {
+            return Err("request_id must be a request's id".into());
+        }
+        if !is_sealed_text(&self.wrapped, 2048) {
+            return Err("wrapped must be base64url (a secret wrapped with RSA-OAEP)".into());
+        }
+        if !self.sealed.starts_with("k1.") || !is_sealed_text(&self.sealed, MAX_RECOVERY_CHARS) {
+            return Err(format!(
+                "sealed must be a sealed keyring (k1.<nonce>.<ciphertext>, at most \
+                 {MAX_RECOVERY_CHARS} characters)"
+            ));
+        }
+        Ok(())
+    }
+}
