@@ -1,6 +1,6 @@
 //! End-to-end encryption across sync (docs/e2e.md), with real daemons on loopback and the
 //! hosted side on SQLite and Postgres: enabling (once per account), no plaintext left on the
-//! hosted side, recovery on a fresh device, adding a device with a transfer code, and a device refusing what a hosted database
+//! hosted side, recovery on a fresh device, adding a device with a transfer code, rotation on revocation, and a device refusing what a hosted database
 //! tampered with by hand relays.
 
 #[path = "e2e/cli.rs"]
@@ -10,6 +10,8 @@ mod common;
 mod enable;
 #[path = "e2e/recover.rs"]
 mod recover;
+#[path = "e2e/rotate.rs"]
+mod rotate;
 #[path = "e2e/store.rs"]
 mod store;
 #[path = "e2e/support.rs"]

@@ -341,6 +341,17 @@ pub enum E2eAction {
         #[command(flatten)]
         daemon: DaemonArgs,
     },
+    /// After a device of the account was revoked: move the account's key to a new epoch,
+    /// which the revoked device never gets. Run it on a device that holds the key; it prints
+    /// a new recovery code (the old one no longer opens the new key). The account's other
+    /// devices then get the new key with `e2e request` / `e2e approve` / `e2e accept`.
+    Rotate {
+        /// The hosted peer [default: the only active one].
+        #[arg(long, value_name = "PEER_ID")]
+        peer: Option<String>,
+        #[command(flatten)]
+        daemon: DaemonArgs,
+    },
     /// List the devices waiting for the account's key (see `e2e request`).
     Requests(DaemonArgs),
     /// On a device that holds the key: hand it to a new device that asked for it. Prints a

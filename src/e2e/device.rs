@@ -131,6 +131,7 @@ const PASSED_ON: &[&str] = &[
     "e2e_no_request",
     "e2e_transfer_expired",
     "e2e_transfer_not_pending",
+    "e2e_key_mismatch",
 ];
 
 /// One signed call to `/peers/{peer_id}/<route>` of the hosted peer.

@@ -26,6 +26,41 @@ pub struct HostedE2e {
     pub recovery: Option<String>,
     /// When it was enabled (RFC 3339); `null` while not enabled.
     pub enabled_at: Option<String>,
+    /// Since when a new epoch is due (a device of the account was revoked; RFC 3339);
+    /// `null` when none is.
+    #[serde(default)]
+    pub rotation_due: Option<String>,
+}
+
+/// `POST /peers/{peer_id}/e2e/rotate`: the account's next key, from the key it holds now,
+/// and the keyring with every epoch sealed under a new recovery code.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RotateRequest {
+    /// The key the account holds now, as the rotating device knows it.
+    pub from: KeyRef,
+    /// The new key's public id and epoch (one past `from`).
+    pub ck_id: String,
+    pub epoch: u32,
+    /// The keyring, every epoch, sealed under the new recovery code.
+    pub recovery: String,
+}
+
+impl RotateRequest {
+    /// The bounds the types do not say.
+    pub fn check(&self) -> Result<(), String> {
+        if !is_ck_id(&self.ck_id) || !is_ck_id(&self.from.ck_id) {
+            return Err("ck_id must be 32 lowercase hex characters (a key's public id)".into());
+        }
+        if self.epoch != self.from.epoch.saturating_add(1) {
+            return Err("epoch must be one past the current key's".into());
+        }
+        if !self.recovery.starts_with("k1.") || !is_sealed_text(&self.recovery, MAX_RECOVERY_CHARS)
+        {
+            return Err("recovery must be a sealed keyring (k1.<nonce>.<ciphertext>)".into());
+        }
+        Ok(())
+    }
 }
 
 /// `POST /peers/{peer_id}/e2e/enable`: the key a device made, and its keyring sealed under

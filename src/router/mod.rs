@@ -103,6 +103,7 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
             .routes(routes!(sync::e2e_routes::status))
             .routes(routes!(sync::e2e_routes::enable))
             .routes(routes!(sync::e2e_routes::recover))
+            .routes(routes!(sync::e2e_rotate::rotate))
             .routes(routes!(sync::e2e_transfer_routes::request))
             .routes(routes!(sync::e2e_transfer_routes::requests))
             .routes(routes!(sync::e2e_transfer_routes::approve))
@@ -143,6 +144,7 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
                         .routes(routes!(peers::hosted::key_change::key_change))
                         .routes(routes!(e2e::hosted::status))
                         .routes(routes!(e2e::hosted::enable))
+                        .routes(routes!(e2e::hosted::rotate))
                         .routes(routes!(
                             e2e::hosted_transfer::request,
                             e2e::hosted_transfer::requests

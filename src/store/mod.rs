@@ -360,6 +360,22 @@ pub trait Store: Send + Sync + 'static {
     /// first enable of the account, under any concurrency; a later one writes nothing.
     async fn enable_e2e(&self, account: &E2eAccount) -> StoreResult<bool>;
 
+    /// Notes that a device of an encrypted account was revoked at `at`, so its key is due
+    /// for rotation (kept at the first revocation until a rotation).
+    async fn mark_e2e_rotation_due(&self, account_id: &str, at: i64) -> StoreResult<()>;
+
+    /// When a rotation of the account's key became due, `None` when none is.
+    async fn e2e_rotation_due(&self, account_id: &str) -> StoreResult<Option<i64>>;
+
+    /// Moves an encrypted account to a new key: a compare-and-set from the key it holds
+    /// (`from_epoch`, `from_ck_id`); clears a rotation due. False when another key is held.
+    async fn rotate_e2e(
+        &self,
+        from_epoch: i64,
+        from_ck_id: &str,
+        next: &E2eAccount,
+    ) -> StoreResult<bool>;
+
     /// Keeps a new device's transfer request (hosted side), and forgets the account's
     /// requests that expired more than a day before `now`.
     async fn create_e2e_transfer(&self, transfer: &E2eTransfer, now: i64) -> StoreResult<()>;

@@ -37,6 +37,10 @@ pub(crate) struct DeviceE2e {
     device_key: Option<KeyRef>,
     /// When the account was encrypted (RFC 3339).
     enabled_at: Option<String>,
+    /// Since when the account's key is due for a new epoch (a device was revoked): a device
+    /// that holds the key rotates it (`POST /e2e/rotate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rotation_due: Option<String>,
     /// Pulled versions set aside because they did not open here.
     unopened: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,7 +81,7 @@ pub(crate) struct RecoverInput {
     check: bool,
 }
 
-fn check_recovery_code(code: &str) -> ApiResult<()> {
+pub(super) fn check_recovery_code(code: &str) -> ApiResult<()> {
     let canonical = crate::accounts::secrets::normalize_code(code);
     let ok =
         canonical.len() == RECOVERY_CODE_CHARS && canonical.chars().all(|c| CROCKFORD.contains(c));
@@ -148,6 +152,7 @@ pub(super) async fn standing(
             view.enabled = Some(hosted.enabled);
             view.account_key = hosted.key;
             view.enabled_at = hosted.enabled_at;
+            view.rotation_due = hosted.rotation_due;
         }
         Err(err) => view.hosted_error = Some(err.message),
     }

@@ -26,19 +26,19 @@ async fn two_devices(db: &Db) -> (Daemon, Daemon, String, Daemon, String) {
     (hosted, first, trip, second, second_peer)
 }
 
-async fn request(device: &Daemon) -> Value {
+pub async fn request(device: &Daemon) -> Value {
     let (status, body) = device.post("/e2e/request", json!({})).await;
     assert_eq!(status, 201, "{body}");
     body
 }
 
-async fn approve(device: &Daemon, code: &str) -> (u16, Value) {
+pub async fn approve(device: &Daemon, code: &str) -> (u16, Value) {
     device
         .post("/e2e/approve", json!({"transfer_code": code}))
         .await
 }
 
-async fn accept(device: &Daemon, code: &str) -> (u16, Value) {
+pub async fn accept(device: &Daemon, code: &str) -> (u16, Value) {
     device
         .post("/e2e/accept", json!({"transfer_code": code}))
         .await

@@ -493,6 +493,23 @@ impl<S: SqlPools> Store for S {
         guarded(self, self.db().enable_e2e(account)).await
     }
 
+    async fn mark_e2e_rotation_due(&self, account_id: &str, at: i64) -> StoreResult<()> {
+        guarded(self, self.db().mark_e2e_rotation_due(account_id, at)).await
+    }
+
+    async fn e2e_rotation_due(&self, account_id: &str) -> StoreResult<Option<i64>> {
+        guarded(self, self.db().e2e_rotation_due(account_id)).await
+    }
+
+    async fn rotate_e2e(
+        &self,
+        from_epoch: i64,
+        from_ck_id: &str,
+        next: &E2eAccount,
+    ) -> StoreResult<bool> {
+        guarded(self, self.db().rotate_e2e(from_epoch, from_ck_id, next)).await
+    }
+
     async fn create_e2e_transfer(&self, transfer: &E2eTransfer, now: i64) -> StoreResult<()> {
         guarded(self, self.db().create_e2e_transfer(transfer, now)).await
     }
