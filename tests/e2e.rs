@@ -20,5 +20,7 @@ mod support;
 mod tamper;
 #[path = "e2e/transfer.rs"]
 mod transfer;
+#[path = "e2e/transfer_cli.rs"]
+mod transfer_cli;
 #[path = "e2e/unfinished.rs"]
 mod unfinished;
