@@ -328,8 +328,55 @@ pub enum E2eAction {
         #[command(flatten)]
         daemon: DaemonArgs,
     },
-    /// Whether the account is encrypted, and whether this device holds its key.
+    /// Whether the account is encrypted, and whether this device holds its key (if it does
+    /// not, it says how to get it: `e2e request`, or `e2e recover`).
     Status(DaemonArgs),
+    /// On a new device of an encrypted account: ask for the account's key. A device that
+    /// holds it approves the request (`e2e approve`) and shows a transfer code; type it here
+    /// with `e2e accept` within 15 minutes.
+    Request {
+        /// The hosted peer [default: the only active one].
+        #[arg(long, value_name = "PEER_ID")]
+        peer: Option<String>,
+        #[command(flatten)]
+        daemon: DaemonArgs,
+    },
+    /// After a device of the account was revoked: move the account's key to a new epoch,
+    /// which the revoked device never gets. Run it on a device that holds the key; it prints
+    /// a new recovery code (the old one no longer opens the new key). The account's other
+    /// devices then get the new key with `e2e request` / `e2e approve` / `e2e accept`.
+    Rotate {
+        /// The hosted peer [default: the only active one].
+        #[arg(long, value_name = "PEER_ID")]
+        peer: Option<String>,
+        #[command(flatten)]
+        daemon: DaemonArgs,
+    },
+    /// List the devices waiting for the account's key (see `e2e request`).
+    Requests(DaemonArgs),
+    /// On a device that holds the key: hand it to a new device that asked for it. Prints a
+    /// one-time transfer code (16 characters) to type on the new device (`e2e accept`).
+    Approve {
+        /// The request [default: the only one waiting].
+        request_id: Option<String>,
+        /// The hosted peer [default: the only active one].
+        #[arg(long, value_name = "PEER_ID")]
+        peer: Option<String>,
+        #[command(flatten)]
+        daemon: DaemonArgs,
+    },
+    /// On the new device: open the approved transfer with the transfer code shown on the
+    /// approving device, keep the key, and sync everything again.
+    Accept {
+        /// The transfer code [default: read from standard input].
+        #[arg(long, value_name = "CODE")]
+        code: Option<String>,
+        /// The hosted peer [default: the only active one].
+        #[arg(long, value_name = "PEER_ID")]
+        peer: Option<String>,
+        #[command(flatten)]
+        daemon: DaemonArgs,
+    },
     /// Put the account's key on this device with the recovery code, then sync everything
     /// again; `--check` only checks that the code opens the key, and changes nothing.
     Recover {

@@ -1,4 +1,4 @@
-//! `backend-8825 e2e enable|status|recover`: end-to-end encryption of the running local
+//! `backend-8825 e2e enable|status|recover|rotate|request|requests|approve|accept`: end-to-end encryption of the running local
 //! daemon's account (docs/e2e.md), through its local API.
 
 use std::io::BufRead;
@@ -27,10 +27,23 @@ pub(super) async fn run(action: E2eAction, env: &Env) -> anyhow::Result<()> {
             peer,
             daemon,
         } => recover(code, check, peer, daemon, env).await,
+        E2eAction::Request { peer, daemon } => {
+            super::e2e_transfer::request(peer, daemon, env).await
+        }
+        E2eAction::Rotate { peer, daemon } => rotate(peer, daemon, env).await,
+        E2eAction::Requests(daemon) => super::e2e_transfer::requests(daemon, env).await,
+        E2eAction::Approve {
+            request_id,
+            peer,
+            daemon,
+        } => super::e2e_transfer::approve(request_id, peer, daemon, env).await,
+        E2eAction::Accept { code, peer, daemon } => {
+            super::e2e_transfer::accept(code, peer, daemon, env).await
+        }
     }
 }
 
-fn print_view(view: &Value) {
+pub(super) fn print_view(view: &Value) {
     let text = |v: &Value| v.as_str().unwrap_or("-").to_string();
     let key = |v: &Value| match v["ck_id"].as_str() {
         Some(id) => format!("{id} (epoch {})", v["epoch"]),
@@ -49,6 +62,18 @@ fn print_view(view: &Value) {
         println!(
             "unopened     {} (set aside: did not open here)",
             view["unopened"]
+        );
+    }
+    if view["enabled"] == true && view["device_key"] != view["account_key"] {
+        eprintln!(
+            "this device does not hold the account's key: `backend-8825 e2e request`, then \
+             approve it on a device that holds it; or `backend-8825 e2e recover`"
+        );
+    }
+    if let Some(since) = view["rotation_due"].as_str() {
+        eprintln!(
+            "a device of the account was revoked ({since}): rotate the key on a device that \
+             holds it (`backend-8825 e2e rotate`)"
         );
     }
     if let Some(err) = view["hosted_error"].as_str() {
@@ -131,5 +156,37 @@ async fn recover(
         eprintln!("the account's key is on this device now; everything was synced again");
     }
     print_view(&view);
+    Ok(())
+}
+
+async fn rotate(peer: Option<String>, daemon: DaemonArgs, env: &Env) -> anyhow::Result<()> {
+    let client = daemon.client(env).await?;
+    // As for enable: made here, sent only to this machine's daemon, shown once below.
+    let code = crate::e2e::keyring::new_recovery_code();
+    let body = json!({"peer_id": peer, "recovery_code": code.expose()});
+    let view: Value = match client.post_json("/e2e/rotate", &body).await {
+        Ok(view) => view,
+        Err(ClientError::Refused {
+            code: c, message, ..
+        }) if c == "e2e_rotate_unknown" => {
+            eprintln!("{message}\nThe new recovery code follows: keep it.");
+            println!("{}", code.expose());
+            anyhow::bail!("not finished ({c})")
+        }
+        Err(ClientError::Refused { code, message, .. }) => {
+            anyhow::bail!("not rotated ({code}): {message}")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    eprintln!(
+        "the account's key is a new epoch; the account's other devices get it with \
+         `backend-8825 e2e request` there and `backend-8825 e2e approve` here"
+    );
+    print_view(&view);
+    eprintln!(
+        "\nThe new recovery code follows, shown only now; the old one no longer opens the \
+         account's key. Write it down and keep it safe."
+    );
+    println!("{}", code.expose());
     Ok(())
 }

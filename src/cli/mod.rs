@@ -5,6 +5,7 @@ mod args;
 mod audit;
 mod daemon;
 mod e2e;
+mod e2e_transfer;
 mod identity;
 mod install;
 mod keychain;

@@ -123,8 +123,19 @@ pub async fn hosted_enable(
     call(state, peer_id, Method::POST, "e2e/enable", body).await
 }
 
+/// The hosted side's refusals of encryption routes that this daemon answers as they came
+/// (their messages are written for the user); any other is a `502 peer_refused`.
+const PASSED_ON: &[&str] = &[
+    "e2e_already_enabled",
+    "e2e_not_enabled",
+    "e2e_no_request",
+    "e2e_transfer_expired",
+    "e2e_transfer_not_pending",
+    "e2e_key_mismatch",
+];
+
 /// One signed call to `/peers/{peer_id}/<route>` of the hosted peer.
-async fn call<T: DeserializeOwned>(
+pub(crate) async fn call<T: DeserializeOwned>(
     state: &AppState,
     peer_id: &str,
     method: Method,
@@ -170,18 +181,19 @@ async fn call<T: DeserializeOwned>(
     }
     let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
     let code = body["error"]["code"].as_str().unwrap_or_default();
-    if code == "e2e_already_enabled" {
+    if let Some(passed) = PASSED_ON.iter().find(|c| **c == code) {
         let message: String = body["error"]["message"]
             .as_str()
             .unwrap_or_default()
             .chars()
             .take(300)
             .collect();
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "e2e_already_enabled",
-            message,
-        ));
+        let status = if status.is_client_error() {
+            status
+        } else {
+            StatusCode::CONFLICT
+        };
+        return Err(ApiError::new(status, passed, message));
     }
     let mut err = ApiError::new(
         StatusCode::BAD_GATEWAY,

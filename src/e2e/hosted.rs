@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::wire::{EnableRequest, HostedE2e, KeyRef};
+use super::wire::{EnableRequest, HostedE2e, KeyRef, RotateRequest};
 use crate::error::{ApiError, ApiResult};
 use crate::peers::SignedPeerRequest;
 use crate::state::AppState;
@@ -26,6 +26,11 @@ pub fn key_ref(account: &E2eAccount) -> KeyRef {
     }
 }
 
+fn rfc3339(ms: i64) -> Option<String> {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
 fn view(account: Option<E2eAccount>) -> HostedE2e {
     let Some(account) = account else {
         return HostedE2e::default();
@@ -33,9 +38,9 @@ fn view(account: Option<E2eAccount>) -> HostedE2e {
     HostedE2e {
         enabled: true,
         key: Some(key_ref(&account)),
-        enabled_at: DateTime::<Utc>::from_timestamp_millis(account.enabled_at)
-            .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        enabled_at: rfc3339(account.enabled_at),
         recovery: Some(account.recovery),
+        rotation_due: None,
     }
 }
 
@@ -46,14 +51,20 @@ fn view(account: Option<E2eAccount>) -> HostedE2e {
     tag = "e2e",
     security(("peer_signature" = [])),
     params(("peer_id" = String, Path, description = "The pairing's id")),
-    responses((status = 200, description = "Whether the peer's account is end-to-end encrypted, its key's epoch and id, and its keyring sealed under the recovery code", body = HostedE2e))
+    responses((status = 200, description = "Whether the peer's account is end-to-end encrypted, its key's epoch and id, its keyring sealed under the recovery code, and whether a new epoch is due (a device was revoked)", body = HostedE2e))
 )]
 pub(crate) async fn status(
     State(state): State<AppState>,
     signed: SignedPeerRequest,
 ) -> ApiResult<Json<HostedE2e>> {
-    let account = account_key(&state, &signed.peer.account_id).await?;
-    Ok(Json(view(account)))
+    let account_id = &signed.peer.account_id;
+    let account = account_key(&state, account_id).await?;
+    let mut view = view(account);
+    if view.enabled {
+        let due = state.store.e2e_rotation_due(account_id).await?;
+        view.rotation_due = due.and_then(rfc3339);
+    }
+    Ok(Json(view))
 }
 
 /// `POST /peers/{peer_id}/e2e/enable` (hosted, signed): encrypts the peer's account, once.
@@ -114,4 +125,72 @@ pub(crate) async fn enable(
         "end-to-end encryption enabled for an account"
     );
     Ok((StatusCode::CREATED, Json(view(Some(account)))))
+}
+
+/// `POST /peers/{peer_id}/e2e/rotate` (hosted, signed): the account's key moves to a new
+/// epoch (after a revocation); from then on only versions sealed under it are taken.
+#[utoipa::path(
+    post,
+    path = "/peers/{peer_id}/e2e/rotate",
+    tag = "e2e",
+    security(("peer_signature" = [])),
+    params(("peer_id" = String, Path, description = "The pairing's id")),
+    request_body = RotateRequest,
+    responses(
+        (status = 200, description = "Rotated: the account's key is the new epoch's; versions sealed under an older epoch are refused from now on", body = HostedE2e),
+        (status = 409, description = "`e2e_not_enabled`; `e2e_key_mismatch`: the account holds another key than `from` (rotated already); nothing changed", body = crate::error::ErrorBody),
+        (status = 422, description = "`invalid_request`: not a rotation", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn rotate(
+    State(state): State<AppState>,
+    signed: SignedPeerRequest,
+) -> ApiResult<Json<HostedE2e>> {
+    let request: RotateRequest = crate::error::parse_json(&signed.body)?;
+    request.check().map_err(ApiError::unprocessable)?;
+    let account_id = &signed.peer.account_id;
+    let Some(current) = account_key(&state, account_id).await? else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "e2e_not_enabled",
+            "this account is not end-to-end encrypted: there is no key to rotate",
+        ));
+    };
+    let next = E2eAccount {
+        account_id: account_id.clone(),
+        ck_id: request.ck_id,
+        epoch: i64::from(request.epoch),
+        recovery: request.recovery,
+        enabled_at: current.enabled_at,
+    };
+    let from = request.from;
+    let rotated = state
+        .store
+        .rotate_e2e(i64::from(from.epoch), &from.ck_id, &next)
+        .await?;
+    let outcome = if rotated {
+        Ok(())
+    } else {
+        Err("e2e_key_mismatch")
+    };
+    let peer_id = &signed.peer.peer_id;
+    crate::security::audit::audit(
+        &state,
+        "e2e_rotate",
+        outcome,
+        Some(peer_id),
+        Some(account_id),
+        None,
+    )
+    .await;
+    if !rotated {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "e2e_key_mismatch",
+            "the account's key is not the one this device rotates from: it was rotated \
+             already; get the current key from one of your devices (`backend-8825 e2e request`)",
+        ));
+    }
+    tracing::info!(account_id = %account_id, epoch = next.epoch, "an account's key rotated");
+    Ok(Json(view(Some(next))))
 }

@@ -11,6 +11,7 @@
 pub mod device;
 pub mod envelope;
 pub mod hosted;
+pub mod hosted_transfer;
 pub mod keyring;
 pub mod wire;
 

@@ -22,6 +22,15 @@ pub async fn revoke_here(state: &AppState, peer: &Peer, event: &str) -> Result<b
         keys::delete_local(state, &peer.peer_id, &peer.kid);
     }
     state.peers().changes.send_modify(|n| *n += 1);
+    if changed && state.config.mode == Mode::Hosted {
+        // A revoked device of an encrypted account holds its key: the key is due for a new
+        // epoch (docs/e2e.md, "Rotation on revocation"); a plaintext account has no row.
+        let now = state.clock.now_ms();
+        state
+            .store
+            .mark_e2e_rotation_due(&peer.account_id, now)
+            .await?;
+    }
     if changed {
         let account = Some(peer.account_id.as_str());
         audit(state, event, Ok(()), Some(&peer.peer_id), account, None).await;

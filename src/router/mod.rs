@@ -103,6 +103,11 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
             .routes(routes!(sync::e2e_routes::status))
             .routes(routes!(sync::e2e_routes::enable))
             .routes(routes!(sync::e2e_routes::recover))
+            .routes(routes!(sync::e2e_rotate::rotate))
+            .routes(routes!(sync::e2e_transfer_routes::request))
+            .routes(routes!(sync::e2e_transfer_routes::requests))
+            .routes(routes!(sync::e2e_transfer_routes::approve))
+            .routes(routes!(sync::e2e_transfer_routes::accept))
             .routes(routes!(telemetry::routes::status))
             .routes(routes!(advisor::ask))
             .routes(routes!(local_api::routes::create_launch_token))
@@ -139,6 +144,13 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
                         .routes(routes!(peers::hosted::key_change::key_change))
                         .routes(routes!(e2e::hosted::status))
                         .routes(routes!(e2e::hosted::enable))
+                        .routes(routes!(e2e::hosted::rotate))
+                        .routes(routes!(
+                            e2e::hosted_transfer::request,
+                            e2e::hosted_transfer::requests
+                        ))
+                        .routes(routes!(e2e::hosted_transfer::approve))
+                        .routes(routes!(e2e::hosted_transfer::attempt))
                         .routes(routes!(telemetry::routes::upgrade)),
                 ))
                 // Account token; per-address limit.

@@ -25,9 +25,9 @@ pub use audit_walk::{
 };
 pub use error::{StoreError, StoreResult};
 pub use models::{
-    Account, E2eAccount, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, NewPairingCode,
-    PEER_ACTIVE, PEER_REVOKED, Peer, PeerKey, PendingSummary, PreviousIdentityKey, Record,
-    RecordQuery, RedeemedCode, Redemption, Registration, SeenNonce, SetAside, SyncCursor,
+    Account, E2eAccount, E2eTransfer, KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT,
+    NewPairingCode, PEER_ACTIVE, PEER_REVOKED, Peer, PeerKey, PendingSummary, PreviousIdentityKey,
+    Record, RecordQuery, RedeemedCode, Redemption, Registration, SeenNonce, SetAside, SyncCursor,
     SyncFailure,
 };
 pub use postgres::PostgresStore;
@@ -359,6 +359,45 @@ pub trait Store: Send + Sync + 'static {
     /// Enables end-to-end encryption for an account: a compare-and-set, true only for the
     /// first enable of the account, under any concurrency; a later one writes nothing.
     async fn enable_e2e(&self, account: &E2eAccount) -> StoreResult<bool>;
+
+    /// Notes that a device of an encrypted account was revoked at `at`, so its key is due
+    /// for rotation (kept at the first revocation until a rotation).
+    async fn mark_e2e_rotation_due(&self, account_id: &str, at: i64) -> StoreResult<()>;
+
+    /// When a rotation of the account's key became due, `None` when none is.
+    async fn e2e_rotation_due(&self, account_id: &str) -> StoreResult<Option<i64>>;
+
+    /// Moves an encrypted account to a new key: a compare-and-set from the key it holds
+    /// (`from_epoch`, `from_ck_id`); clears a rotation due. False when another key is held.
+    async fn rotate_e2e(
+        &self,
+        from_epoch: i64,
+        from_ck_id: &str,
+        next: &E2eAccount,
+    ) -> StoreResult<bool>;
+
+    /// Keeps a new device's transfer request (hosted side), and forgets the account's
+    /// requests that expired more than a day before `now`.
+    async fn create_e2e_transfer(&self, transfer: &E2eTransfer, now: i64) -> StoreResult<()>;
+
+    /// An account's transfer requests, oldest first.
+    async fn e2e_transfers(&self, account_id: &str) -> StoreResult<Vec<E2eTransfer>>;
+
+    /// Records an approval: a compare-and-set, true only if the request was pending, not
+    /// expired at `now`, and not the approving peer's own.
+    async fn approve_e2e_transfer(&self, approval: &E2eTransfer, now: i64) -> StoreResult<bool>;
+
+    /// The requesting peer opened its transfer (`opened`), or failed to: a failure is
+    /// counted, and at `max_attempts` the transfer fails and its sealed keyring is dropped;
+    /// an open drops it too. Returns the transfer as it is now.
+    async fn e2e_transfer_attempt(
+        &self,
+        account_id: &str,
+        id: &str,
+        peer_id: &str,
+        opened: bool,
+        max_attempts: i64,
+    ) -> StoreResult<Option<E2eTransfer>>;
 
     /// Sets a refused version aside (again: its refusal and retry time are replaced).
     async fn set_aside(&self, entry: &SetAside) -> StoreResult<()>;

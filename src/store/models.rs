@@ -250,6 +250,28 @@ pub struct E2eAccount {
     pub enabled_at: i64,
 }
 
+/// A new device's request for an end-to-end encrypted account's keyring (hosted side,
+/// docs/e2e.md "Transfer to a new device"): the identity key it registered when it paired,
+/// and once a device of the account approved it, what that device uploaded (`w` wrapped to
+/// that key, the keyring sealed under a key from `w` and the transfer code).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct E2eTransfer {
+    pub account_id: String,
+    pub id: String,
+    pub peer_id: String,
+    pub key_id: String,
+    pub public_key: String,
+    /// `pending`, `approved`, `accepted` or `failed` (too many wrong codes).
+    pub state: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub approver_peer: Option<String>,
+    pub approver_key_id: Option<String>,
+    pub wrapped: Option<String>,
+    pub sealed: Option<String>,
+    pub attempts: i64,
+}
+
 /// An identity key this backend used before its current one, kept public-only through its
 /// grace so peers that pinned it can check the key-change statement it signed.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]

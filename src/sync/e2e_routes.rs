@@ -37,6 +37,10 @@ pub(crate) struct DeviceE2e {
     device_key: Option<KeyRef>,
     /// When the account was encrypted (RFC 3339).
     enabled_at: Option<String>,
+    /// Since when the account's key is due for a new epoch (a device was revoked): a device
+    /// that holds the key rotates it (`POST /e2e/rotate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rotation_due: Option<String>,
     /// Pulled versions set aside because they did not open here.
     unopened: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,7 +81,7 @@ pub(crate) struct RecoverInput {
     check: bool,
 }
 
-fn check_recovery_code(code: &str) -> ApiResult<()> {
+pub(super) fn check_recovery_code(code: &str) -> ApiResult<()> {
     let canonical = crate::accounts::secrets::normalize_code(code);
     let ok =
         canonical.len() == RECOVERY_CODE_CHARS && canonical.chars().all(|c| CROCKFORD.contains(c));
@@ -91,7 +95,10 @@ fn check_recovery_code(code: &str) -> ApiResult<()> {
 }
 
 /// The hosted peer named, or the only active one.
-async fn the_peer(state: &AppState, named: Option<String>) -> ApiResult<(String, String)> {
+pub(super) async fn the_peer(
+    state: &AppState,
+    named: Option<String>,
+) -> ApiResult<(String, String)> {
     let active: Vec<_> = state
         .store
         .peers(None)
@@ -120,7 +127,11 @@ async fn the_peer(state: &AppState, named: Option<String>) -> ApiResult<(String,
 
 /// How it stands with `peer_id`: this device's key, and the hosted side's view if it
 /// answers.
-async fn standing(state: &AppState, peer_id: &str, account_id: &str) -> ApiResult<DeviceE2e> {
+pub(super) async fn standing(
+    state: &AppState,
+    peer_id: &str,
+    account_id: &str,
+) -> ApiResult<DeviceE2e> {
     let device_key = device::keyring(state, peer_id)?.as_ref().and_then(key_ref);
     let unopened = state
         .store
@@ -141,6 +152,7 @@ async fn standing(state: &AppState, peer_id: &str, account_id: &str) -> ApiResul
             view.enabled = Some(hosted.enabled);
             view.account_key = hosted.key;
             view.enabled_at = hosted.enabled_at;
+            view.rotation_due = hosted.rotation_due;
         }
         Err(err) => view.hosted_error = Some(err.message),
     }
@@ -385,23 +397,7 @@ pub(crate) async fn recover(
     // Another key held here (an enable the hosted side did not take) sealed nothing the
     // hosted side kept: the account's key replaces it.
     if held_key.as_ref() != Some(&key) {
-        let lock = state.sync().peer_lock(&peer_id);
-        let _held = lock.lock().await;
-        save_keyring(&state, &peer_id, &keyring)?;
-        // Everything again, both ways: what was set aside unopened opens now, and what was
-        // refused in plaintext goes sealed.
-        super::set_aside::forget_all(&state, &peer_id).await?;
-        let reset = SyncCursor {
-            peer_id: peer_id.clone(),
-            ..SyncCursor::default()
-        };
-        state
-            .store
-            .apply_versions(LOCAL_ACCOUNT, &[], None, Some(&reset))
-            .await?;
-        // Everything of this device is pushed again, sealed: as rewritten as enabling makes it.
-        let at = state.clock.now_ms().to_string();
-        state.store.meta_set(&rewritten_key(&peer_id), &at).await?;
+        install_keyring(&state, &peer_id, &keyring).await?;
         tracing::info!(
             peer_id,
             "the account's key was recovered; syncing everything again"
@@ -409,4 +405,30 @@ pub(crate) async fn recover(
     }
     super::sync_peer_now(&state, &peer_id).await?;
     Ok(Json(standing(&state, &peer_id, &account_id).await?))
+}
+
+/// Puts the account's keyring on this device (recovered, or transferred from another
+/// device) in place of any other key held here, and makes the next sync start over: what was
+/// set aside unopened opens now, and what was refused in plaintext goes sealed.
+pub(super) async fn install_keyring(
+    state: &AppState,
+    peer_id: &str,
+    keyring: &Keyring,
+) -> ApiResult<()> {
+    let lock = state.sync().peer_lock(peer_id);
+    let _held = lock.lock().await;
+    save_keyring(state, peer_id, keyring)?;
+    super::set_aside::forget_all(state, peer_id).await?;
+    let reset = SyncCursor {
+        peer_id: peer_id.to_string(),
+        ..SyncCursor::default()
+    };
+    state
+        .store
+        .apply_versions(LOCAL_ACCOUNT, &[], None, Some(&reset))
+        .await?;
+    // Everything of this device is pushed again, sealed: as rewritten as enabling makes it.
+    let at = state.clock.now_ms().to_string();
+    state.store.meta_set(&rewritten_key(peer_id), &at).await?;
+    Ok(())
 }

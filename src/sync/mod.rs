@@ -5,7 +5,9 @@
 pub(crate) mod api;
 mod call;
 pub(crate) mod caller;
+pub(crate) mod e2e_rotate;
 pub(crate) mod e2e_routes;
+pub(crate) mod e2e_transfer_routes;
 pub mod engine;
 pub mod hlc;
 pub mod records;

@@ -17,6 +17,7 @@ const DISTRIBUTED: &[(&str, &str)] = &[
     ("peers", "account_id"),
     ("privacy_settings", "account_id"),
     ("e2e_accounts", "account_id"),
+    ("e2e_transfers", "account_id"),
     ("telemetry_events", "account_id"),
     ("audit_log", "chain_id"),
     ("audit_heads", "chain_id"),

@@ -10,7 +10,7 @@ use std::process::{Output, Stdio};
 use crate::common::binary::{self, command};
 use crate::common::{self, fresh_postgres_schema};
 
-fn run(home: &Path, args: &[&str], input: Option<&str>) -> Output {
+pub(crate) fn run(home: &Path, args: &[&str], input: Option<&str>) -> Output {
     let mut cmd = command(home);
     cmd.args(args)
         .stdin(Stdio::piped())
@@ -25,7 +25,7 @@ fn run(home: &Path, args: &[&str], input: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn ok(home: &Path, args: &[&str], input: Option<&str>) -> String {
+pub(crate) fn ok(home: &Path, args: &[&str], input: Option<&str>) -> String {
     let out = run(home, args, input);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{args:?} failed: {stderr}");
@@ -34,7 +34,10 @@ fn ok(home: &Path, args: &[&str], input: Option<&str>) -> String {
 
 /// A local daemon of its own home, paired with `hosted` by the CLI: (home, data dir, the
 /// daemon, its API secret).
-fn paired_local(hosted: &str, code: &str) -> (tempfile::TempDir, String, binary::Served, String) {
+pub(crate) fn paired_local(
+    hosted: &str,
+    code: &str,
+) -> (tempfile::TempDir, String, binary::Served, String) {
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("data").to_str().unwrap().to_string();
     let served = binary::serve(home.path(), &["--port", "0", "--data-dir", &dir]);

@@ -4,6 +4,7 @@ import { ApiError, WebAdapter, networkBanner } from './adapters/webAdapter.js';
 import { h, poll, replaceChildren, withCode } from './dom.js';
 import { renderConversations } from './pages/conversations.js';
 import { renderDashboard } from './pages/dashboard.js';
+import { renderEncryption } from './pages/encryption.js';
 import { renderPair } from './pages/pair.js';
 import { renderSignIn, renderNoSession, TOKEN_KEY } from './pages/signin.js';
 import { renderStatus } from './pages/status.js';
@@ -11,6 +12,7 @@ const PAGES = [
     { path: 'conversations', title: 'Conversations', render: renderConversations },
     { path: 'status', title: 'Status', render: renderStatus },
     { path: 'pair', title: 'Pair', render: renderPair },
+    { path: 'encryption', title: 'Encryption', render: renderEncryption },
     { path: 'dashboard', title: 'Dashboard', render: renderDashboard },
 ];
 /** How often the alert banner asks for the alerts. */

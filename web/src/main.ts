@@ -6,6 +6,7 @@ import { h, poll, replaceChildren, withCode } from './dom.js';
 import type { Context, Page } from './context.js';
 import { renderConversations } from './pages/conversations.js';
 import { renderDashboard } from './pages/dashboard.js';
+import { renderEncryption } from './pages/encryption.js';
 import { renderPair } from './pages/pair.js';
 import { renderSignIn, renderNoSession, TOKEN_KEY } from './pages/signin.js';
 import { renderStatus } from './pages/status.js';
@@ -14,6 +15,7 @@ const PAGES: { path: string; title: string; render: Page }[] = [
   { path: 'conversations', title: 'Conversations', render: renderConversations },
   { path: 'status', title: 'Status', render: renderStatus },
   { path: 'pair', title: 'Pair', render: renderPair },
+  { path: 'encryption', title: 'Encryption', render: renderEncryption },
   { path: 'dashboard', title: 'Dashboard', render: renderDashboard },
 ];
 

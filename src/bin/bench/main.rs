@@ -3,6 +3,7 @@
 
 mod daemons;
 mod drain;
+mod e2e;
 mod flood;
 mod floor;
 mod footprint;
@@ -68,6 +69,11 @@ struct Args {
     /// in for autovacuum, which is off on some servers, with one every 5 s).
     #[arg(long)]
     no_analyze: bool,
+    /// sync-latency, sync-throughput: the account end-to-end encrypted (enabled on the
+    /// local daemon first). sync-latency then times local → hosted only: the hosted API
+    /// refuses writes in an encrypted account.
+    #[arg(long)]
+    e2e: bool,
     /// telemetry: events emitted in each run.
     #[arg(long, default_value_t = 20_000)]
     events: usize,
@@ -123,9 +129,17 @@ struct Args {
 async fn run(args: &Args, scenario: Scenario, db: DbKind) -> anyhow::Result<Vec<Row>> {
     match scenario {
         Scenario::SyncLatency => {
-            sync::latency(db, args.writes, Duration::from_millis(args.pause_ms)).await
+            sync::latency(
+                db,
+                args.writes,
+                Duration::from_millis(args.pause_ms),
+                args.e2e,
+            )
+            .await
         }
-        Scenario::SyncThroughput => sync::throughput(db, args.messages, !args.no_analyze).await,
+        Scenario::SyncThroughput => {
+            sync::throughput(db, args.messages, !args.no_analyze, args.e2e).await
+        }
         Scenario::Telemetry => telemetry::run(db, args.events, &args.emitters).await,
         Scenario::Handshake => handshake::run(db, args.pairings).await,
         Scenario::HostedScale => {

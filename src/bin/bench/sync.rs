@@ -34,8 +34,13 @@ pub async fn wait_for(
     Ok(())
 }
 
-pub async fn latency(db: DbKind, writes: usize, pause: Duration) -> anyhow::Result<Vec<Row>> {
-    in_schema(db, async |pg| latency_on(db, pg, writes, pause).await).await
+pub async fn latency(
+    db: DbKind,
+    writes: usize,
+    pause: Duration,
+    e2e: bool,
+) -> anyhow::Result<Vec<Row>> {
+    in_schema(db, async |pg| latency_on(db, pg, writes, pause, e2e).await).await
 }
 
 async fn latency_on(
@@ -43,8 +48,12 @@ async fn latency_on(
     pg: Option<&PgSchema>,
     writes: usize,
     pause: Duration,
+    e2e: bool,
 ) -> anyhow::Result<Vec<Row>> {
     let pair = Pair::start(db, pg, true, |_| {}).await?;
+    if e2e {
+        crate::e2e::enable(&pair).await?;
+    }
     let (hosted, local) = (&pair.hosted, &pair.local);
     let conv = call(
         &pair.http,
@@ -60,16 +69,6 @@ async fn latency_on(
         .to_string();
     let store = hosted.state.store.as_ref();
     wait_for(store, &pair.account.id, &conv, Duration::from_secs(10)).await?;
-    // The poke socket must be up before hosted → local writes are timed.
-    let down_warm = post(&pair.http, &hosted.url, &pair.token, &conv, "warm-up").await?;
-    wait_for(
-        local.state.store.as_ref(),
-        LOCAL_ACCOUNT,
-        &down_warm,
-        Duration::from_secs(30),
-    )
-    .await?;
-
     let mut up = Vec::with_capacity(writes);
     for i in 0..writes {
         if !pause.is_zero() {
@@ -87,6 +86,19 @@ async fn latency_on(
         wait_for(store, &pair.account.id, &id, Duration::from_secs(10)).await?;
         up.push(started.elapsed());
     }
+    if e2e {
+        return crate::e2e::latency_rows(db, pg, writes, &mut up).await;
+    }
+    // The poke socket must be up before hosted → local writes are timed.
+    let down_warm = post(&pair.http, &hosted.url, &pair.token, &conv, "warm-up").await?;
+    wait_for(
+        local.state.store.as_ref(),
+        LOCAL_ACCOUNT,
+        &down_warm,
+        Duration::from_secs(30),
+    )
+    .await?;
+
     // Hosted → local, with where the time goes: the write, the poke's arrival at the local
     // daemon, and the sync it sets off (a 20 ms debounce, then one round trip).
     let mut pokes = local.state.telemetry().subscribe_pokes();
@@ -282,9 +294,14 @@ async fn raw_insert_analyzed(
 }
 
 /// With `refresh_stats` false, no `ANALYZE` runs on Postgres (as with autovacuum off).
-pub async fn throughput(db: DbKind, count: usize, refresh_stats: bool) -> anyhow::Result<Vec<Row>> {
+pub async fn throughput(
+    db: DbKind,
+    count: usize,
+    refresh_stats: bool,
+    e2e: bool,
+) -> anyhow::Result<Vec<Row>> {
     in_schema(db, async |pg| {
-        throughput_on(db, pg, count, refresh_stats).await
+        throughput_on(db, pg, count, refresh_stats, e2e).await
     })
     .await
 }
@@ -294,13 +311,21 @@ async fn throughput_on(
     pg: Option<&PgSchema>,
     count: usize,
     refresh_stats: bool,
+    e2e: bool,
 ) -> anyhow::Result<Vec<Row>> {
     // The scheduler stays off: the timed syncs are the only ones.
     let pair = Pair::start(db, pg, false, |_| {}).await?;
+    if e2e {
+        crate::e2e::enable(&pair).await?;
+    }
     // The schema whose statistics are refreshed, if any.
     let stats = pg.filter(|_| refresh_stats);
     let (hosted, local) = (&pair.hosted.state, &pair.local.state);
-    let db_name = db_label(db);
+    let db_name = if e2e {
+        format!("{}, end-to-end encrypted", db_label(db))
+    } else {
+        db_label(db).to_string()
+    };
     let mut rows = Vec::new();
 
     // local → hosted: the rows are in the local feed, then one sync sends them all.
@@ -328,7 +353,12 @@ async fn throughput_on(
 
     // hosted → local: the rows are in the account's feed on the hosted side.
     let down = records(hosted, count);
-    raw_insert_analyzed(hosted.store.as_ref(), &pair.account.id, &down, stats).await?;
+    let mut stored = down.clone();
+    if e2e {
+        // As a device of the account would have pushed them: sealed.
+        crate::e2e::seal(&pair, &mut stored)?;
+    }
+    raw_insert_analyzed(hosted.store.as_ref(), &pair.account.id, &stored, stats).await?;
     analyze(stats).await?;
     let analyzer = analyze_every(stats, Duration::from_secs(5));
     let started = Instant::now();
@@ -337,8 +367,12 @@ async fn throughput_on(
         .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
     let took = started.elapsed();
     analyzer.abort();
-    if summary.pulled != count {
-        bail!("pulled {} of {count}", summary.pulled);
+    if summary.pulled != count || summary.unopened != 0 {
+        bail!(
+            "pulled {} of {count}, {} unopened",
+            summary.pulled,
+            summary.unopened
+        );
     }
     let raw = raw_insert(local.store.as_ref(), "bench-raw", &down).await?;
     rows.extend(throughput_rows(

@@ -28,4 +28,45 @@ impl Db<'_> {
             .await?;
         Ok(inserted == 1)
     }
+
+    pub(super) async fn mark_e2e_rotation_due(self, account_id: &str, at: i64) -> StoreResult<()> {
+        let sql = "UPDATE e2e_accounts SET rotation_due = $2 \
+                   WHERE account_id = $1 AND rotation_due IS NULL";
+        Query::new(sql)
+            .bind(account_id)
+            .bind(at)
+            .execute(self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn e2e_rotation_due(self, account_id: &str) -> StoreResult<Option<i64>> {
+        let sql = "SELECT rotation_due FROM e2e_accounts WHERE account_id = $1";
+        let due: Option<(Option<i64>,)> = Query::new(sql)
+            .bind(account_id)
+            .fetch_optional(self.pool)
+            .await?;
+        Ok(due.and_then(|d| d.0))
+    }
+
+    pub(super) async fn rotate_e2e(
+        self,
+        from_epoch: i64,
+        from_ck_id: &str,
+        next: &E2eAccount,
+    ) -> StoreResult<bool> {
+        let sql = "UPDATE e2e_accounts SET ck_id = $4, epoch = $5, recovery = $6, \
+                   rotation_due = NULL \
+                   WHERE account_id = $1 AND epoch = $2 AND ck_id = $3";
+        let updated = Query::new(sql)
+            .bind(&next.account_id)
+            .bind(from_epoch)
+            .bind(from_ck_id)
+            .bind(&next.ck_id)
+            .bind(next.epoch)
+            .bind(&next.recovery)
+            .execute(self.writer)
+            .await?;
+        Ok(updated == 1)
+    }
 }

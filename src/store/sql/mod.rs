@@ -20,6 +20,7 @@ mod apply;
 mod audit;
 mod builder;
 mod e2e;
+mod e2e_transfers;
 mod pairing;
 mod peers;
 mod privacy;
@@ -40,9 +41,9 @@ use self::query::Pool;
 use super::telemetry::TelemetryStore;
 use super::{
     Account, AuditEntry, AuditQuery, AuditRow, AuditVerification, ChainScope, DatabaseKind,
-    E2eAccount, FeedWindow, NewPairingCode, Peer, PeerKey, PendingSummary, PreviousIdentityKey,
-    Record, RecordQuery, Redemption, Registration, Retained, RunLock, SeenNonce, SetAside, Store,
-    StoreError, StoreResult, SyncCursor, SyncFailure,
+    E2eAccount, E2eTransfer, FeedWindow, NewPairingCode, Peer, PeerKey, PendingSummary,
+    PreviousIdentityKey, Record, RecordQuery, Redemption, Registration, Retained, RunLock,
+    SeenNonce, SetAside, Store, StoreError, StoreResult, SyncCursor, SyncFailure,
 };
 use crate::resilience::DatabaseHealth;
 
@@ -490,6 +491,51 @@ impl<S: SqlPools> Store for S {
 
     async fn enable_e2e(&self, account: &E2eAccount) -> StoreResult<bool> {
         guarded(self, self.db().enable_e2e(account)).await
+    }
+
+    async fn mark_e2e_rotation_due(&self, account_id: &str, at: i64) -> StoreResult<()> {
+        guarded(self, self.db().mark_e2e_rotation_due(account_id, at)).await
+    }
+
+    async fn e2e_rotation_due(&self, account_id: &str) -> StoreResult<Option<i64>> {
+        guarded(self, self.db().e2e_rotation_due(account_id)).await
+    }
+
+    async fn rotate_e2e(
+        &self,
+        from_epoch: i64,
+        from_ck_id: &str,
+        next: &E2eAccount,
+    ) -> StoreResult<bool> {
+        guarded(self, self.db().rotate_e2e(from_epoch, from_ck_id, next)).await
+    }
+
+    async fn create_e2e_transfer(&self, transfer: &E2eTransfer, now: i64) -> StoreResult<()> {
+        guarded(self, self.db().create_e2e_transfer(transfer, now)).await
+    }
+
+    async fn e2e_transfers(&self, account_id: &str) -> StoreResult<Vec<E2eTransfer>> {
+        guarded(self, self.db().e2e_transfers(account_id)).await
+    }
+
+    async fn approve_e2e_transfer(&self, approval: &E2eTransfer, now: i64) -> StoreResult<bool> {
+        guarded(self, self.db().approve_e2e_transfer(approval, now)).await
+    }
+
+    async fn e2e_transfer_attempt(
+        &self,
+        account_id: &str,
+        id: &str,
+        peer_id: &str,
+        opened: bool,
+        max_attempts: i64,
+    ) -> StoreResult<Option<E2eTransfer>> {
+        let db = self.db();
+        guarded(
+            self,
+            db.e2e_transfer_attempt(account_id, id, peer_id, opened, max_attempts),
+        )
+        .await
     }
 
     async fn set_aside(&self, entry: &SetAside) -> StoreResult<()> {

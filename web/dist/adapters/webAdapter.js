@@ -332,6 +332,11 @@ export class WebAdapter {
         }
         return found;
     }
+    /** One call to the daemon's API with this adapter's credentials (for the adapters of
+     * single capabilities, such as e2e.ts). */
+    call(method, path, body) {
+        return this.request(method, path, body);
+    }
     async request(method, path, body, authenticate = true) {
         const headers = { Accept: 'application/json' };
         const write = WRITE_METHODS.has(method);

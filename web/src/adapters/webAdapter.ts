@@ -654,6 +654,12 @@ export class WebAdapter {
     return found;
   }
 
+  /** One call to the daemon's API with this adapter's credentials (for the adapters of
+   * single capabilities, such as e2e.ts). */
+  call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.request<T>(method, path, body);
+  }
+
   private async request<T>(method: string, path: string, body?: unknown, authenticate = true): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const write = WRITE_METHODS.has(method);

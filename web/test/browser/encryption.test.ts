@@ -1,0 +1,140 @@
+// Encryption in the local UI, in Chromium against real daemons: daemon A enables end-to-end
+// encryption from its Encryption page (the recovery code is shown once), a second local
+// daemon B of the same account asks for the key, A approves it in the UI and the test reads
+// the transfer code from the page, B accepts it through its API, and both converge on an
+// encrypted conversation. Every wait is on a condition with a bound; no step sleeps.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { Workspace } from './daemons.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const UI_WAIT_MS = 15_000;
+const SYNC_WAIT_MS = 30_000;
+
+let ws: Workspace;
+let browser: Browser;
+let page: Page;
+let aUrl = '';
+let bUrl = '';
+let aSecret = '';
+let bSecret = '';
+const pageErrors: string[] = [];
+
+async function api(base: string, secret: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${secret}`, Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+/** Waits until `check` holds, asking again and again, for at most `ms`. */
+async function until(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    // Asked again after a tenth of a second: a poll's pace, not a wait standing in for it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Every conversation title and message content a daemon shows, as one sorted list. */
+async function everything(base: string, secret: string): Promise<string[]> {
+  const all: string[] = [];
+  const list = await api(base, secret, 'GET', '/api/conversations?limit=200');
+  for (const c of list.json.items as { id: string; title: string }[]) {
+    all.push(`# ${c.title}`);
+    const messages = await api(base, secret, 'GET', `/api/conversations/${c.id}/messages?limit=200`);
+    for (const m of messages.json.items as { content: string }[]) all.push(`${c.title}: ${m.content}`);
+  }
+  return all.sort();
+}
+
+describe('Encryption page: approving a second device', { timeout: 240_000 }, () => {
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    ws = new Workspace();
+    await ws.createAccount('dana');
+    const bDir = join(ws.root, 'local-b');
+    let hostedUrl = '';
+    [hostedUrl, aUrl, bUrl] = await Promise.all([
+      ws.startHosted(),
+      ws.startLocal(),
+      ws.serve(['--port', '0', '--data-dir', bDir]),
+    ]);
+    await ws.pair(hostedUrl, await ws.pairingCode('dana'));
+    await ws.cli(['pair', '--hosted', hostedUrl, '--code', await ws.pairingCode('dana'), '--data-dir', bDir]);
+    aSecret = await ws.localSecret();
+    bSecret = await ws.cli(['token', '--data-dir', bDir]);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    await page.goto(await ws.launchUrl());
+    await page.getByRole('heading', { name: 'Conversations' }).waitFor({ timeout: UI_WAIT_MS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await ws?.close();
+  });
+
+  it('enables on A, approves B in the UI with a transfer code, and both converge', async () => {
+    const made = await api(aUrl, aSecret, 'POST', '/api/conversations', { title: 'Secret plans' });
+    assert.equal(made.status, 201, JSON.stringify(made.json));
+    const chat = made.json.id as string;
+    await api(aUrl, aSecret, 'POST', `/api/conversations/${chat}/messages`, { role: 'user', content: 'meet at noon' });
+
+    await page.getByRole('link', { name: 'Encryption', exact: true }).click();
+    await page.getByRole('button', { name: 'Enable end-to-end encryption' }).click();
+    const recovery = (await page.locator('#recovery-code').textContent({ timeout: SYNC_WAIT_MS })) ?? '';
+    assert.match(recovery, /^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$/);
+    await page.locator('[data-field="e2e-state"]', { hasText: 'encrypted' }).waitFor({ timeout: UI_WAIT_MS });
+    await page.locator('#e2e-no-requests').waitFor({ timeout: UI_WAIT_MS });
+
+    // B asks; A's page lists the request once reloaded, and approves it.
+    const asked = await api(bUrl, bSecret, 'POST', '/e2e/request', {});
+    assert.equal(asked.status, 201, JSON.stringify(asked.json));
+    await page.reload();
+    const item = page.locator(`li[data-request-id="${asked.json.request_id}"]`);
+    await item.waitFor({ timeout: UI_WAIT_MS });
+    await item.getByRole('button', { name: 'Approve' }).click();
+    const code = (await page.locator('#transfer-code').textContent({ timeout: SYNC_WAIT_MS })) ?? '';
+    assert.match(code, /^([0-9A-HJKMNP-TV-Z]{4}-){3}[0-9A-HJKMNP-TV-Z]{4}$/);
+    await page.screenshot({ path: join(ARTIFACTS, 'encryption-approved.png'), fullPage: true });
+
+    // A wrong code first: refused, nothing stored; then the code read from the page.
+    const wrong = await api(bUrl, bSecret, 'POST', '/e2e/accept', { transfer_code: '0000-0000-0000-0000' });
+    assert.equal(wrong.json?.error?.code, 'transfer_code_wrong');
+    const accepted = await api(bUrl, bSecret, 'POST', '/e2e/accept', { transfer_code: code });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.json));
+    assert.deepEqual(accepted.json.device_key, accepted.json.account_key);
+
+    // B reads what A wrote; A reads what B writes: both converge.
+    await api(bUrl, bSecret, 'POST', `/api/conversations/${chat}/messages`, { role: 'user', content: 'bring the map' });
+    const expected = ['# Secret plans', 'Secret plans: bring the map', 'Secret plans: meet at noon'];
+    await until(SYNC_WAIT_MS, 'B converges', async () => JSON.stringify(await everything(bUrl, bSecret)) === JSON.stringify(expected));
+    const aPeer = (await api(aUrl, aSecret, 'GET', '/peers')).json[0].peer_id as string;
+    await until(SYNC_WAIT_MS, 'A converges', async () => {
+      await api(aUrl, aSecret, 'POST', `/peers/${aPeer}/sync`, {});
+      return JSON.stringify(await everything(aUrl, aSecret)) === JSON.stringify(expected);
+    });
+  });
+
+  it('logged no script or CSP errors', () => {
+    assert.deepEqual(pageErrors.filter((e) => !/Failed to load resource/.test(e)), []);
+  });
+});
