@@ -132,15 +132,7 @@ async fn recover(
     daemon: DaemonArgs,
     env: &Env,
 ) -> anyhow::Result<()> {
-    let code = match code {
-        Some(code) => code,
-        None => {
-            eprintln!("recovery code:");
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line)?;
-            line.trim().to_string()
-        }
-    };
+    let code = code_or_prompt(code, "recovery code")?;
     let client = daemon.client(env).await?;
     let body = json!({"peer_id": peer, "recovery_code": code, "check": check});
     let view: Value = match client.post_json("/e2e/recover", &body).await {
@@ -189,4 +181,16 @@ async fn rotate(peer: Option<String>, daemon: DaemonArgs, env: &Env) -> anyhow::
     );
     println!("{}", code.expose());
     Ok(())
+}
+
+/// The code given on the command line, or else a line read from standard input after
+/// `what:` on standard error (kept out of the shell's history and the process list).
+pub(super) fn code_or_prompt(code: Option<String>, what: &str) -> anyhow::Result<String> {
+    if let Some(code) = code {
+        return Ok(code);
+    }
+    eprintln!("{what}:");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim().to_string())
 }

@@ -1,8 +1,6 @@
 //! `backend-8825 e2e request|requests|approve|accept`: adding a device to an encrypted
 //! account with a transfer code (docs/e2e.md), through the running daemon's local API.
 
-use std::io::BufRead;
-
 use serde_json::{Value, json};
 
 use super::*;
@@ -90,15 +88,7 @@ pub(super) async fn accept(
     daemon: DaemonArgs,
     env: &Env,
 ) -> anyhow::Result<()> {
-    let code = match code {
-        Some(code) => code,
-        None => {
-            eprintln!("transfer code:");
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line)?;
-            line.trim().to_string()
-        }
-    };
+    let code = super::e2e::code_or_prompt(code, "transfer code")?;
     let client = daemon.client(env).await?;
     let body = json!({"peer_id": peer, "transfer_code": code});
     let view: Value = client

@@ -57,33 +57,15 @@ pub(crate) fn paired_local(
 
 #[tokio::test]
 async fn enable_status_and_recover_through_the_cli() {
-    let hosted_home = tempfile::tempdir().unwrap();
-    let hosted_dir = hosted_home.path().join("data");
-    let database_url = match fresh_postgres_schema().await {
-        Some(url) => url,
-        None => format!("sqlite://{}/hosted.db", hosted_dir.display()),
-    };
-    let h = hosted_home.path();
-    let db = |args: &[&str]| {
-        let mut cmd = command(h);
-        cmd.args(args)
-            .arg("--data-dir")
-            .arg(&hosted_dir)
-            .env("DATABASE_URL", &database_url);
-        let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
+    let hosted_cli = HostedCli::new().await;
+    let db = |args: &[&str]| hosted_cli.run(args);
+    let (h, hosted_dir, database_url) = (hosted_cli.home(), &hosted_cli.dir, &hosted_cli.url);
     let token = db(&["account", "create", "alice"]);
     let (code_a, code_b) = (
         db(&["pairing-code", "--account", "alice"]),
         db(&["pairing-code", "--account", "alice"]),
     );
-    let hosted = binary::spawn_served(binary::hosted_serve(h, &hosted_dir, &database_url));
+    let hosted = binary::spawn_served(binary::hosted_serve(h, hosted_dir, database_url));
     let (a_home, a_dir, a, a_secret) = paired_local(&hosted.base, &code_a);
     let (b_home, b_dir, b, b_secret) = paired_local(&hosted.base, &code_b);
     let http = common::http_client();
@@ -224,5 +206,47 @@ async fn enable_status_and_recover_through_the_cli() {
                 "a secret in the log: {line}"
             );
         }
+    }
+}
+
+/// A hosted daemon's home, data dir and database (a fresh Postgres schema when Postgres is
+/// there, else SQLite) for the real binary, and its commands run against them.
+pub struct HostedCli {
+    home: tempfile::TempDir,
+    pub dir: std::path::PathBuf,
+    pub url: String,
+}
+
+impl HostedCli {
+    pub async fn new() -> Self {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("data");
+        let url = match fresh_postgres_schema().await {
+            Some(url) => url,
+            None => format!("sqlite://{}/hosted.db", dir.display()),
+        };
+        Self { home, dir, url }
+    }
+
+    pub fn home(&self) -> &std::path::Path {
+        self.home.path()
+    }
+
+    /// `backend-8825 <args> --data-dir <dir>` with its `DATABASE_URL`: its standard output,
+    /// trimmed; a failure fails the test with its standard error.
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = command(self.home())
+            .args(args)
+            .arg("--data-dir")
+            .arg(&self.dir)
+            .env("DATABASE_URL", &self.url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
 }

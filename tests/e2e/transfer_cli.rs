@@ -4,37 +4,18 @@
 
 use std::path::Path;
 
-use crate::cli::{ok, paired_local, run};
-use crate::common::binary::{self, command};
-use crate::common::fresh_postgres_schema;
+use crate::cli::{HostedCli, ok, paired_local, run};
+use crate::common::binary;
 
 #[tokio::test]
 async fn request_approve_and_accept_through_the_cli() {
-    let hosted_home = tempfile::tempdir().unwrap();
-    let hosted_dir = hosted_home.path().join("data");
-    let database_url = match fresh_postgres_schema().await {
-        Some(url) => url,
-        None => format!("sqlite://{}/hosted.db", hosted_dir.display()),
-    };
-    let h = hosted_home.path();
-    let db = |args: &[&str]| {
-        let mut cmd = command(h);
-        cmd.args(args)
-            .arg("--data-dir")
-            .arg(&hosted_dir)
-            .env("DATABASE_URL", &database_url);
-        let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
+    let hosted_cli = HostedCli::new().await;
+    let db = |args: &[&str]| hosted_cli.run(args);
+    let (h, hosted_dir, database_url) = (hosted_cli.home(), &hosted_cli.dir, &hosted_cli.url);
     db(&["account", "create", "alice"]);
     let code_a = db(&["pairing-code", "--account", "alice"]);
     let code_b = db(&["pairing-code", "--account", "alice"]);
-    let hosted = binary::spawn_served(binary::hosted_serve(h, &hosted_dir, &database_url));
+    let hosted = binary::spawn_served(binary::hosted_serve(h, hosted_dir, database_url));
     let (a_home, a_dir, a, _) = paired_local(&hosted.base, &code_a);
     let (b_home, b_dir, b, _) = paired_local(&hosted.base, &code_b);
     let (a_home, b_home): (&Path, &Path) = (a_home.path(), b_home.path());
