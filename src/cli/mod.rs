@@ -123,8 +123,9 @@ pub enum Command {
         action: PrivacyAction,
     },
     /// End-to-end encryption of the running local daemon's account: `enable` it (prints the
-    /// recovery code once), its `status`, or `recover` the key on a new device with the
-    /// recovery code (`--check` changes nothing). See docs/e2e.md.
+    /// recovery code once), its `status`; on a new device, `request` the key and `accept` it
+    /// with the transfer code an approving device (`requests`, `approve`) shows, or `recover`
+    /// it with the recovery code; `rotate` after a revocation. See docs/e2e.md.
     E2e {
         #[command(subcommand)]
         action: E2eAction,
