@@ -70,15 +70,7 @@ pub async fn note(
             code = %refusal.code,
             "the peer refused a version; it is set aside"
         );
-        let entry = SetAside {
-            peer_id: peer_id.to_string(),
-            record_id: refusal.id.clone(),
-            version: refusal.version.clone(),
-            code: refusal.code.clone(),
-            message: refusal.message.clone(),
-            set_at: now,
-            retry_at: retry_at(state, refusal),
-        };
+        let entry = entry_of(peer_id, refusal, now, retry_at(state, refusal));
         state.store.set_aside(&entry).await?;
     }
     Ok(refused.len())
@@ -100,18 +92,28 @@ pub async fn note_unopened(
             code = %refusal.code,
             "a pulled version did not open; it is not applied, and is set aside"
         );
-        let entry = SetAside {
-            peer_id: peer_id.to_string(),
-            record_id: refusal.id.clone(),
-            version: refusal.version.clone(),
-            code: refusal.code.clone(),
-            message: refusal.message.clone(),
-            set_at: now,
-            retry_at: None,
-        };
+        let entry = entry_of(peer_id, refusal, now, None);
         state.store.set_aside(&entry).await?;
     }
     Ok(unopened.len())
+}
+
+/// The set-aside entry of a version refused (or unopened) in a sync with `peer_id`.
+fn entry_of(
+    peer_id: &str,
+    refusal: &RefusedVersion,
+    set_at: i64,
+    retry_at: Option<i64>,
+) -> SetAside {
+    SetAside {
+        peer_id: peer_id.to_string(),
+        record_id: refusal.id.clone(),
+        version: refusal.version.clone(),
+        code: refusal.code.clone(),
+        message: refusal.message.clone(),
+        set_at,
+        retry_at,
+    }
 }
 
 /// Forgets everything set aside for `peer_id` (a device that recovered the account's key
