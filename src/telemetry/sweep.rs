@@ -21,16 +21,22 @@ pub(super) async fn run(state: AppState) {
             changed = changes.changed(), if changes_open => changes_open = changed.is_ok(),
             () = tokio::time::sleep(interval) => {}
         }
-        check_sockets(&state).await;
+        close_inactive(&state).await;
     }
 }
 
 /// Checks every telemetry socket of this (hosted) instance now: those of peers no longer
-/// active close with 1008 `revoked`, those whose SBT has expired with 1008 `sbt_expired`.
-/// Returns how many closed as revoked.
+/// active close with 1008 `revoked`, those whose SBT has expired with 1008 `sbt_expired`
+/// (which each socket otherwise finds on its own tick: the periodic sweep does not wake
+/// every socket at once for it). Returns how many closed as revoked.
 pub async fn check_sockets(state: &AppState) -> usize {
+    state.telemetry().hub.recheck();
+    close_inactive(state).await
+}
+
+/// Closes the sockets of this instance's peers that are no longer active; how many.
+async fn close_inactive(state: &AppState) -> usize {
     let hub = &state.telemetry().hub;
-    hub.recheck();
     let connected = hub.connected();
     if connected.is_empty() {
         return 0;
