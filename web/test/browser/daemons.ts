@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
+import { chromium, type Browser, type Page } from 'playwright-core';
+
 const run = promisify(execFile);
 
 /** The binary under test: BACKEND_8825_BIN, else the debug build in the cargo target dir
@@ -134,4 +136,24 @@ export class Workspace {
     );
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** Debian's Chromium (or `CHROMIUM_PATH`), headless, and one page of `viewport` whose script
+ * errors and console errors are pushed to `errors`. */
+export async function openPage(
+  viewport: { width: number; height: number },
+  errors: string[],
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return { browser, page };
 }

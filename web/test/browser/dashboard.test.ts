@@ -8,11 +8,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
-import { Workspace } from './daemons.js';
+import { Workspace, openPage } from './daemons.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const UI_WAIT_MS = 20_000;
 const ALERT_WAIT_MS = 60_000;
@@ -59,17 +58,7 @@ describe('Dashboard', { timeout: 240_000 }, () => {
     ]);
     await ws.pair(hostedUrl, await ws.pairingCode('carol'));
     await writeConversations(3);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    ({ browser, page } = await openPage({ width: 1280, height: 1000 }, pageErrors));
     await page.goto(await ws.launchUrl());
     await page.getByRole('heading', { name: 'Conversations' }).waitFor({ timeout: UI_WAIT_MS });
   });

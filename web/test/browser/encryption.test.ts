@@ -9,11 +9,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
-import { Workspace } from './daemons.js';
+import { Workspace, openPage } from './daemons.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const UI_WAIT_MS = 15_000;
 const SYNC_WAIT_MS = 30_000;
@@ -72,17 +71,7 @@ describe('Encryption page: approving a second device', { timeout: 240_000 }, () 
     await ws.cli(['pair', '--hosted', hostedUrl, '--code', await ws.pairingCode('dana'), '--data-dir', bDir]);
     aSecret = await ws.localSecret();
     bSecret = await ws.cli(['token', '--data-dir', bDir]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    ({ browser, page } = await openPage({ width: 1200, height: 900 }, pageErrors));
     await page.goto(await ws.launchUrl());
     await page.getByRole('heading', { name: 'Conversations' }).waitFor({ timeout: UI_WAIT_MS });
   });

@@ -10,11 +10,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
-import { Workspace } from './daemons.js';
+import { Workspace, openPage } from './daemons.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const SYNC_WAIT_MS = 20_000;
 const UI_WAIT_MS = 10_000;
@@ -57,17 +56,7 @@ describe('Status when the hosted backend is down', { timeout: 180_000 }, () => {
     await ws.createAccount('bob');
     [hostedUrl, localUrl] = await Promise.all([ws.startHosted(), ws.startLocal()]);
     await ws.pair(hostedUrl, await ws.pairingCode('bob'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    ({ browser, page } = await openPage({ width: 1200, height: 800 }, pageErrors));
     await page.goto(await ws.launchUrl());
     // Paired already, so the UI starts on Conversations.
     await page.getByRole('heading', { name: 'Conversations' }).waitFor({ timeout: UI_WAIT_MS });
