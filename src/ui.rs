@@ -49,6 +49,7 @@ static ASSETS: &[Asset] = assets![
     "pages/status.js" => JS,
     "pages/dashboard.js" => JS,
     "pages/encryption.js" => JS,
+    "pages/encryption_hosted.js" => JS,
     "charts.js" => JS,
     "vendor/uPlot.iife.min.js" => JS,
     "vendor/uPlot.min.css" => "text/css; charset=utf-8",

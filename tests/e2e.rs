@@ -10,6 +10,8 @@ mod common;
 mod enable;
 #[path = "e2e/recover.rs"]
 mod recover;
+#[path = "e2e/reset.rs"]
+mod reset;
 #[path = "e2e/rotate.rs"]
 mod rotate;
 #[path = "e2e/store.rs"]

@@ -26,12 +26,12 @@ pub fn key_ref(account: &E2eAccount) -> KeyRef {
     }
 }
 
-fn rfc3339(ms: i64) -> Option<String> {
+pub(super) fn rfc3339(ms: i64) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
-fn view(account: Option<E2eAccount>) -> HostedE2e {
+pub(super) fn view(account: Option<E2eAccount>) -> HostedE2e {
     let Some(account) = account else {
         return HostedE2e::default();
     };

@@ -13,6 +13,7 @@ pub mod envelope;
 pub mod hosted;
 pub mod hosted_transfer;
 pub mod keyring;
+pub mod reset;
 pub mod wire;
 
 pub use device::{E2eAccess, E2eState};

@@ -160,7 +160,9 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
                         .routes(routes!(peers::hosted::list))
                         .routes(routes!(peers::hosted::revoke))
                         .routes(routes!(telemetry::routes::dashboard_route))
-                        .routes(routes!(accounts::routes::create_pairing_code)),
+                        .routes(routes!(accounts::routes::create_pairing_code))
+                        .routes(routes!(e2e::reset::status))
+                        .routes(routes!(e2e::reset::reset)),
                 ))
         }
     }

@@ -376,6 +376,10 @@ pub trait Store: Send + Sync + 'static {
         next: &E2eAccount,
     ) -> StoreResult<bool>;
 
+    /// Resets an account's encryption, deleting its encrypted data: the sealed records, the
+    /// transfer requests and the key, at once. `None` if the account was not encrypted.
+    async fn reset_e2e(&self, account_id: &str) -> StoreResult<Option<u64>>;
+
     /// Keeps a new device's transfer request (hosted side), and forgets the account's
     /// requests that expired more than a day before `now`.
     async fn create_e2e_transfer(&self, transfer: &E2eTransfer, now: i64) -> StoreResult<()>;

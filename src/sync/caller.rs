@@ -200,7 +200,8 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
                 StatusCode::CONFLICT,
                 "e2e_not_enabled",
                 "This device holds an encryption key, but the hosted backend's account is not \
-                 encrypted: run `backend-8825 e2e enable` to finish enabling it.",
+                 encrypted (an enable did not finish, or the account's encryption was reset): \
+                 run `backend-8825 e2e enable` to encrypt it under a new key.",
             ));
         }
         if cursor

@@ -70,3 +70,29 @@ impl Db<'_> {
         Ok(updated == 1)
     }
 }
+
+impl Db<'_> {
+    /// Ends an account's encryption with its data: its sealed records, its transfer
+    /// requests and its key go, in one transaction; plaintext records stay. Returns how many
+    /// records were deleted, or `None` if the account was not encrypted (nothing changed).
+    pub(super) async fn reset_e2e(self, account_id: &str) -> StoreResult<Option<u64>> {
+        let mut tx = self.writer.begin().await?;
+        let dropped = Query::new("DELETE FROM e2e_accounts WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut tx)
+            .await?;
+        if dropped == 0 {
+            return Ok(None);
+        }
+        Query::new("DELETE FROM e2e_transfers WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut tx)
+            .await?;
+        let records = Query::new("DELETE FROM records WHERE account_id = $1 AND e2e IS NOT NULL")
+            .bind(account_id)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(records))
+    }
+}

@@ -510,6 +510,10 @@ impl<S: SqlPools> Store for S {
         guarded(self, self.db().rotate_e2e(from_epoch, from_ck_id, next)).await
     }
 
+    async fn reset_e2e(&self, account_id: &str) -> StoreResult<Option<u64>> {
+        guarded(self, self.db().reset_e2e(account_id)).await
+    }
+
     async fn create_e2e_transfer(&self, transfer: &E2eTransfer, now: i64) -> StoreResult<()> {
         guarded(self, self.db().create_e2e_transfer(transfer, now)).await
     }

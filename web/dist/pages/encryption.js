@@ -5,6 +5,7 @@
 // browser (adapters/e2e.ts) and sent only to this computer's daemon.
 import { ApiError } from '../adapters/webAdapter.js';
 import * as e2e from '../adapters/e2e.js';
+import { renderHostedEncryption } from './encryption_hosted.js';
 import { field, h, replaceChildren, showNotice, statusRegion } from '../dom.js';
 function message(e) {
     return e instanceof ApiError || e instanceof Error ? e.message : String(e);
@@ -20,10 +21,8 @@ function statusCard(view) {
     return h('article', { class: 'card e2e-peer', 'data-peer-id': view.peer_id }, h('dl', {}, h('dt', {}, 'Account'), h('dd', { 'data-field': 'e2e-state' }, state), h('dt', {}, 'Account key'), h('dd', { 'data-field': 'account-key' }, keyText(view.account_key)), h('dt', {}, 'This device'), h('dd', { 'data-field': 'device-key' }, holds ? 'holds the key' : keyText(view.device_key)), h('dt', {}, 'Did not open here'), h('dd', { 'data-field': 'unopened' }, String(view.unopened))), view.rotation_due ? h('p', { class: 'notice info' }, 'A device of the account was revoked: rotate the key (below).') : null, view.hosted_error ? h('p', { class: 'notice error' }, view.hosted_error) : null);
 }
 export const renderEncryption = (ctx) => {
-    if (ctx.mode === 'hosted') {
-        replaceChildren(ctx.main, h('h1', { tabindex: '-1' }, 'Encryption'), h('p', {}, 'End-to-end encryption is managed on your devices: the hosted backend never holds the key.'));
-        return () => undefined;
-    }
+    if (ctx.mode === 'hosted')
+        return renderHostedEncryption(ctx);
     const notice = statusRegion('e2e-notice');
     const status = h('section', { id: 'e2e-status', 'aria-label': 'Encryption status' });
     const shown = h('div', { id: 'e2e-shown' });

@@ -7,6 +7,7 @@
 import { ApiError } from '../adapters/webAdapter.js';
 import * as e2e from '../adapters/e2e.js';
 import type { Page } from '../context.js';
+import { renderHostedEncryption } from './encryption_hosted.js';
 import { field, h, replaceChildren, showNotice, statusRegion } from '../dom.js';
 
 function message(e: unknown): string {
@@ -35,11 +36,7 @@ function statusCard(view: e2e.E2eView): HTMLElement {
 }
 
 export const renderEncryption: Page = (ctx) => {
-  if (ctx.mode === 'hosted') {
-    replaceChildren(ctx.main, h('h1', { tabindex: '-1' }, 'Encryption'),
-      h('p', {}, 'End-to-end encryption is managed on your devices: the hosted backend never holds the key.'));
-    return () => undefined;
-  }
+  if (ctx.mode === 'hosted') return renderHostedEncryption(ctx);
   const notice = statusRegion('e2e-notice');
   const status = h('section', { id: 'e2e-status', 'aria-label': 'Encryption status' });
   const shown = h('div', { id: 'e2e-shown' });

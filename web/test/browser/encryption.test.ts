@@ -24,6 +24,8 @@ let aUrl = '';
 let bUrl = '';
 let aSecret = '';
 let bSecret = '';
+let hostedUrl = '';
+let token = '';
 const pageErrors: string[] = [];
 
 async function api(base: string, secret: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -59,9 +61,8 @@ describe('Encryption page: approving a second device', { timeout: 240_000 }, () 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     ws = new Workspace();
-    await ws.createAccount('dana');
+    token = await ws.createAccount('dana');
     const bDir = join(ws.root, 'local-b');
-    let hostedUrl = '';
     [hostedUrl, aUrl, bUrl] = await Promise.all([
       ws.startHosted(),
       ws.startLocal(),
@@ -121,6 +122,34 @@ describe('Encryption page: approving a second device', { timeout: 240_000 }, () 
       await api(aUrl, aSecret, 'POST', `/peers/${aPeer}/sync`, {});
       return JSON.stringify(await everything(aUrl, aSecret)) === JSON.stringify(expected);
     });
+  });
+
+  it('resets the encryption on the hosted UI, which says it deletes the encrypted data', async () => {
+    const hosted = await browser.newPage();
+    hosted.on('pageerror', (e) => pageErrors.push(e.message));
+    await hosted.goto(hostedUrl);
+    await hosted.getByLabel('Account token').fill(token);
+    await hosted.getByRole('button', { name: 'Sign in' }).click();
+    await hosted.getByRole('link', { name: 'Encryption', exact: true }).click();
+    await hosted.locator('[data-field="e2e-state"]', { hasText: 'encrypted' }).waitFor({ timeout: UI_WAIT_MS });
+    const form = hosted.locator('#e2e-reset form');
+    assert.match((await form.textContent()) ?? '', /deletes every encrypted conversation/);
+
+    // Without the words, nothing is deleted.
+    await hosted.getByLabel('to confirm').fill('yes');
+    await hosted.getByRole('button', { name: /^Reset encryption/ }).click();
+    await hosted.locator('#e2e-notice.error', { hasText: 'to confirm' }).waitFor({ timeout: UI_WAIT_MS });
+    assert.equal((await api(hostedUrl, token, 'GET', '/e2e')).json.enabled, true);
+
+    await hosted.getByLabel('to confirm').fill('delete encrypted data');
+    await hosted.getByRole('button', { name: /^Reset encryption/ }).click();
+    await hosted.locator('#e2e-notice.ok', { hasText: 'encrypted records were deleted' }).waitFor({ timeout: UI_WAIT_MS });
+    await hosted.locator('[data-field="e2e-state"]', { hasText: 'plaintext' }).waitFor({ timeout: UI_WAIT_MS });
+    await hosted.screenshot({ path: join(ARTIFACTS, 'encryption-reset.png'), fullPage: true });
+    const after = await api(hostedUrl, token, 'GET', '/e2e');
+    assert.deepEqual([after.json.enabled, after.json.key], [false, null]);
+    assert.deepEqual((await api(hostedUrl, token, 'GET', '/api/conversations')).json.items, []);
+    await hosted.close();
   });
 
   it('logged no script or CSP errors', () => {
