@@ -41,7 +41,7 @@ pub struct ResetView {
     security(("account_token" = [])),
     responses((status = 200, description = "Whether the account's conversations are end-to-end encrypted, its key's epoch and id, and whether a new epoch is due; `recovery` is always null here", body = HostedE2e))
 )]
-pub(crate) async fn status(
+pub(crate) async fn account_e2e(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
 ) -> ApiResult<Json<HostedE2e>> {
@@ -70,7 +70,7 @@ pub(crate) async fn status(
         (status = 422, description = "`confirmation_required`: `confirm` is not `delete encrypted data`; nothing changed", body = crate::error::ErrorBody),
     )
 )]
-pub(crate) async fn reset(
+pub(crate) async fn reset_e2e(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiJson(input): ApiJson<ResetInput>,

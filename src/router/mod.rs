@@ -161,8 +161,8 @@ fn routes(mode: Mode, state: &AppState) -> OpenApiRouter<AppState> {
                         .routes(routes!(peers::hosted::revoke))
                         .routes(routes!(telemetry::routes::dashboard_route))
                         .routes(routes!(accounts::routes::create_pairing_code))
-                        .routes(routes!(e2e::reset::status))
-                        .routes(routes!(e2e::reset::reset)),
+                        .routes(routes!(e2e::reset::account_e2e))
+                        .routes(routes!(e2e::reset::reset_e2e)),
                 ))
         }
     }
