@@ -118,6 +118,7 @@ impl Application {
         background.push(retention::spawn(self.state.clone()));
         background.extend(crate::network::spawn_background(self.state.clone()));
         background.extend(crate::observability::spawn_background(self.state.clone()));
+        background.extend(crate::e2e::forget::spawn_background(self.state.clone()));
         if self.state.config.mode == Mode::Local && self.state.sync().automatic {
             background.push(sync::spawn_scheduler(self.state.clone()));
         }

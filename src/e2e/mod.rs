@@ -10,6 +10,7 @@
 
 pub mod device;
 pub mod envelope;
+pub mod forget;
 pub mod hosted;
 pub mod hosted_transfer;
 pub mod keyring;

@@ -10,6 +10,8 @@ use crate::common::{databases, error_code};
 use crate::support::*;
 use crate::transfer::{accept, approve, request};
 
+const LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[tokio::test]
 async fn revocation_rotates_the_epoch_and_the_old_one_is_refused() {
     for db in databases().await {
@@ -23,6 +25,10 @@ async fn revocation_rotates_the_epoch_and_the_old_one_is_refused() {
         let (revoked, revoked_peer) = another_device(&hosted, &token).await;
         assert_eq!(recover(&revoked, &code, false).await.0, 200);
         assert!(e2e_status(&first).await.get("rotation_due").is_none());
+
+        // What the device to be revoked holds (a copy it could have kept).
+        let theirs = backend_8825::e2e::device::keyring(&revoked.state, &revoked_peer).unwrap();
+        let theirs = theirs.expect("the device holds the keyring");
 
         // The account revokes a device: a new epoch is due.
         let path = format!("/peers/{revoked_peer}");
@@ -58,12 +64,19 @@ async fn revocation_rotates_the_epoch_and_the_old_one_is_refused() {
         let mine = backend_8825::e2e::device::keyring(&first.state, &first_peer).unwrap();
         let opened = open(&mine.unwrap().keys, &record, Field::Content, &envelope);
         assert_eq!(opened.unwrap(), "after the rotation");
-        let theirs = backend_8825::e2e::device::keyring(&revoked.state, &revoked_peer).unwrap();
-        let theirs = theirs.expect("the revoked device keeps its old keyring");
         assert!(theirs.keys.iter().all(|k| k.epoch == 1));
         assert!(open(&theirs.keys, &record, Field::Content, &envelope).is_err());
         let refused = backend_8825::sync::sync_peer_now(&revoked.state, &revoked_peer).await;
         assert!(refused.is_err(), "the revoked device syncs no more");
+        // Told it is revoked (its telemetry socket closed with `revoked`, or its sync refused),
+        // it forgets the keyring.
+        let name = backend_8825::e2e::device::keyring_secret_name(&revoked_peer);
+        crate::common::eventually("the revoked device forgets its keyring", LIMIT, || async {
+            revoked.keychain().get(&name).unwrap().is_none()
+        })
+        .await;
+        let gone = backend_8825::e2e::device::keyring(&revoked.state, &revoked_peer).unwrap();
+        assert!(gone.is_none(), "{}", db.name());
 
         // A remaining device still on epoch 1: its write is refused as a whole.
         post_message(&second, &trip, "from the second device").await;
