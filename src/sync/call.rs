@@ -82,10 +82,13 @@ pub(super) async fn call(
         .stats
         .add_bytes(&peer.peer_id, sent, bytes.len());
     if !status.is_success() {
-        let code = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
-            .unwrap_or_default();
+        let body = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+        let field = |name: &str| {
+            body.as_ref()
+                .and_then(|v| v["error"][name].as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
+        let code = field("code");
         if status == reqwest::StatusCode::CONFLICT && code == "sync_paused" {
             // Not a failure: the account's owner paused sync on the hosted side. The
             // scheduler tries again at its interval, or at once when told of the resume.
@@ -99,10 +102,13 @@ pub(super) async fn call(
         } else {
             format!(", {code}")
         };
+        // What the hosted backend said, as one line: its advice (which key to get, what to
+        // fix) is the user's next step.
+        let said = upstream_message(&field("message"));
         let mut err = sync_failed(
             "peer_refused",
             format!(
-                "The hosted backend at {base} refused the sync (HTTP {}{shown}).",
+                "The hosted backend at {base} refused the sync (HTTP {}{shown}){said}.",
                 status.as_u16()
             ),
         );
@@ -119,4 +125,23 @@ pub(super) async fn call(
             ),
         )
     })
+}
+
+/// The message of a peer's error answer, as `": <message>"` on one line of at most 300
+/// characters (control characters dropped), or nothing when it gave none.
+fn upstream_message(message: &str) -> String {
+    let line: String = message
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(300)
+        .collect();
+    let line = line.trim_end_matches('.');
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(": {line}")
+    }
 }

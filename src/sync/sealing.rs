@@ -200,7 +200,10 @@ pub fn check_declared_key(
         StatusCode::CONFLICT,
         "e2e_key_mismatch",
         format!(
-            "this account is end-to-end encrypted under another key (epoch {}, ck_id {}) than              the one this device seals with: recover the account's key on this device with              `backend-8825 e2e recover`",
+            "this account is end-to-end encrypted under another key (epoch {}, ck_id {}) than \
+             the one this device seals with: get the account's current key on this device \
+             (`backend-8825 e2e request`, then approve it on a device that holds it; or \
+             `backend-8825 e2e recover` with the recovery code)",
             account.epoch, account.ck_id
         ),
     ))

@@ -89,6 +89,9 @@ async fn revocation_rotates_the_epoch_and_the_old_one_is_refused() {
             "{}",
             err.message
         );
+        // One sentence that says what to do, in the user's words.
+        assert!(err.message.contains("e2e request"), "{}", err.message);
+        assert!(!err.message.contains("  "), "{:?}", err.message);
         let rows = hosted_rows(&db, &hosted).await;
         assert_eq!(
             rows.len(),
