@@ -316,11 +316,28 @@ async fn answer(
     if super::paused_here(&state) {
         return Err(paused());
     }
-    if state.config.mode == Mode::Hosted
-        && crate::privacy::settings::settings_of(&state, &signed.peer.account_id)
-            .await?
-            .sync_paused
-    {
+    let hosted = state.config.mode == Mode::Hosted;
+    let peer = &signed.peer;
+    let account = account_of(&state, peer);
+    // What the answer depends on, read at once rather than one after the other: on the
+    // hosted side the account's privacy settings and encryption, and the store's epoch.
+    let (paused_there, e2e, epoch) = tokio::join!(
+        async {
+            if !hosted {
+                return Ok(false);
+            }
+            let settings = crate::privacy::settings::settings_of(&state, &account).await?;
+            Ok::<_, ApiError>(settings.sync_paused)
+        },
+        async {
+            match hosted {
+                true => crate::e2e::hosted::account_key(&state, &account).await,
+                false => Ok(None),
+            }
+        },
+        store::epoch(state.store.as_ref()),
+    );
+    if paused_there? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "sync_paused",
@@ -340,14 +357,9 @@ async fn answer(
             format!("at most {MAX_PAGE} versions per request"),
         ));
     }
-    let peer = &signed.peer;
-    let account = account_of(&state, peer);
+    let (e2e, epoch) = (e2e?, epoch?);
     // A version this side does not take is refused on its own: the others apply, and the
     // caller sets it aside, so one bad version never blocks the ones behind it.
-    let e2e = match state.config.mode {
-        Mode::Hosted => crate::e2e::hosted::account_key(&state, &account).await?,
-        Mode::Local => None,
-    };
     super::sealing::check_declared_key(e2e.as_ref(), request.e2e.as_ref())?;
     let (changes, refused) = screen(
         &state,
@@ -356,7 +368,6 @@ async fn answer(
         request.changes,
     );
     let taken = changes.len();
-    let epoch = store::epoch(state.store.as_ref()).await?;
     let after = match &request.since {
         Some(cursor) if cursor.epoch == epoch => cursor.seq.max(0),
         _ => 0,
@@ -365,7 +376,6 @@ async fn answer(
     // the versions the caller pushed: how far the caller has pulled this feed, so GET /peers
     // can say what it still lacks. (A local daemon keeps its own cursors for the peer.)
     // The sync's success is written with it, in the same transaction.
-    let hosted = state.config.mode == Mode::Hosted;
     let now = state.clock.now_ms();
     let seen = hosted.then(|| SyncCursor {
         peer_id: peer.peer_id.clone(),

@@ -27,14 +27,20 @@ impl Db<'_> {
         nonce: Option<&SeenNonce>,
     ) -> StoreResult<Option<usize>> {
         let mut tx = self.writer.begin().await?;
-        if let Some(seen) = nonce {
-            if super::peers::record_nonce(seen).execute(&mut tx).await? != 1 {
-                return Ok(None);
-            }
-        } else if versions.is_empty() && tx.kind() == DatabaseKind::Postgres {
-            // Only the cursor is written: bookkeeping that the next sync writes again, which
-            // nothing acknowledged depends on. Its commit need not wait for the WAL flush (a
-            // crash may lose the last one; the cursor then reads as it was before).
+        if let Some(seen) = nonce
+            && super::peers::record_nonce(seen).execute(&mut tx).await? != 1
+        {
+            return Ok(None);
+        }
+        if versions.is_empty() && tx.kind() == DatabaseKind::Postgres {
+            // Nothing acknowledged is written: the cursor (bookkeeping that the next sync
+            // writes again) and, for a request that only pulls, its nonce. The commit need
+            // not wait for the WAL flush. Only a crash of the database server itself can
+            // lose it (the last few hundred milliseconds of such commits): the cursor then
+            // reads as it was before, and a pull's nonce is forgotten, so that request could
+            // be replayed once within its signature's lifetime and would be answered what it
+            // was answered then (docs/protocol.md, step 8). A push's nonce is flushed with
+            // its versions.
             Query::new("SET LOCAL synchronous_commit TO OFF")
                 .execute(&mut tx)
                 .await?;
