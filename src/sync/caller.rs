@@ -29,8 +29,9 @@ pub struct SyncSummary {
     pub epoch_reset: bool,
     /// Versions the peer refused in this sync, now set aside (`GET /peers` counts them all).
     pub set_aside: usize,
-    /// Versions pulled in this sync that were not applied because their envelope did not
-    /// open here (an end-to-end encrypted account, docs/e2e.md), now set aside.
+    /// Versions pulled in this sync that were not applied, now set aside: their envelope did
+    /// not open here (an end-to-end encrypted account, docs/e2e.md), or they were stamped
+    /// past the clock offset (`clock_offset_exceeded`).
     pub unopened: usize,
 }
 
@@ -180,7 +181,7 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             }
         );
         applied?;
-        let response = match answer {
+        let mut response = match answer {
             Ok(response) => response,
             // The SBT ran out (a laptop that slept) or the key was replaced: renew with the
             // identity key, then go on with the new pair key.
@@ -232,12 +233,25 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             })?;
         }
         // The same bound as the responder's, against the peer's clock as this side knows it
-        // (the skew learned from its answers): its versions are stamped by its clock.
+        // (the skew learned from its answers): its versions are stamped by its clock. A
+        // version past it is not applied and set aside, as one that does not open: it never
+        // blocks the versions behind it.
         let now = crate::peers::peer_now(state) * 1000;
-        for record in &response.changes {
-            check_offset(&record.version, now, state.config.sync.max_clock_offset_ms)
-                .map_err(|e| sync_failed("clock_offset_exceeded", format!("the peer sent {e}")))?;
-        }
+        let max_offset = state.config.sync.max_clock_offset_ms;
+        let (changes, ahead): (Vec<Record>, Vec<Record>) = std::mem::take(&mut response.changes)
+            .into_iter()
+            .partition(|r| check_offset(&r.version, now, max_offset).is_ok());
+        response.changes = changes;
+        let ahead: Vec<RefusedVersion> = ahead
+            .iter()
+            .map(|r| {
+                let why = check_offset(&r.version, now, max_offset)
+                    .err()
+                    .unwrap_or_default();
+                RefusedVersion::of(r, "clock_offset_exceeded", format!("the peer sent {why}"))
+            })
+            .collect();
+        summary.unopened += super::set_aside::note_unopened(state, &peer.peer_id, &ahead).await?;
         let acked = response.ack.min(push_through).max(cursor.push_seq);
         cursor = SyncCursor {
             peer_id: peer.peer_id.clone(),

@@ -138,6 +138,19 @@ pub struct RefusedVersion {
     pub message: String,
 }
 
+impl RefusedVersion {
+    /// `record`'s version, refused (or not applied) as `code`, with why; its id and version
+    /// cut to 64 characters (they come from the other side).
+    pub fn of(record: &Record, code: &str, message: String) -> Self {
+        Self {
+            id: record.id.chars().take(64).collect(),
+            version: record.version.chars().take(64).collect(),
+            code: code.to_string(),
+            message,
+        }
+    }
+}
+
 /// Splits pushed versions into those this side takes and those it refuses, with why.
 fn screen(
     state: &AppState,
@@ -178,12 +191,7 @@ fn screen(
             });
         match verdict {
             Ok(()) => taken.push(record),
-            Err((code, message)) => refused.push(RefusedVersion {
-                id: record.id.chars().take(64).collect(),
-                version: record.version.chars().take(64).collect(),
-                code: code.to_string(),
-                message,
-            }),
+            Err((code, message)) => refused.push(RefusedVersion::of(&record, code, message)),
         }
     }
     (taken, refused)

@@ -66,12 +66,7 @@ pub fn seal_all(keyring: &Keyring, changes: &mut [Record]) {
 }
 
 fn unopened(record: &Record, code: &str, message: String) -> RefusedVersion {
-    RefusedVersion {
-        id: record.id.chars().take(64).collect(),
-        version: record.version.chars().take(64).collect(),
-        code: code.to_string(),
-        message,
-    }
+    RefusedVersion::of(record, code, message)
 }
 
 /// Opens pulled versions with the device's keyring, before any is applied. Returns those

@@ -129,7 +129,8 @@ async fn a_peer_cannot_move_the_clock_of_any_account() {
 }
 
 /// The pulling side bounds what it takes too: a hosted backend (or what it relays) cannot
-/// push a local daemon's clock past the offset either.
+/// push a local daemon's clock past the offset either; such a version is set aside, and the
+/// versions behind it apply.
 #[tokio::test]
 async fn a_local_daemon_refuses_pulled_versions_past_the_offset() {
     for db in common::databases().await {
@@ -148,22 +149,36 @@ async fn a_local_daemon_refuses_pulled_versions_past_the_offset() {
         };
         let id = uuid::Uuid::now_v7().to_string();
         let poison = conversation(&id, "from the future", far, &hosted.id());
+        let far_version = poison.version.clone();
         hosted
             .state
             .store
             .apply_versions(&account_id, &[poison], None, None)
             .await
             .unwrap();
-        let refused = sync_peer_now(&local.state, &peer).await.unwrap_err();
-        assert_eq!(
-            refused.code, "clock_offset_exceeded",
-            "{name}: {}",
-            refused.message
-        );
+        // A version behind it, as the hosted account API writes one.
+        let (status, behind) = create(&hosted, &token, "behind it").await;
+        assert_eq!(status, 201, "{name}: {behind}");
+        let highest = local.state.store.max_version().await.unwrap();
+        let summary = sync_peer_now(&local.state, &peer).await.unwrap();
+        assert_eq!(summary.unopened, 1, "{name}: {summary:?}");
         let stored = local.state.store.record("local", &id).await.unwrap();
         assert!(
             stored.is_none(),
-            "{name}: nothing of the answer was applied"
+            "{name}: the version past the offset is not applied"
+        );
+        let aside = local.state.store.set_aside_for(&peer).await.unwrap();
+        assert_eq!(aside.len(), 1, "{name}: {aside:?}");
+        assert_eq!(aside[0].code, "clock_offset_exceeded");
+        assert!(aside[0].message.contains("ahead"), "{}", aside[0].message);
+        // ... and does not stop the one behind it, nor move the local clock.
+        let behind_id = behind["id"].as_str().unwrap();
+        let applied = local.state.store.record("local", behind_id).await.unwrap();
+        assert!(applied.is_some(), "{name}: the version behind it applied");
+        let now = local.state.store.max_version().await.unwrap();
+        assert!(
+            now > highest && now.as_deref() < Some(far_version.as_str()),
+            "{name}: {now:?}"
         );
     }
 }
