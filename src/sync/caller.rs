@@ -224,34 +224,34 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
             summary.epoch_reset = true;
             continue;
         }
-        for record in &response.changes {
-            check_version(record).map_err(|e| {
-                sync_failed(
-                    "sync_invalid",
-                    format!("the peer sent version {}: {e}", record.id),
-                )
-            })?;
-        }
-        // The same bound as the responder's, against the peer's clock as this side knows it
-        // (the skew learned from its answers): its versions are stamped by its clock. A
-        // version past it is not applied and set aside, as one that does not open: it never
-        // blocks the versions behind it.
+        // Each pulled version passes the rules of docs/sync.md and the responder's bound on
+        // clocks, against the peer's clock as this side knows it (the skew learned from its
+        // answers): its versions are stamped by its clock. One that does not is not applied
+        // and set aside, as one that does not open: it never blocks the versions behind it.
         let now = crate::peers::peer_now(state) * 1000;
         let max_offset = state.config.sync.max_clock_offset_ms;
-        let (changes, ahead): (Vec<Record>, Vec<Record>) = std::mem::take(&mut response.changes)
-            .into_iter()
-            .partition(|r| check_offset(&r.version, now, max_offset).is_ok());
-        response.changes = changes;
-        let ahead: Vec<RefusedVersion> = ahead
-            .iter()
-            .map(|r| {
-                let why = check_offset(&r.version, now, max_offset)
-                    .err()
-                    .unwrap_or_default();
-                RefusedVersion::of(r, "clock_offset_exceeded", format!("the peer sent {why}"))
-            })
-            .collect();
-        summary.unopened += super::set_aside::note_unopened(state, &peer.peer_id, &ahead).await?;
+        let mut refused_here = Vec::new();
+        response.changes.retain(|record| {
+            let verdict = check_version(record)
+                .map_err(|e| ("invalid_request", e))
+                .and_then(|()| {
+                    check_offset(&record.version, now, max_offset)
+                        .map_err(|e| ("clock_offset_exceeded", e))
+                });
+            match verdict {
+                Ok(()) => true,
+                Err((code, why)) => {
+                    refused_here.push(RefusedVersion::of(
+                        record,
+                        code,
+                        format!("the peer sent {why}"),
+                    ));
+                    false
+                }
+            }
+        });
+        summary.unopened +=
+            super::set_aside::note_unopened(state, &peer.peer_id, &refused_here).await?;
         let acked = response.ack.min(push_through).max(cursor.push_seq);
         cursor = SyncCursor {
             peer_id: peer.peer_id.clone(),
