@@ -83,8 +83,8 @@ for file in openapi-local.gen.d.ts openapi-hosted.gen.d.ts; do
   fi
 done
 if [ -n "$stale" ]; then
-  echo "stale:$stale (the daemon's OpenAPI document changed): regenerate them with" \
-    "'cd web && npm run gen:api' (it builds the debug binary first), then commit them" >&2
+  echo "not what the daemon's OpenAPI documents make:$stale; regenerate them with" \
+    "'cd web && npm run gen:api' (it builds the debug binary first) and commit them" >&2
   exit 1
 fi
 
