@@ -983,7 +983,8 @@ export interface components {
         };
         MessageInput: {
             content: string;
-            role: string;
+            /** @enum {string} */
+            role: "user" | "assistant" | "system";
         };
         MessagePatch: {
             content?: string | null;
