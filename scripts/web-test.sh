@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The web UI's checks: a fresh build of web/ reproduces the committed web/dist byte for byte
-# (the daemon embeds web/dist, so `cargo build` needs no Node), the unit tests of
-# webAdapter.ts, and the browser tests: Debian's Chromium, headless, driven by playwright-core
-# against a real hosted and a real local daemon (the debug binary).
+# The web UI's checks: the TypeScript type-checks (with the API types generated from the
+# daemons' OpenAPI documents), a fresh build of web/ reproduces the committed web/dist byte for
+# byte (the daemon embeds web/dist, so `cargo build` needs no Node), the unit tests of
+# webAdapter.ts, the generated API types are what the debug binary's documents make, and the
+# browser tests: Debian's Chromium, headless, driven by playwright-core against a real hosted
+# and a real local daemon (the debug binary).
 #
 # Installs what it needs when missing: Debian's chromium (as root, with apt-get) and web/'s
 # npm packages (`npm ci`, from package-lock.json). Nothing here downloads a browser build.
@@ -28,6 +30,9 @@ fi
 
 step "npm ci (web/)"
 (cd web && npm ci --no-audit --no-fund --loglevel=error)
+
+step "type-check web/ (tsc --noEmit; src/ and test/, the generated API types included)"
+(cd web && npm run --silent typecheck)
 
 step "web/dist is what a fresh build makes"
 (cd web && npm run --silent build)
@@ -66,6 +71,21 @@ if ! embeds_dist "$bin_dir/backend-8825"; then
   cargo build --locked --bin backend-8825
   cp "$CARGO_TARGET_DIR/debug/backend-8825" "$bin_dir/"
   embeds_dist "$bin_dir/backend-8825"
+fi
+
+step "the generated API types are what this binary's OpenAPI documents make"
+gen_dir="$bin_dir/gen-api"
+(cd web && BACKEND_8825_BIN="$bin_dir/backend-8825" node scripts/gen-api.mjs --out "$gen_dir")
+stale=""
+for file in openapi-local.gen.d.ts openapi-hosted.gen.d.ts; do
+  if ! diff -u "web/src/adapters/$file" "$gen_dir/$file" >&2; then
+    stale="$stale web/src/adapters/$file"
+  fi
+done
+if [ -n "$stale" ]; then
+  echo "not what the daemon's OpenAPI documents make:$stale; regenerate them with" \
+    "'cd web && npm run gen:api' (it builds the debug binary first) and commit them" >&2
+  exit 1
 fi
 
 step "browser tests (Chromium, headless)"

@@ -1,11 +1,14 @@
 //! The real binary, run as a user runs it: serve, restart, refuse bad databases, print the
-//! identity, migrate, install the service file, shut down on SIGTERM, redact.
+//! identity, migrate, install the service file, shut down on SIGTERM, redact, print the
+//! OpenAPI document.
 
 #[path = "cli/commands.rs"]
 mod commands;
 mod common;
 #[path = "cli/config.rs"]
 mod config;
+#[path = "cli/openapi.rs"]
+mod openapi;
 #[path = "cli/privacy.rs"]
 mod privacy;
 #[path = "cli/redact.rs"]

@@ -1,7 +1,8 @@
 //! `GET /openapi.json` against the mounted router, on both modes: the served document is the
 //! one the route table builds; every operation it lists is routed, and under the credential
-//! it names (no credential: refused with 401; public: not); every `$ref` resolves; and no
-//! route is mounted outside the table (the only `.route(` in `src/` is the UI's wildcard).
+//! it names (no credential: refused with 401; public: not); every `$ref` resolves; each
+//! operation has its own `operationId`; and no route is mounted outside the table (the only
+//! `.route(` in `src/` is the UI's wildcard).
 
 mod common;
 
@@ -172,6 +173,30 @@ async fn every_operation_asks_for_the_credential_it_documents() {
             } else {
                 assert_eq!(status, 401, "{at} documents {schemes:?}: {text}");
                 assert!(body["error"]["code"].is_string(), "{at}: {text}");
+            }
+        }
+    }
+}
+
+/// Each operation has its own `operationId` (OpenAPI requires it, and client generators such
+/// as the web UI's refuse a document without it): a handler named like another (`list`,
+/// `status`) sets `operation_id` in its `#[utoipa::path]`.
+#[tokio::test]
+async fn every_operation_id_is_unique() {
+    for mode in [Mode::Local, Mode::Hosted] {
+        let (_dir, _state, document) = served(mode).await;
+        let mut seen = std::collections::BTreeMap::new();
+        for (method, path, _) in operations(&document) {
+            let id = document["paths"][&path][&method]["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"))
+                .to_string();
+            let at = format!("{method} {path}");
+            if let Some(other) = seen.insert(id.clone(), at.clone()) {
+                panic!(
+                    "{at} and {other} share the operationId {id:?} on {}",
+                    mode.as_str()
+                );
             }
         }
     }

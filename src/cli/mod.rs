@@ -1,5 +1,5 @@
 //! The command line: `serve`, `identity`, `migrate`, `service`, `audit`, `retention`,
-//! `token` and `ui` for the local API, `e2e`, and `redact`.
+//! `token` and `ui` for the local API, `e2e`, `redact`, and `openapi` for tools.
 
 mod args;
 mod audit;
@@ -9,6 +9,7 @@ mod e2e_transfer;
 mod identity;
 mod install;
 mod keychain;
+mod openapi;
 mod redact;
 mod retention;
 
@@ -17,6 +18,7 @@ pub use audit::{AuditAction, ListArgs};
 use daemon::{open_ui, pair, sync_now};
 pub use identity::rotate_identity;
 use install::run_service;
+pub use openapi::OpenApiArgs;
 pub use redact::RedactArgs;
 pub use retention::{RetentionAction, RunArgs};
 
@@ -158,6 +160,16 @@ pub enum Command {
     /// US social security numbers and payment card numbers become [EMAIL], [PHONE], [SSN]
     /// and [CREDIT_CARD]. One output line per input line. See docs/privacy.md.
     Redact(RedactArgs),
+    /// Print the OpenAPI 3.1 document that a daemon of `--mode` serves at GET /openapi.json,
+    /// without starting one (for tools: the web UI's TypeScript types are generated from it).
+    ///
+    /// Nothing of a data dir is read or written: the document is built in a temporary
+    /// directory, removed before the command exits. It is the same for every daemon of a
+    /// mode, except the hosted rate limits it states, which come from the configuration
+    /// (defaults, --config or $BACKEND_8825_CONFIG, then the environment), as for `serve`.
+    /// Keys are sorted: the same binary and configuration print the same bytes. See
+    /// docs/web-ui.md.
+    Openapi(OpenApiArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -286,6 +298,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             KeychainAction::Migrate(args) => keychain::migrate(&args.load(&env)?).await?,
         },
         Command::Redact(args) => redact::run(&args)?,
+        Command::Openapi(args) => openapi::print(&args, &env).await?,
     }
     Ok(())
 }

@@ -9,8 +9,8 @@ use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 
 use super::records::{
-    ConversationView, MessageView, Tenant, check_content, check_role, check_title, new_record,
-    try_write, write,
+    ConversationView, MessageView, ROLES, Tenant, check_content, check_role, check_title,
+    new_record, try_write, write,
 };
 use crate::accounts::AccountAuth;
 use crate::config::Mode;
@@ -298,8 +298,17 @@ pub(crate) async fn list_messages(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct MessageInput {
+    #[schema(schema_with = role_schema)]
     role: String,
     content: String,
+}
+
+/// A message's role as the document states it: one of `ROLES` (`check_role` refuses others).
+fn role_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(ROLES))
+        .build()
 }
 
 #[utoipa::path(

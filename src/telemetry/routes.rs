@@ -107,6 +107,7 @@ struct OutboxView {
     get,
     path = "/telemetry/status",
     tag = "telemetry",
+    operation_id = "telemetry_status",
     security(("local_secret" = []), ("ui_session" = [])),
     responses((status = 200, description = "The outbox and each hosted peer's socket", body = StatusResponse))
 )]

@@ -65,6 +65,8 @@ fn every_command_has_help() {
         (vec!["redact", "--help"], "--jsonl"),
         (vec!["privacy", "--help"], "pause"),
         (vec!["privacy", "set", "--help"], "retention_days"),
+        (vec!["--help"], "openapi"),
+        (vec!["openapi", "--help"], "--mode <MODE>"),
     ] {
         let out = run(command(home.path()).args(&args));
         assert!(out.status.success(), "{args:?}");

@@ -98,7 +98,7 @@ export function until(iso, now = Date.now()) {
     return `in ${Math.floor(min / 60)} h ${min % 60} min`;
 }
 export function duration(ms) {
-    if (ms === null)
+    if (ms === null || ms === undefined)
         return '—';
     if (ms < 1000)
         return `${ms} ms`;

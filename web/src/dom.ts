@@ -112,8 +112,8 @@ export function until(iso: string | null, now = Date.now()): string {
   return `in ${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
-export function duration(ms: number | null): string {
-  if (ms === null) return '—';
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${Math.round(ms / 60_000)} min`;

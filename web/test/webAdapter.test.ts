@@ -221,12 +221,12 @@ describe('peers and sync', () => {
 });
 
 describe('peer health', () => {
-  const sync = (extra: Partial<PeerSync> = {}): PeerSync => ({
-    last_success_at: null, lag_ms: null, pending_outbound: 0, last_error: null, last_error_at: null, ...extra,
-  });
+  // Without `state` unless `extra` gives one, as a daemon older than the field sent it.
+  const sync = (extra: Partial<PeerSync> = {}): PeerSync =>
+    ({ last_success_at: null, lag_ms: null, pending_outbound: 0, set_aside: 0, last_error: null, last_error_at: null, ...extra }) as PeerSync;
   const peer = (status: string, s?: PeerSync): Peer => ({
     peer_id: 'p1', account_id: 'a1', remote: { backend_id: 'h1', key_id: 'k', url: 'http://h.example' },
-    status, sbt_expires_at: null, ...(s === undefined ? {} : { sync: s }),
+    status, kid: 'kid1', created_at: since, sbt_expires_at: since, ...(s === undefined ? {} : { sync: s }),
   });
   const since = '2030-01-02T03:04:05.000Z';
 
@@ -319,7 +319,9 @@ describe('the network banner', () => {
     account_id: 'a',
     remote: { backend_id: 'h', key_id: 'k', url: 'http://h.example' },
     status,
-    sbt_expires_at: null,
+    kid: 'kid1',
+    created_at: since,
+    sbt_expires_at: since,
     ...(network === undefined
       ? {}
       : {

@@ -102,7 +102,7 @@ pub(crate) struct AuditPage {
 
 /// `GET /audit`: the caller's audit entries, newest first.
 #[utoipa::path(
-    get, path = "/audit", tag = "audit",
+    get, path = "/audit", tag = "audit", operation_id = "list_audit_entries",
     security(("local_secret" = []), ("ui_session" = []), ("account_token" = [])),
     params(AuditParams),
     responses(

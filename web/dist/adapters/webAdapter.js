@@ -26,16 +26,16 @@ export function hourMinute(iso) {
  * for an offline peer), else degraded; null when every active hosted peer is online.
  */
 export function networkBanner(peers) {
-    const active = peers.filter((p) => p.status === 'active' && p.network !== undefined);
+    const networks = peers.flatMap((p) => (p.status === 'active' && p.network ? [p.network] : []));
     for (const tone of ['offline', 'degraded']) {
-        const hit = active.filter((p) => p.network.state === tone);
+        const hit = networks.filter((n) => n.state === tone);
         if (hit.length === 0)
             continue;
         const since = hit
-            .map((p) => p.network.since)
-            .filter((s) => s !== null)
+            .map((n) => n.since)
+            .filter((s) => typeof s === 'string')
             .sort((a, b) => Date.parse(a) - Date.parse(b))[0];
-        const waiting = changesWaiting(hit.reduce((n, p) => n + p.network.pending_versions, 0));
+        const waiting = changesWaiting(hit.reduce((sum, n) => sum + n.pending_versions, 0));
         const when = since === undefined ? '' : ` since ${hourMinute(since)}`;
         const text = tone === 'offline'
             ? `Offline${when} — ${waiting}`
@@ -55,9 +55,10 @@ export function peerHealth(peer) {
     if (peer.status !== 'active')
         return { kind: 'unknown', tone: 'neutral', since: null, raw: peer.status };
     const sync = peer.sync;
-    if (sync === undefined)
+    if (!sync)
         return { kind: 'paired', tone: 'neutral', since: null, raw: peer.status };
     const since = sync.failing_since ?? null;
+    // Required in the document; a daemon older than it may still leave it out.
     let state = sync.state;
     if (state === undefined) {
         const code = sync.last_error_code ?? ERROR_CODE_PREFIX.exec(sync.last_error ?? '')?.[1] ?? null;
@@ -210,14 +211,14 @@ export class WebAdapter {
     }
     /** `POST /pairing-codes` (hosted, with the account token). */
     createPairingCode() {
-        return this.request('POST', '/pairing-codes', {});
+        const body = {};
+        return this.request('POST', '/pairing-codes', body);
     }
     // --- peers and sync ---
     /** `GET /peers`: on local with sync status; on hosted, the account's peers. */
     listPeers() {
         return this.request('GET', '/peers');
     }
-    /** Syncs one peer now, or every active peer when none is named. */
     /** `GET /sync/metrics/{peer_id}`. */
     syncMetrics(peerId) {
         return this.request('GET', `/sync/metrics/${encodeURIComponent(peerId)}`);
@@ -240,6 +241,7 @@ export class WebAdapter {
         const status = await this.request('GET', '/telemetry/status');
         return status.outbox;
     }
+    /** Syncs one peer now, or every active peer when none is named. */
     async syncNow(peerId) {
         const ids = peerId !== undefined
             ? [peerId]
@@ -271,7 +273,8 @@ export class WebAdapter {
         return this.request('GET', `/api/conversations/${encodeURIComponent(id)}`);
     }
     renameConversation(id, title) {
-        return this.request('PATCH', `/api/conversations/${encodeURIComponent(id)}`, { title });
+        const body = { title };
+        return this.request('PATCH', `/api/conversations/${encodeURIComponent(id)}`, body);
     }
     async deleteConversation(id) {
         await this.request('DELETE', `/api/conversations/${encodeURIComponent(id)}`, {});
@@ -283,19 +286,20 @@ export class WebAdapter {
     /** Every message of a conversation, oldest first, following the cursors. */
     async allMessages(conversationId, maxPages = 50) {
         const all = [];
-        let cursor = null;
+        let cursor;
         for (let i = 0; i < maxPages; i++) {
-            const page = await this.listMessages(conversationId, { limit: 200, cursor });
+            const page = await this.listMessages(conversationId, cursor === undefined ? { limit: 200 } : { limit: 200, cursor });
             all.push(...page.items);
-            cursor = page.next_cursor;
-            if (cursor === null)
+            cursor = page.next_cursor ?? undefined;
+            if (cursor === undefined)
                 break;
         }
         return all;
     }
     postMessage(conversationId, content, role = 'user') {
         const path = `/api/conversations/${encodeURIComponent(conversationId)}/messages`;
-        return this.request('POST', path, { role, content });
+        const body = { role, content };
+        return this.request('POST', path, body);
     }
     // --- transport ---
     /** The session's CSRF token, read once from `GET /session`. */

@@ -27,7 +27,7 @@ function short(id) {
 /** One peer's numbers, a row of the table under the charts. */
 function metricsRow(m) {
     const c = m.counters;
-    return h('tr', { 'data-peer-id': m.peer_id }, h('td', {}, h('a', { href: `#/dashboard/${encodeURIComponent(m.peer_id)}`, title: m.peer_id }, h('code', {}, short(m.peer_id)))), h('td', { 'data-field': 'sync' }, m.sync_state), h('td', { 'data-field': 'network' }, m.network_state ?? '—'), h('td', {}, `${c.succeeded} / ${c.attempted}`), h('td', {}, String(c.failed)), h('td', {}, `${c.versions_pushed} ↑ ${c.versions_pulled} ↓`), h('td', {}, `${ms(m.duration_ms.p50)} / ${ms(m.duration_ms.p90)}`), h('td', {}, String(m.pending_outbound)), h('td', {}, m.lag.oldest_unacknowledged_ms === null ? 'none' : duration(m.lag.oldest_unacknowledged_ms)));
+    return h('tr', { 'data-peer-id': m.peer_id }, h('td', {}, h('a', { href: `#/dashboard/${encodeURIComponent(m.peer_id)}`, title: m.peer_id }, h('code', {}, short(m.peer_id)))), h('td', { 'data-field': 'sync' }, m.sync_state), h('td', { 'data-field': 'network' }, m.network_state ?? '—'), h('td', {}, `${c.succeeded} / ${c.attempted}`), h('td', {}, String(c.failed)), h('td', {}, `${c.versions_pushed} ↑ ${c.versions_pulled} ↓`), h('td', {}, `${ms(m.duration_ms.p50)} / ${ms(m.duration_ms.p90)}`), h('td', {}, String(m.pending_outbound)), h('td', {}, m.lag.oldest_unacknowledged_ms == null ? 'none' : duration(m.lag.oldest_unacknowledged_ms)));
 }
 /** `GET /debug/sync/{peer_id}` in readable form. */
 function debugView(d) {
@@ -36,7 +36,7 @@ function debugView(d) {
         ...row('Pairing', h('span', {}, h('code', {}, d.peer_id), ` (${d.status})`), 'status'),
         ...row('Other backend', h('span', {}, d.remote_url ? h('code', {}, d.remote_url) : '', ' ', h('code', { class: 'short', title: d.remote_backend_id }, short(d.remote_backend_id))), 'remote'),
         ...row('Sync state', d.sync_state, 'sync-state'),
-        ...row('Network state', d.network_state === null ? 'not watched here (the hosted side does not call its peers)' : h('span', {}, d.network_state, d.network_since ? h('span', {}, ' since ', timeElement(d.network_since)) : ''), 'network'),
+        ...row('Network state', d.network_state == null ? 'not watched here (the hosted side does not call its peers)' : h('span', {}, d.network_state, d.network_since ? h('span', {}, ' since ', timeElement(d.network_since)) : ''), 'network'),
         ...row('This store', h('span', {}, 'epoch ', h('code', {}, cur.local_epoch), `, feed at ${cur.feed_head}`), 'local-epoch'),
         ...row('Pulled from the peer', cur.pull_epoch ? h('span', {}, `through ${cur.pull_seq} of epoch `, h('code', {}, cur.pull_epoch)) : 'nothing yet', 'pull'),
         ...row('Acknowledged by the peer', cur.push_epoch ? h('span', {}, `through ${cur.push_seq} (epoch `, h('code', {}, cur.push_epoch), `), ${cur.feed_head - cur.push_seq} behind`) : 'nothing yet', 'push'),
@@ -46,7 +46,7 @@ function debugView(d) {
         ...row('Rate limit', d.rate_limit.sync_per_peer_per_minute === 0 ? 'off' : `${d.rate_limit.sync_per_peer_per_minute} syncs a minute, ${d.rate_limit.sync_per_peer_burst} at once; ${d.rate_limit.recent_refused_by_limit} of the recent syncs refused by it`, 'rate-limit'),
         ...row('Telemetry socket', `${d.telemetry.connected ? 'open' : 'closed'}${d.telemetry_link?.last_error ? ` (last: ${d.telemetry_link.last_error})` : ''}; ${d.telemetry.outbox_depth} event(s) waiting`, 'telemetry'),
         ...row('Backoff', d.backoff ? h('span', {}, `${d.backoff.failures} failure(s) in a row (${d.backoff.code}); next attempt `, d.next_attempt_at ? timeElement(d.next_attempt_at) : '') : 'none', 'backoff'),
-        ...row('Clock skew', d.clock_skew_secs === null ? 'not measured here' : `${d.clock_skew_secs} s`, 'skew'),
+        ...row('Clock skew', d.clock_skew_secs == null ? 'not measured here' : `${d.clock_skew_secs} s`, 'skew'),
     ];
     const exchanges = h('table', { class: 'exchanges' }, h('caption', {}, `The last ${d.exchanges.length} sync exchange(s), newest first`), h('thead', {}, h('tr', {}, ...['Time', 'Direction', 'Sent', 'Received', 'Status', 'Error', 'Duration'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...d.exchanges.map((e) => h('tr', { 'data-status': e.status }, h('td', {}, new Date(e.at).toLocaleTimeString()), h('td', {}, e.direction), h('td', {}, String(e.pushed)), h('td', {}, String(e.pulled)), h('td', { class: e.status === 'error' ? 'error-text' : '' }, e.status), h('td', {}, e.error_code ? h('span', {}, h('code', {}, e.error_code), ' ', readableError(e.error_message ?? '')) : ''), h('td', {}, ms(e.duration_ms))))));
     const alerts = d.alerts.map((a) => h('li', { 'data-state': a.state }, h('strong', {}, `${a.rule} (${a.state})`), ': ', a.message));
@@ -92,7 +92,7 @@ export const renderDashboard = (ctx, params) => {
             const v = pick(m);
             return v === null ? acc : Math.max(acc ?? 0, v);
         }, null);
-        charts.latency.push(now, { p50: worst((m) => m.duration_ms.p50), p90: worst((m) => m.duration_ms.p90) });
+        charts.latency.push(now, { p50: worst((m) => m.duration_ms.p50 ?? null), p90: worst((m) => m.duration_ms.p90 ?? null) });
         const sum = (pick) => metrics.reduce((acc, m) => acc + pick(m), 0);
         let eventsTotal = null;
         let byName = {};

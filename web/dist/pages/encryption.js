@@ -16,8 +16,8 @@ function shownCode(id, title, code, hint) {
     return h('div', { class: 'card shown-code', role: 'alert' }, h('h3', {}, title), h('p', {}, h('code', { id, class: 'code' }, code)), h('p', { class: 'hint' }, hint));
 }
 function statusCard(view) {
-    const state = view.enabled === null ? 'unknown' : view.enabled ? 'encrypted' : 'plaintext';
-    const holds = view.device_key !== null && view.device_key.ck_id === view.account_key?.ck_id;
+    const state = view.enabled == null ? 'unknown' : view.enabled ? 'encrypted' : 'plaintext';
+    const holds = view.device_key != null && view.device_key.ck_id === view.account_key?.ck_id;
     return h('article', { class: 'card e2e-peer', 'data-peer-id': view.peer_id }, h('dl', {}, h('dt', {}, 'Account'), h('dd', { 'data-field': 'e2e-state' }, state), h('dt', {}, 'Account key'), h('dd', { 'data-field': 'account-key' }, keyText(view.account_key)), h('dt', {}, 'This device'), h('dd', { 'data-field': 'device-key' }, holds ? 'holds the key' : keyText(view.device_key)), h('dt', {}, 'Did not open here'), h('dd', { 'data-field': 'unopened' }, String(view.unopened))), view.rotation_due ? h('p', { class: 'notice info' }, 'A device of the account was revoked: rotate the key (below).') : null, view.hosted_error ? h('p', { class: 'notice error' }, view.hosted_error) : null);
 }
 export const renderEncryption = (ctx) => {
@@ -56,7 +56,7 @@ export const renderEncryption = (ctx) => {
             replaceChildren(actions, h('p', {}, 'Pair with a hosted backend first (the Pair page).'));
             return;
         }
-        const holds = view.device_key !== null && view.device_key.ck_id === view.account_key?.ck_id;
+        const holds = view.device_key != null && view.device_key.ck_id === view.account_key?.ck_id;
         const parts = [];
         if (view.enabled === false) {
             parts.push(button('Enable end-to-end encryption', () => void act(async () => {

@@ -2,36 +2,11 @@
 // a recovery code (enable, rotate) or a transfer code (approve) is drawn here, in the
 // browser, sent only to this computer's daemon, and shown once; the daemon never answers it.
 
+import type { E2eBody, E2eView, TransferRequest } from './api.js';
 import type { WebAdapter } from './webAdapter.js';
 
-export interface KeyRef {
-  epoch: number;
-  ck_id: string;
-}
-
-/** How encryption stands with one hosted peer (GET /e2e). */
-export interface E2eView {
-  peer_id: string;
-  account_id: string;
-  enabled: boolean | null;
-  account_key: KeyRef | null;
-  device_key: KeyRef | null;
-  enabled_at: string | null;
-  unopened: number;
-  rotation_due?: string;
-  hosted_error?: string;
-}
-
-/** A device's request for the account's key (GET /e2e/requests, POST /e2e/request). */
-export interface TransferRequest {
-  peer_id: string;
-  request_id: string;
-  device_peer_id: string;
-  key_id: string;
-  state: string;
-  expires_at: string;
-  attempts_left: number;
-}
+// From the local daemon's OpenAPI document (api.d.ts).
+export type { E2eView, KeyRef, TransferRequest } from './api.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -58,14 +33,15 @@ export const newTransferCode = (): string => newCode(10);
 
 export const e2eStatus = (api: WebAdapter): Promise<E2eView[]> => api.call('GET', '/e2e');
 export const enable = (api: WebAdapter, recovery_code: string): Promise<E2eView> =>
-  api.call('POST', '/e2e/enable', { recovery_code });
+  api.call('POST', '/e2e/enable', { recovery_code } satisfies E2eBody['enable']);
 export const recover = (api: WebAdapter, recovery_code: string): Promise<E2eView> =>
-  api.call('POST', '/e2e/recover', { recovery_code });
+  api.call('POST', '/e2e/recover', { recovery_code } satisfies E2eBody['recover']);
 export const rotate = (api: WebAdapter, recovery_code: string): Promise<E2eView> =>
-  api.call('POST', '/e2e/rotate', { recovery_code });
-export const requestKey = (api: WebAdapter): Promise<TransferRequest> => api.call('POST', '/e2e/request', {});
+  api.call('POST', '/e2e/rotate', { recovery_code } satisfies E2eBody['rotate']);
+export const requestKey = (api: WebAdapter): Promise<TransferRequest> =>
+  api.call('POST', '/e2e/request', {} satisfies E2eBody['request']);
 export const waiting = (api: WebAdapter): Promise<TransferRequest[]> => api.call('GET', '/e2e/requests');
 export const approve = (api: WebAdapter, request_id: string, transfer_code: string): Promise<TransferRequest> =>
-  api.call('POST', '/e2e/approve', { request_id, transfer_code });
+  api.call('POST', '/e2e/approve', { request_id, transfer_code } satisfies E2eBody['approve']);
 export const accept = (api: WebAdapter, transfer_code: string): Promise<E2eView> =>
-  api.call('POST', '/e2e/accept', { transfer_code });
+  api.call('POST', '/e2e/accept', { transfer_code } satisfies E2eBody['accept']);

@@ -9,73 +9,41 @@
 //
 // Nothing here touches the DOM, so the unit tests run it in Node with a stub fetch.
 
-export type BackendType = 'local' | 'hosted';
+import type {
+  Alerts,
+  Conversation,
+  ConversationInput,
+  ConversationPage,
+  Identity,
+  Message,
+  MessageInput,
+  MessagePage,
+  OutboxStatus,
+  PageQuery,
+  Paired,
+  PairingCode,
+  PairingCodeRequest,
+  PairRequest,
+  Peer,
+  PrivacySettings,
+  PrivacyUpdate,
+  Role,
+  Session,
+  SyncDebug,
+  SyncMetrics,
+  SyncSummary,
+  TelemetryWindow,
+} from './api.js';
 
-/** `GET /identity`. */
-export interface Identity {
-  backend_id: string;
-  backend_type: BackendType;
-  public_key: string;
-  key_id: string;
-  capabilities: string[];
-  version: string;
-}
+// The API's types come from the daemons' OpenAPI documents (api.d.ts); the pages import them
+// from here.
+export type * from './api.js';
 
 /** What `detectBackends()` found: this page's own daemon, and each side of a pairing. */
 export interface Backends {
   self: Identity;
   local: Identity | null;
   hosted: Identity | null;
-}
-
-export interface PeerSync {
-  last_success_at: string | null;
-  lag_ms: number | null;
-  pending_outbound: number | null;
-  /** One readable sentence (older daemons: `code: detail`). */
-  last_error: string | null;
-  last_error_at: string | null;
-  /**
-   * `never_synced`, `ok`, `unreachable`, `failing`, `paused` (Pause Sync is on here) or
-   * `paused_remotely` (the hosted backend paused the account's sync); absent from older daemons.
-   */
-  state?: string;
-  /** The first failed attempt since the last success; null when the last attempt succeeded. */
-  failing_since?: string | null;
-  /** The last error's code, e.g. `peer_unreachable`, `peer_refused`. */
-  last_error_code?: string | null;
-  /** Versions the peer refused, set aside so the others still sync; absent from older daemons. */
-  set_aside?: number;
-  /** The latest refusal among them, `code: message`. */
-  set_aside_reason?: string | null;
-}
-
-/** A hosted peer's network state, as the local daemon sees it (docs/sync.md, "Network states"). */
-export interface PeerNetwork {
-  /** `online`, `degraded` (slow or refusing some calls) or `offline` (unreachable). */
-  state: string;
-  /** When it entered this state; null before any call to it was seen. */
-  since: string | null;
-  /** Changes written here that the peer has not received yet. */
-  pending_versions: number;
-  /** Their approximate size: characters of titles and contents. */
-  pending_bytes: number;
-  oldest_pending_at: string | null;
-  /** Telemetry events waiting in the outbox for this peer. */
-  telemetry_outbox: number;
-}
-
-/** One entry of `GET /peers`. `sync` and `network` are present on the local daemon only. */
-export interface Peer {
-  peer_id: string;
-  account_id: string;
-  remote: { backend_id: string; key_id: string; url: string | null };
-  status: string;
-  kid?: string;
-  created_at?: string;
-  sbt_expires_at: string | null;
-  sync?: PeerSync;
-  network?: PeerNetwork;
 }
 
 /** What the banner on every page of the local UI says about the hosted peers' network. */
@@ -104,15 +72,15 @@ export function hourMinute(iso: string): string {
  * for an offline peer), else degraded; null when every active hosted peer is online.
  */
 export function networkBanner(peers: Peer[]): NetworkBanner | null {
-  const active = peers.filter((p) => p.status === 'active' && p.network !== undefined);
+  const networks = peers.flatMap((p) => (p.status === 'active' && p.network ? [p.network] : []));
   for (const tone of ['offline', 'degraded'] as const) {
-    const hit = active.filter((p) => p.network!.state === tone);
+    const hit = networks.filter((n) => n.state === tone);
     if (hit.length === 0) continue;
     const since = hit
-      .map((p) => p.network!.since)
-      .filter((s): s is string => s !== null)
+      .map((n) => n.since)
+      .filter((s): s is string => typeof s === 'string')
       .sort((a, b) => Date.parse(a) - Date.parse(b))[0];
-    const waiting = changesWaiting(hit.reduce((n, p) => n + p.network!.pending_versions, 0));
+    const waiting = changesWaiting(hit.reduce((sum, n) => sum + n.pending_versions, 0));
     const when = since === undefined ? '' : ` since ${hourMinute(since)}`;
     const text =
       tone === 'offline'
@@ -121,114 +89,6 @@ export function networkBanner(peers: Peer[]): NetworkBanner | null {
     return { tone, text };
   }
   return null;
-}
-
-/** One sync with a peer (`GET /debug/sync/{peer_id}`), newest first. */
-export interface SyncExchange {
-  /** Unix ms. */
-  at: number;
-  direction: 'outbound' | 'inbound';
-  pushed: number;
-  pulled: number;
-  status: 'ok' | 'error' | 'paused';
-  error_code: string | null;
-  error_message: string | null;
-  duration_ms: number;
-}
-
-/** What sync did with a peer since the daemon started. */
-export interface SyncCounters {
-  attempted: number;
-  succeeded: number;
-  failed: number;
-  failed_by_code: Record<string, number>;
-  paused: number;
-  versions_pushed: number;
-  versions_pulled: number;
-  bytes_pushed: number;
-  bytes_pulled: number;
-  consecutive_failures: number;
-}
-
-/** `GET /sync/metrics/{peer_id}`. */
-export interface SyncMetrics {
-  peer_id: string;
-  counters: SyncCounters;
-  lag: {
-    oldest_unacknowledged_ms: number | null;
-    since_caught_up_ms: number | null;
-    behind_versions: number;
-    behind_peer_versions: number | null;
-  };
-  duration_ms: { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null };
-  pending_outbound: number;
-  set_aside: number;
-  telemetry: { outbox_depth: number; outbox_oldest_ms: number | null; connected: boolean };
-  sync_state: string;
-  /** The network monitor's view (local); `null` on hosted. */
-  network_state: string | null;
-  network_since: string | null;
-  clock_skew_secs: number | null;
-}
-
-/** `GET /debug/sync/{peer_id}`: never a secret. */
-export interface SyncDebug {
-  peer_id: string;
-  status: string;
-  remote_backend_id: string;
-  remote_url: string | null;
-  sync_state: string;
-  network_state: string | null;
-  network_since: string | null;
-  cursors: {
-    local_epoch: string;
-    pull_epoch: string | null;
-    pull_seq: number;
-    push_epoch: string | null;
-    push_seq: number;
-    feed_head: number;
-    last_success_at: string | null;
-    last_error_code: string | null;
-    last_error: string | null;
-    last_error_at: string | null;
-    failing_since: string | null;
-  };
-  exchanges: SyncExchange[];
-  counters: SyncCounters;
-  sbt: { kid: string; expires_at: string; expires_in_secs: number };
-  rate_limit: { sync_per_peer_per_minute: number; sync_per_peer_burst: number; recent_refused_by_limit: number };
-  telemetry: { outbox_depth: number; outbox_oldest_ms: number | null; connected: boolean };
-  telemetry_link: { connected: boolean; connects: number; sent_batches: number; acked_batches: number; last_error: string | null } | null;
-  backoff: { failures: number; next_attempt_at: number; code: string } | null;
-  next_attempt_at: string | null;
-  clock_skew_secs: number | null;
-  alerts: Alert[];
-}
-
-/** One alert of `GET /alerts`. */
-export interface Alert {
-  rule: string;
-  /** A peer id, or `daemon`. */
-  subject: string;
-  state: 'firing' | 'resolved';
-  severity: 'warning' | 'critical';
-  message: string;
-  fired_at: number;
-  resolved_at: number | null;
-}
-
-/** `GET /alerts`. */
-export interface Alerts {
-  alerts: Alert[];
-  firing: Record<string, number>;
-}
-
-/** Per event name, in one window of `GET /dashboard/telemetry` (hosted). */
-export interface TelemetryWindow {
-  window: string;
-  since: number;
-  total: { count: number; errors: number };
-  by_name: Record<string, { count: number; errors: number }>;
 }
 
 /** How a peer stands, as the Status page shows it: what, in which colour, since when. */
@@ -252,9 +112,10 @@ export function peerHealth(peer: Peer): PeerHealth {
   if (peer.status === 'revoked') return { kind: 'revoked', tone: 'bad', since: null, raw: peer.status };
   if (peer.status !== 'active') return { kind: 'unknown', tone: 'neutral', since: null, raw: peer.status };
   const sync = peer.sync;
-  if (sync === undefined) return { kind: 'paired', tone: 'neutral', since: null, raw: peer.status };
+  if (!sync) return { kind: 'paired', tone: 'neutral', since: null, raw: peer.status };
   const since = sync.failing_since ?? null;
-  let state = sync.state;
+  // Required in the document; a daemon older than it may still leave it out.
+  let state: string | undefined = sync.state;
   if (state === undefined) {
     const code = sync.last_error_code ?? ERROR_CODE_PREFIX.exec(sync.last_error ?? '')?.[1] ?? null;
     if (sync.last_error) state = code === 'peer_unreachable' ? 'unreachable' : 'failing';
@@ -284,75 +145,6 @@ export function peerHealth(peer: Peer): PeerHealth {
  */
 export function readableError(text: string): string {
   return text.replace(/\s+/g, ' ').trim().replace(ERROR_CODE_PREFIX, '');
-}
-
-/** `GET /privacy-settings`: this daemon's (local) or this account's (hosted). */
-export interface PrivacySettings {
-  sync_paused: boolean;
-  telemetry_enabled: boolean;
-  redact_pii: boolean;
-  redact_synced_content: boolean;
-  retention_days: number;
-  telemetry_retention_days: number;
-  audit_retention_days: number;
-}
-
-/** `POST /register-peer` (local) answers this. */
-export interface Paired {
-  peer: Peer;
-  local: { backend_id: string; key_id: string };
-  hosted: { backend_id: string; key_id: string };
-}
-
-/** `POST /peers/{peer_id}/sync` answers this. */
-export interface SyncSummary {
-  peer_id: string;
-  round_trips: number;
-  pushed: number;
-  pulled: number;
-  epoch_reset: boolean;
-}
-
-export interface Conversation {
-  id: string;
-  /** `null` on the hosted side when the conversation is end-to-end encrypted. */
-  title: string | null;
-  created_at: string;
-  updated_at: string;
-  source_backend: string;
-  /** Present, true, when it is end-to-end encrypted: the hosted side cannot show it. */
-  encrypted?: boolean;
-  notice?: string;
-}
-
-export type Role = 'user' | 'assistant' | 'system';
-
-export interface Message {
-  id: string;
-  conversation_id: string;
-  role: Role;
-  /** `null` on the hosted side when the message is end-to-end encrypted. */
-  content: string | null;
-  created_at: string;
-  updated_at: string;
-  source_backend: string;
-  encrypted?: boolean;
-  notice?: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-
-export interface PageQuery {
-  limit?: number;
-  cursor?: string | null;
-}
-
-export interface PairingCode {
-  code: string;
-  expires_at: string;
 }
 
 export interface HandshakeInput {
@@ -495,7 +287,7 @@ export class WebAdapter {
    * does the handshake itself; the browser never sees the pair key.
    */
   async handshake(input: HandshakeInput): Promise<Paired> {
-    const body: Record<string, string> = {
+    const body: PairRequest = {
       hosted_url: normaliseHostedUrl(input.hostedUrl),
       pairing_code: input.pairingCode.trim(),
     };
@@ -508,7 +300,8 @@ export class WebAdapter {
 
   /** `POST /pairing-codes` (hosted, with the account token). */
   createPairingCode(): Promise<PairingCode> {
-    return this.request<PairingCode>('POST', '/pairing-codes', {});
+    const body: PairingCodeRequest = {};
+    return this.request<PairingCode>('POST', '/pairing-codes', body);
   }
 
   // --- peers and sync ---
@@ -518,7 +311,6 @@ export class WebAdapter {
     return this.request<Peer[]>('GET', '/peers');
   }
 
-  /** Syncs one peer now, or every active peer when none is named. */
   /** `GET /sync/metrics/{peer_id}`. */
   syncMetrics(peerId: string): Promise<SyncMetrics> {
     return this.request<SyncMetrics>('GET', `/sync/metrics/${encodeURIComponent(peerId)}`);
@@ -541,11 +333,12 @@ export class WebAdapter {
   }
 
   /** `GET /telemetry/status` (local): the outbox's counters. */
-  async outboxStatus(): Promise<{ accepted: number; pending: number; delivered: number; dropped: number }> {
-    const status = await this.request<{ outbox: { accepted: number; pending: number; delivered: number; dropped: number } }>('GET', '/telemetry/status');
+  async outboxStatus(): Promise<OutboxStatus> {
+    const status = await this.request<{ outbox: OutboxStatus }>('GET', '/telemetry/status');
     return status.outbox;
   }
 
+  /** Syncs one peer now, or every active peer when none is named. */
   async syncNow(peerId?: string): Promise<SyncSummary[]> {
     const ids =
       peerId !== undefined
@@ -568,18 +361,18 @@ export class WebAdapter {
   }
 
   /** `PUT /privacy-settings`: sets the fields given, keeps the others; answers the settings now in force. */
-  updatePrivacySettings(change: Partial<PrivacySettings>): Promise<PrivacySettings> {
+  updatePrivacySettings(change: PrivacyUpdate): Promise<PrivacySettings> {
     return this.request<PrivacySettings>('PUT', '/privacy-settings', change);
   }
 
   // --- conversations and messages ---
 
-  listConversations(page: PageQuery = {}): Promise<Page<Conversation>> {
+  listConversations(page: PageQuery = {}): Promise<ConversationPage> {
     return this.request('GET', `/api/conversations${query(page)}`);
   }
 
   createConversation(title?: string): Promise<Conversation> {
-    const body = title !== undefined && title.trim() !== '' ? { title: title.trim() } : {};
+    const body: ConversationInput = title !== undefined && title.trim() !== '' ? { title: title.trim() } : {};
     return this.request('POST', '/api/conversations', body);
   }
 
@@ -588,14 +381,15 @@ export class WebAdapter {
   }
 
   renameConversation(id: string, title: string): Promise<Conversation> {
-    return this.request('PATCH', `/api/conversations/${encodeURIComponent(id)}`, { title });
+    const body: ConversationInput = { title };
+    return this.request('PATCH', `/api/conversations/${encodeURIComponent(id)}`, body);
   }
 
   async deleteConversation(id: string): Promise<void> {
     await this.request<null>('DELETE', `/api/conversations/${encodeURIComponent(id)}`, {});
   }
 
-  listMessages(conversationId: string, page: PageQuery = {}): Promise<Page<Message>> {
+  listMessages(conversationId: string, page: PageQuery = {}): Promise<MessagePage> {
     const path = `/api/conversations/${encodeURIComponent(conversationId)}/messages`;
     return this.request('GET', `${path}${query(page)}`);
   }
@@ -603,19 +397,20 @@ export class WebAdapter {
   /** Every message of a conversation, oldest first, following the cursors. */
   async allMessages(conversationId: string, maxPages = 50): Promise<Message[]> {
     const all: Message[] = [];
-    let cursor: string | null = null;
+    let cursor: string | undefined;
     for (let i = 0; i < maxPages; i++) {
-      const page: Page<Message> = await this.listMessages(conversationId, { limit: 200, cursor });
+      const page: MessagePage = await this.listMessages(conversationId, cursor === undefined ? { limit: 200 } : { limit: 200, cursor });
       all.push(...page.items);
-      cursor = page.next_cursor;
-      if (cursor === null) break;
+      cursor = page.next_cursor ?? undefined;
+      if (cursor === undefined) break;
     }
     return all;
   }
 
   postMessage(conversationId: string, content: string, role: Role = 'user'): Promise<Message> {
     const path = `/api/conversations/${encodeURIComponent(conversationId)}/messages`;
-    return this.request('POST', path, { role, content });
+    const body: MessageInput = { role, content };
+    return this.request('POST', path, body);
   }
 
   // --- transport ---
@@ -623,7 +418,7 @@ export class WebAdapter {
   /** The session's CSRF token, read once from `GET /session`. */
   private csrfToken(): Promise<string> {
     if (this.csrf === null) {
-      this.csrf = this.request<{ csrf: string | null }>('GET', '/session').then((s) => {
+      this.csrf = this.request<Session>('GET', '/session').then((s) => {
         if (!s.csrf) throw new ApiError(401, 'unauthorized', describeError('unauthorized', '', 'session'));
         return s.csrf;
       });

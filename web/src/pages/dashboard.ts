@@ -53,7 +53,7 @@ function metricsRow(m: SyncMetrics): HTMLElement {
     h('td', {}, `${c.versions_pushed} ↑ ${c.versions_pulled} ↓`),
     h('td', {}, `${ms(m.duration_ms.p50)} / ${ms(m.duration_ms.p90)}`),
     h('td', {}, String(m.pending_outbound)),
-    h('td', {}, m.lag.oldest_unacknowledged_ms === null ? 'none' : duration(m.lag.oldest_unacknowledged_ms)),
+    h('td', {}, m.lag.oldest_unacknowledged_ms == null ? 'none' : duration(m.lag.oldest_unacknowledged_ms)),
   );
 }
 
@@ -64,7 +64,7 @@ function debugView(d: SyncDebug): HTMLElement {
     ...row('Pairing', h('span', {}, h('code', {}, d.peer_id), ` (${d.status})`), 'status'),
     ...row('Other backend', h('span', {}, d.remote_url ? h('code', {}, d.remote_url) : '', ' ', h('code', { class: 'short', title: d.remote_backend_id }, short(d.remote_backend_id))), 'remote'),
     ...row('Sync state', d.sync_state, 'sync-state'),
-    ...row('Network state', d.network_state === null ? 'not watched here (the hosted side does not call its peers)' : h('span', {}, d.network_state, d.network_since ? h('span', {}, ' since ', timeElement(d.network_since)) : ''), 'network'),
+    ...row('Network state', d.network_state == null ? 'not watched here (the hosted side does not call its peers)' : h('span', {}, d.network_state, d.network_since ? h('span', {}, ' since ', timeElement(d.network_since)) : ''), 'network'),
     ...row('This store', h('span', {}, 'epoch ', h('code', {}, cur.local_epoch), `, feed at ${cur.feed_head}`), 'local-epoch'),
     ...row('Pulled from the peer', cur.pull_epoch ? h('span', {}, `through ${cur.pull_seq} of epoch `, h('code', {}, cur.pull_epoch)) : 'nothing yet', 'pull'),
     ...row('Acknowledged by the peer', cur.push_epoch ? h('span', {}, `through ${cur.push_seq} (epoch `, h('code', {}, cur.push_epoch), `), ${cur.feed_head - cur.push_seq} behind`) : 'nothing yet', 'push'),
@@ -74,7 +74,7 @@ function debugView(d: SyncDebug): HTMLElement {
     ...row('Rate limit', d.rate_limit.sync_per_peer_per_minute === 0 ? 'off' : `${d.rate_limit.sync_per_peer_per_minute} syncs a minute, ${d.rate_limit.sync_per_peer_burst} at once; ${d.rate_limit.recent_refused_by_limit} of the recent syncs refused by it`, 'rate-limit'),
     ...row('Telemetry socket', `${d.telemetry.connected ? 'open' : 'closed'}${d.telemetry_link?.last_error ? ` (last: ${d.telemetry_link.last_error})` : ''}; ${d.telemetry.outbox_depth} event(s) waiting`, 'telemetry'),
     ...row('Backoff', d.backoff ? h('span', {}, `${d.backoff.failures} failure(s) in a row (${d.backoff.code}); next attempt `, d.next_attempt_at ? timeElement(d.next_attempt_at) : '') : 'none', 'backoff'),
-    ...row('Clock skew', d.clock_skew_secs === null ? 'not measured here' : `${d.clock_skew_secs} s`, 'skew'),
+    ...row('Clock skew', d.clock_skew_secs == null ? 'not measured here' : `${d.clock_skew_secs} s`, 'skew'),
   ];
   const exchanges = h(
     'table',
@@ -170,7 +170,7 @@ export const renderDashboard: Page = (ctx: Context, params: string[]) => {
         const v = pick(m);
         return v === null ? acc : Math.max(acc ?? 0, v);
       }, null);
-    charts.latency.push(now, { p50: worst((m) => m.duration_ms.p50), p90: worst((m) => m.duration_ms.p90) });
+    charts.latency.push(now, { p50: worst((m) => m.duration_ms.p50 ?? null), p90: worst((m) => m.duration_ms.p90 ?? null) });
     const sum = (pick: (m: SyncMetrics) => number): number => metrics.reduce((acc, m) => acc + pick(m), 0);
     let eventsTotal: number | null = null;
     let byName: Record<string, number> = {};

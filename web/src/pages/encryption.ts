@@ -14,7 +14,7 @@ function message(e: unknown): string {
   return e instanceof ApiError || e instanceof Error ? e.message : String(e);
 }
 
-const keyText = (k: e2e.KeyRef | null): string => (k ? `${k.ck_id} (epoch ${k.epoch})` : 'none');
+const keyText = (k: e2e.KeyRef | null | undefined): string => (k ? `${k.ck_id} (epoch ${k.epoch})` : 'none');
 
 /** A code shown once, with what to do with it. */
 function shownCode(id: string, title: string, code: string, hint: string): HTMLElement {
@@ -23,8 +23,8 @@ function shownCode(id: string, title: string, code: string, hint: string): HTMLE
 }
 
 function statusCard(view: e2e.E2eView): HTMLElement {
-  const state = view.enabled === null ? 'unknown' : view.enabled ? 'encrypted' : 'plaintext';
-  const holds = view.device_key !== null && view.device_key.ck_id === view.account_key?.ck_id;
+  const state = view.enabled == null ? 'unknown' : view.enabled ? 'encrypted' : 'plaintext';
+  const holds = view.device_key != null && view.device_key.ck_id === view.account_key?.ck_id;
   return h('article', { class: 'card e2e-peer', 'data-peer-id': view.peer_id },
     h('dl', {},
       h('dt', {}, 'Account'), h('dd', { 'data-field': 'e2e-state' }, state),
@@ -75,7 +75,7 @@ export const renderEncryption: Page = (ctx) => {
       replaceChildren(actions, h('p', {}, 'Pair with a hosted backend first (the Pair page).'));
       return;
     }
-    const holds = view.device_key !== null && view.device_key.ck_id === view.account_key?.ck_id;
+    const holds = view.device_key != null && view.device_key.ck_id === view.account_key?.ck_id;
     const parts: HTMLElement[] = [];
     if (view.enabled === false) {
       parts.push(button('Enable end-to-end encryption', () => void act(async () => {
