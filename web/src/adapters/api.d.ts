@@ -88,6 +88,11 @@ export type E2eBody = {
   approve: Body<LocalPaths['/e2e/approve']['post']>;
   accept: Body<LocalPaths['/e2e/accept']['post']>;
 };
+/** The account's encryption as the hosted side shows its owner (`GET /e2e`, hosted). */
+export type HostedE2eView = Answer<HostedPaths['/e2e']['get']>;
+/** What a reset of the account's encryption did (`POST /e2e/reset`, hosted). */
+export type E2eReset = Answer<HostedPaths['/e2e/reset']['post']>;
+export type E2eResetBody = Body<HostedPaths['/e2e/reset']['post']>;
 
 /** The error body of every failed request. */
 export type ErrorBody = Local['ErrorBody'] | Hosted['ErrorBody'];

@@ -149,6 +149,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/e2e": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * `GET /e2e` (hosted, account token): the account's encryption, without the sealed keyring
+         *     (its devices fetch that, signed).
+         */
+        get: operations["account_e2e"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/e2e/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /e2e/reset` (hosted, account token): turns the account's encryption off and
+         *     deletes everything sealed, for when no device holds the key and the recovery code is
+         *     lost. Plaintext records stay; a device that still holds the old key can encrypt again
+         *     (`backend-8825 e2e enable` makes a new key and uploads its own copies sealed).
+         */
+        post: operations["reset_e2e"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1310,6 +1352,21 @@ export interface components {
             timestamp: number;
             /** Format: int32 */
             v: number;
+        };
+        /** @description `POST /e2e/reset` (hosted, account token). */
+        ResetInput: {
+            /** @description Exactly `delete encrypted data`: the encrypted conversations cannot be brought back. */
+            confirm: string;
+        };
+        /** @description What a reset did. */
+        ResetView: {
+            /**
+             * Format: int64
+             * @description How many encrypted records (conversations, messages, tombstones) were deleted.
+             */
+            deleted_records: number;
+            /** @description The account's encryption now: off. */
+            e2e: components["schemas"]["HostedE2e"];
         };
         /**
          * @description `POST /peers/{peer_id}/e2e/rotate`: the account's next key, from the key it holds now,
@@ -2649,6 +2706,167 @@ export interface operations {
             };
             /** @description `not_found`: no such peer (on hosted: in this account) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address (more than 1200 a minute, or 200 at once; `rate_limits.account_api_*`, per instance); `Retry-After` says how many seconds to wait */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal`: the daemon failed; the cause is in its log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable`: the database cannot be reached now; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    account_e2e: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the account's conversations are end-to-end encrypted, its key's epoch and id, and whether a new epoch is due; `recovery` is always null here */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostedE2e"];
+                };
+            };
+            /** @description `unauthorized` (or a more precise code): the credential is missing, malformed, expired or not valid here */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address (more than 1200 a minute, or 200 at once; `rate_limits.account_api_*`, per instance); `Retry-After` says how many seconds to wait */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal`: the daemon failed; the cause is in its log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable`: the database cannot be reached now; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_e2e: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetInput"];
+            };
+        };
+        responses: {
+            /** @description Reset: the encrypted records, the transfer requests and the key are deleted; the account is plaintext */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResetView"];
+                };
+            };
+            /** @description `bad_request`: the body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` (or a more precise code): the credential is missing, malformed, expired or not valid here */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `e2e_not_enabled`: the account is not encrypted; nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the configured limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `confirmation_required`: `confirm` is not `delete encrypted data`; nothing changed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

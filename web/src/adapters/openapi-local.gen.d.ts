@@ -1551,8 +1551,9 @@ export interface components {
             /** @description Versions the peer refused in this sync, now set aside (`GET /peers` counts them all). */
             set_aside: number;
             /**
-             * @description Versions pulled in this sync that were not applied because their envelope did not
-             *     open here (an end-to-end encrypted account, docs/e2e.md), now set aside.
+             * @description Versions pulled in this sync that were not applied, now set aside: their envelope did
+             *     not open here (an end-to-end encrypted account, docs/e2e.md), or they were stamped
+             *     past the clock offset (`clock_offset_exceeded`).
              */
             unopened: number;
         };

@@ -3,29 +3,15 @@
 // deletes the encrypted conversations and says so before it does (docs/e2e.md, "Reset").
 
 import { ApiError } from '../adapters/webAdapter.js';
-import type { WebAdapter } from '../adapters/webAdapter.js';
+import type { E2eReset, E2eResetBody, HostedE2eView, WebAdapter } from '../adapters/webAdapter.js';
 import type { Context } from '../context.js';
 import { field, h, replaceChildren, showNotice, statusRegion } from '../dom.js';
-
-/** The account's encryption as the hosted side shows it to its owner (GET /e2e). */
-interface HostedE2eView {
-  enabled: boolean;
-  key: { epoch: number; ck_id: string } | null;
-  enabled_at: string | null;
-  rotation_due?: string | null;
-}
-
-/** What a reset did (POST /e2e/reset). */
-interface ResetView {
-  e2e: HostedE2eView;
-  deleted_records: number;
-}
 
 /** The words a reset must carry. */
 export const RESET_CONFIRMATION = 'delete encrypted data';
 
 const hostedStatus = (api: WebAdapter): Promise<HostedE2eView> => api.call('GET', '/e2e');
-const reset = (api: WebAdapter, confirm: string): Promise<ResetView> => api.call('POST', '/e2e/reset', { confirm });
+const reset = (api: WebAdapter, confirm: string): Promise<E2eReset> => api.call('POST', '/e2e/reset', { confirm } satisfies E2eResetBody);
 
 function message(e: unknown): string {
   return e instanceof ApiError || e instanceof Error ? e.message : String(e);
