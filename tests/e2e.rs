@@ -8,6 +8,8 @@ mod cli;
 mod common;
 #[path = "e2e/enable.rs"]
 mod enable;
+#[path = "e2e/privacy.rs"]
+mod privacy;
 #[path = "e2e/recover.rs"]
 mod recover;
 #[path = "e2e/reset.rs"]
