@@ -154,7 +154,7 @@ async fn a_phone_pairs_syncs_both_ways_and_sends_telemetry() {
         client.delete_conversation(&conv.id).await.unwrap();
         client.sync_now().await.unwrap();
         assert!(hosted_titles(&hosted, &token).await.is_empty());
-        assert_eq!(client.revoke().await.unwrap(), [paired.peer_id.clone()]);
+        assert_eq!(client.revoke().await.unwrap(), [paired.peer_id.as_str()]);
         let (_, peers) = hosted.call_as(&token, "GET", "/peers", None).await;
         assert_eq!(peers[0]["status"], "revoked", "{}: {peers}", db.name());
         client.close().await;

@@ -7,8 +7,9 @@ use crate::records::SyncSummary;
 
 /// The app's secret store: the iOS Keychain, the Android Keystore (wrapping keys it keeps in
 /// its preferences), or a file store in tests. Names are plain (`identity-…`, `pair-…`);
-/// values are text (a PEM key, a base64 key). Called from a thread of the SDK's own, never
-/// from the app's main thread, and only while an SDK call is in flight.
+/// values are text (a PEM key, a base64 key). Called on a thread of the SDK's own, never the
+/// app's main thread: while opening and pairing, and from the background work (renewal
+/// stores each new pair key).
 #[uniffi::export(callback_interface)]
 pub trait KeyStore: Send + Sync {
     /// The secret `name`, or none.

@@ -39,6 +39,18 @@ pub struct BackendSyncClient {
     runtime: tokio::runtime::Runtime,
 }
 
+impl Drop for BackendSyncClient {
+    /// Stops the background work in order (the audit counts are written) before the runtime
+    /// goes; the data dir lock goes with the client.
+    fn drop(&mut self) {
+        // Never on a thread of the runtime itself (a foreign object is released on the
+        // app's threads); there, dropping the runtime cancels the tasks instead.
+        if tokio::runtime::Handle::try_current().is_err() {
+            self.runtime.block_on(self.client.stop());
+        }
+    }
+}
+
 impl BackendSyncClient {
     fn run<T, E: Into<SdkError>>(
         &self,
