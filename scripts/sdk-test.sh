@@ -10,7 +10,7 @@
 #    here (no Swift toolchain on Linux CI): see mobile_sdk/ios/README.md.
 #
 # Postgres: DATABASE_URL as scripts/test.sh sets it (each run makes its own schemas in it).
-# Installs what it needs when missing: python3, a JDK, Debian's libjna-java, Node's npm (as
+# Installs what it needs when missing: python3, psql, gcc, a JRE, Debian's libjna-java, npm (as
 # root, with apt-get), and the Kotlin compiler (npm kotlin-compiler, into a cache under
 # $CARGO_TARGET_DIR, outside the checkout).
 set -euo pipefail
@@ -27,7 +27,8 @@ missing=()
 command -v python3 >/dev/null || missing+=(python3)
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v gcc >/dev/null || missing+=(gcc)
-{ command -v java >/dev/null && command -v javac >/dev/null; } || missing+=(openjdk-17-jdk-headless)
+# kotlinc runs on the JVM and needs no javac.
+command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 [ -f "$jna" ] || missing+=(libjna-java)
 command -v npm >/dev/null || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
