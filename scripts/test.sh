@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: formatting, clippy, and every test on SQLite and on Postgres,
-# against a real Secret Service, and the web UI in a real browser.
+# against a real Secret Service, the mobile SDK through its Python and Kotlin bindings, and the
+# web UI in a real browser.
 #
 # It needs a PostgreSQL server on 127.0.0.1:5432 (trust auth, user postgres): it starts the
 # machine's cluster if it is installed but stopped, creates a throwaway database for this
@@ -65,12 +66,16 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy"
-cargo clippy --all-targets --locked -- -D warnings
+# The workspace: the daemon and the SDK's FFI crate (sdk/ffi).
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 # The library, the binaries and the integration tests; the benchmarks are built by clippy
 # above but not run (BENCHMARKS.md), and there are no doctests.
 step "cargo test (SQLite and Postgres)"
 cargo test --locked --lib --bins --tests
+
+step "mobile SDK: Python, Kotlin and the Swift header"
+bash scripts/sdk-test.sh
 
 step "web UI: bundle, unit and browser tests"
 bash scripts/web-test.sh

@@ -112,16 +112,7 @@ impl Application {
         );
         let store = self.state.store.clone();
         let state = self.state.clone();
-        let audit = AuditTasks::spawn(self.state.clone());
-        let mut background = peers::spawn_background(self.state.clone());
-        background.extend(telemetry::spawn_background(self.state.clone()));
-        background.push(retention::spawn(self.state.clone()));
-        background.extend(crate::network::spawn_background(self.state.clone()));
-        background.extend(crate::observability::spawn_background(self.state.clone()));
-        background.extend(crate::e2e::forget::spawn_background(self.state.clone()));
-        if self.state.config.mode == Mode::Local && self.state.sync().automatic {
-            background.push(sync::spawn_scheduler(self.state.clone()));
-        }
+        let background = Background::spawn(&self.state);
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         // Small frames (pokes, acks, sync answers) go out at once instead of waiting on the
         // peer's delayed ACK (Nagle): about 20-40 ms off every poke on loopback.
@@ -149,12 +140,7 @@ impl Application {
             served = served.into_future() => served,
             () = drain_limit(drain) => Ok(()),
         };
-        for task in background {
-            task.abort();
-        }
-        // After every task that may refuse something: the audit counts still in memory are
-        // written before the store closes.
-        audit.stop(&state).await;
+        background.stop(&state).await;
         // A request still holding a connection past the drain limit would hold the pool's
         // close too.
         if tokio::time::timeout(CLOSE_LIMIT, store.close())
@@ -170,6 +156,41 @@ impl Application {
         drop(lock);
         tracing::info!("stopped");
         served
+    }
+}
+
+/// The background work of a daemon: renewal, the telemetry client or hub, retention, the
+/// network monitor, alerts, the audit's writers and, on a local daemon with automatic sync,
+/// the sync scheduler. The served daemon and the client core (`crate::client`, no server)
+/// both start it here.
+pub struct Background {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    audit: AuditTasks,
+}
+
+impl Background {
+    /// Starts every background task of `state`'s mode.
+    pub fn spawn(state: &AppState) -> Self {
+        let audit = AuditTasks::spawn(state.clone());
+        let mut tasks = peers::spawn_background(state.clone());
+        tasks.extend(telemetry::spawn_background(state.clone()));
+        tasks.push(retention::spawn(state.clone()));
+        tasks.extend(crate::network::spawn_background(state.clone()));
+        tasks.extend(crate::observability::spawn_background(state.clone()));
+        tasks.extend(crate::e2e::forget::spawn_background(state.clone()));
+        if state.config.mode == Mode::Local && state.sync().automatic {
+            tasks.push(sync::spawn_scheduler(state.clone()));
+        }
+        Self { tasks, audit }
+    }
+
+    /// Stops the tasks, then writes the audit counts still in memory (after every task that
+    /// may refuse something, before the store closes).
+    pub async fn stop(self, state: &AppState) {
+        for task in self.tasks {
+            task.abort();
+        }
+        self.audit.stop(state).await;
     }
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod advisor;
 pub mod app;
 pub mod cli;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod demo;

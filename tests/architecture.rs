@@ -46,7 +46,7 @@ const CAPABILITIES: &[&str] = &[
     "ui",
 ];
 /// What assembles and runs the daemon; may depend on anything.
-const COMPOSITION: &[&str] = &["app", "cli", "demo", "lock", "router"];
+const COMPOSITION: &[&str] = &["app", "cli", "client", "demo", "lock", "router"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

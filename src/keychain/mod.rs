@@ -8,7 +8,11 @@
 //!   back to a file behind the user's back, so secrets never end up split between the two;
 //! - with no keychain at all, new secrets go to owner-only files, with one warning;
 //! - `backend-8825 keychain migrate` moves file secrets into a keychain that has appeared.
+//!
+//! An app that embeds the client core supplies its own store instead ([`SecretStore`],
+//! `embedded.rs`), which takes the keychain's place under the same rules.
 
+mod embedded;
 mod files;
 mod platform;
 
@@ -21,6 +25,7 @@ use keyring_core::{CredentialStore, Entry};
 use crate::config::APP_NAME;
 use crate::secret::Secret;
 
+pub use embedded::SecretStore;
 pub use files::{create_private_dir, open_lock_file, read_private_file, write_private_file};
 
 #[derive(Debug, thiserror::Error)]
@@ -148,6 +153,12 @@ impl KeychainManager {
         }
     }
 
+    /// Uses a key store the embedding app supplies (`crate::client`), in the keychain's
+    /// place, with `dir` for secrets that already live in files.
+    pub fn with_secret_store(store: Arc<dyn SecretStore>, dir: &Path) -> Self {
+        Self::with_store(embedded::adapt(store), dir)
+    }
+
     /// Only files in `dir`.
     pub fn files_only(dir: &Path) -> Self {
         Self::without("files were asked for", dir)
@@ -173,7 +184,10 @@ impl KeychainManager {
 
     /// The keychain's name for messages ("the Secret Service", "the macOS Keychain").
     pub fn keychain_name(&self) -> &'static str {
-        platform::name()
+        match &self.keyring {
+            Some(keyring) if keyring.store().vendor() == embedded::VENDOR => embedded::NAME,
+            _ => platform::name(),
+        }
     }
 
     /// The directory of the file secrets.

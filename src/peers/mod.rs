@@ -24,8 +24,9 @@ use crate::store::Peer;
 
 pub use keys::{PairKeyCache, load_pair_key, pair_key_secret_name};
 pub use local::{
-    RENEW_BEFORE_SECS, active_remote_peer, announce_key_change, client as http_client, current_key,
-    renew_due_peers, renew_peer, spawn_renewal,
+    Fingerprint, PairRequest, PairResponse, RENEW_BEFORE_SECS, Revoked, active_remote_peer,
+    announce_key_change, client as http_client, current_key, register_peer, renew_due_peers,
+    renew_peer, revoke_peer, spawn_renewal,
 };
 pub use revoke::{revoke_here, revoked_remotely};
 pub use signed::{

@@ -8,18 +8,13 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 
-use super::records::{
-    ConversationView, MessageView, ROLES, Tenant, check_content, check_role, check_title,
-    new_record, try_write, write,
-};
+use super::conversations as ops;
+use super::records::{ConversationView, MessageView, ROLES, Tenant};
 use crate::accounts::AccountAuth;
 use crate::config::Mode;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
-use crate::store::{KIND_CONVERSATION, KIND_MESSAGE, LOCAL_ACCOUNT, Record, RecordQuery};
-
-const DEFAULT_PAGE: i64 = 50;
-const MAX_PAGE: i64 = 200;
+use crate::store::LOCAL_ACCOUNT;
 
 impl FromRequestParts<AppState> for Tenant {
     type Rejection = ApiError;
@@ -58,100 +53,8 @@ fn page_params(
     params: Result<Query<PageParams>, QueryRejection>,
 ) -> ApiResult<(i64, Option<String>)> {
     let Query(params) = params?;
-    let limit = params.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "limit must be 1 to {MAX_PAGE}"
-        )));
-    }
-    if let Some(cursor) = &params.cursor
-        && uuid::Uuid::parse_str(cursor).is_err()
-    {
-        return Err(ApiError::bad_request("cursor is not a record id"));
-    }
+    let limit = ops::check_page(params.limit, params.cursor.as_deref())?;
     Ok((limit, params.cursor))
-}
-
-async fn list(
-    state: &AppState,
-    query: RecordQuery<'_>,
-) -> ApiResult<(Vec<Record>, Option<String>)> {
-    let limit = query.limit;
-    // One more than asked tells whether there is a next page.
-    let mut rows = state
-        .store
-        .list_records(&RecordQuery {
-            limit: limit + 1,
-            ..query
-        })
-        .await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id.clone())
-    } else {
-        None
-    };
-    Ok((rows, next))
-}
-
-/// How many times an edit is redone after losing a race before it gives up with 409.
-const EDIT_ATTEMPTS: usize = 32;
-
-/// Reads a record with `lookup`, changes it with `change`, and writes it stamped past the
-/// version it replaces. An edit that loses a race (another edit, or a sync, committed a newer
-/// version in between) is done again on the record as it is now: an ordinary race answers
-/// with the version that won, never a 5xx.
-async fn edit<Fut>(
-    state: &AppState,
-    tenant: &Tenant,
-    lookup: impl Fn() -> Fut,
-    change: impl Fn(&mut Record) -> ApiResult<()>,
-) -> ApiResult<Record>
-where
-    Fut: Future<Output = ApiResult<Record>>,
-{
-    for _ in 0..EDIT_ATTEMPTS {
-        let mut record = lookup().await?;
-        change(&mut record)?;
-        if let Some(stored) = try_write(state, tenant, record).await? {
-            return Ok(stored);
-        }
-    }
-    Err(ApiError::new(
-        StatusCode::CONFLICT,
-        "edit_conflict",
-        "the record changed faster than this edit could be applied; try again",
-    ))
-}
-
-/// The live conversation `id` of the tenant, or 404 (a tombstone, or another account's id).
-async fn conversation(state: &AppState, tenant: &Tenant, id: &str) -> ApiResult<Record> {
-    let not_found = || ApiError::not_found("no such conversation");
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(not_found());
-    }
-    match state.store.record(&tenant.0, id).await? {
-        Some(r) if r.kind == KIND_CONVERSATION && !r.deleted => Ok(r),
-        _ => Err(not_found()),
-    }
-}
-
-async fn message(state: &AppState, tenant: &Tenant, conv: &str, id: &str) -> ApiResult<Record> {
-    let not_found = || ApiError::not_found("no such message");
-    conversation(state, tenant, conv).await?;
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(not_found());
-    }
-    match state.store.record(&tenant.0, id).await? {
-        Some(r)
-            if r.kind == KIND_MESSAGE
-                && !r.deleted
-                && r.conversation_id.as_deref() == Some(conv) =>
-        {
-            Ok(r)
-        }
-        _ => Err(not_found()),
-    }
 }
 
 #[utoipa::path(
@@ -165,19 +68,8 @@ pub(crate) async fn list_conversations(
     params: Result<Query<PageParams>, QueryRejection>,
 ) -> ApiResult<Json<Page<ConversationView>>> {
     let (limit, cursor) = page_params(params)?;
-    let (rows, next_cursor) = list(
-        &state,
-        RecordQuery {
-            account_id: &tenant.0,
-            kind: KIND_CONVERSATION,
-            conversation_id: None,
-            cursor: cursor.as_deref(),
-            descending: true,
-            limit,
-        },
-    )
-    .await?;
-    let items = rows.iter().map(ConversationView::from).collect();
+    let (items, next_cursor) =
+        ops::list_conversations(&state, &tenant, limit, cursor.as_deref()).await?;
     Ok(Json(Page { items, next_cursor }))
 }
 
@@ -197,12 +89,8 @@ pub(crate) async fn create_conversation(
     tenant: Tenant,
     ApiJson(input): ApiJson<ConversationInput>,
 ) -> ApiResult<(StatusCode, Json<ConversationView>)> {
-    let title = input.title.unwrap_or_default();
-    check_title(&title).map_err(ApiError::unprocessable)?;
-    let mut record = new_record(&state, KIND_CONVERSATION);
-    record.title = Some(title);
-    let stored = write(&state, &tenant, record).await?;
-    Ok((StatusCode::CREATED, Json(ConversationView::from(&stored))))
+    let created = ops::create_conversation(&state, &tenant, input.title).await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 #[utoipa::path(
@@ -215,8 +103,7 @@ pub(crate) async fn get_conversation(
     tenant: Tenant,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConversationView>> {
-    let record = conversation(&state, &tenant, &id).await?;
-    Ok(Json(ConversationView::from(&record)))
+    Ok(Json(ops::get_conversation(&state, &tenant, &id).await?))
 }
 
 #[utoipa::path(
@@ -231,18 +118,9 @@ pub(crate) async fn update_conversation(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ConversationInput>,
 ) -> ApiResult<Json<ConversationView>> {
-    if let Some(title) = &input.title {
-        check_title(title).map_err(ApiError::unprocessable)?;
-    }
-    let lookup = || conversation(&state, &tenant, &id);
-    let stored = edit(&state, &tenant, lookup, |record| {
-        if let Some(title) = &input.title {
-            record.title = Some(title.clone());
-        }
-        Ok(())
-    })
-    .await?;
-    Ok(Json(ConversationView::from(&stored)))
+    Ok(Json(
+        ops::update_conversation(&state, &tenant, &id, input.title).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -256,13 +134,7 @@ pub(crate) async fn delete_conversation(
     tenant: Tenant,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let lookup = || conversation(&state, &tenant, &id);
-    edit(&state, &tenant, lookup, |record| {
-        record.deleted = true;
-        record.title = None;
-        Ok(())
-    })
-    .await?;
+    ops::delete_conversation(&state, &tenant, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -278,20 +150,8 @@ pub(crate) async fn list_messages(
     params: Result<Query<PageParams>, QueryRejection>,
 ) -> ApiResult<Json<Page<MessageView>>> {
     let (limit, cursor) = page_params(params)?;
-    conversation(&state, &tenant, &id).await?;
-    let (rows, next_cursor) = list(
-        &state,
-        RecordQuery {
-            account_id: &tenant.0,
-            kind: KIND_MESSAGE,
-            conversation_id: Some(&id),
-            cursor: cursor.as_deref(),
-            descending: false,
-            limit,
-        },
-    )
-    .await?;
-    let items = rows.iter().map(MessageView::from).collect();
+    let (items, next_cursor) =
+        ops::list_messages(&state, &tenant, &id, limit, cursor.as_deref()).await?;
     Ok(Json(Page { items, next_cursor }))
 }
 
@@ -322,15 +182,8 @@ pub(crate) async fn create_message(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<MessageInput>,
 ) -> ApiResult<(StatusCode, Json<MessageView>)> {
-    check_role(&input.role).map_err(ApiError::unprocessable)?;
-    check_content(&input.content).map_err(ApiError::unprocessable)?;
-    conversation(&state, &tenant, &id).await?;
-    let mut record = new_record(&state, KIND_MESSAGE);
-    record.conversation_id = Some(id);
-    record.role = Some(input.role);
-    record.content = Some(input.content);
-    let stored = write(&state, &tenant, record).await?;
-    Ok((StatusCode::CREATED, Json(MessageView::from(&stored))))
+    let created = ops::create_message(&state, &tenant, &id, input.role, input.content).await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -352,24 +205,9 @@ pub(crate) async fn update_message(
     Path((conv, id)): Path<(String, String)>,
     ApiJson(input): ApiJson<MessagePatch>,
 ) -> ApiResult<Json<MessageView>> {
-    if let Some(role) = &input.role {
-        check_role(role).map_err(ApiError::unprocessable)?;
-    }
-    if let Some(content) = &input.content {
-        check_content(content).map_err(ApiError::unprocessable)?;
-    }
-    let lookup = || message(&state, &tenant, &conv, &id);
-    let stored = edit(&state, &tenant, lookup, |record| {
-        if let Some(role) = &input.role {
-            record.role = Some(role.clone());
-        }
-        if let Some(content) = &input.content {
-            record.content = Some(content.clone());
-        }
-        Ok(())
-    })
-    .await?;
-    Ok(Json(MessageView::from(&stored)))
+    let MessagePatch { role, content } = input;
+    let updated = ops::update_message(&state, &tenant, &conv, &id, role, content).await?;
+    Ok(Json(updated))
 }
 
 #[utoipa::path(
@@ -383,12 +221,6 @@ pub(crate) async fn delete_message(
     tenant: Tenant,
     Path((conv, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let lookup = || message(&state, &tenant, &conv, &id);
-    edit(&state, &tenant, lookup, |record| {
-        record.deleted = true;
-        record.content = None;
-        Ok(())
-    })
-    .await?;
+    ops::delete_message(&state, &tenant, &conv, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

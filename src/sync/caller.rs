@@ -60,6 +60,16 @@ pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummar
     let started = std::time::Instant::now();
     let outcome = sync_locked(state, peer_id).await;
     record_exchange(state, peer_id, &outcome, started.elapsed());
+    let _ = state.sync().finished.send(super::SyncFinished {
+        peer_id: peer_id.to_string(),
+        outcome: match &outcome {
+            Ok(summary) => Ok(summary.clone()),
+            Err(err) => Err(super::SyncFailed {
+                code: err.code,
+                message: err.message.clone(),
+            }),
+        },
+    });
     emit_cycle(state, peer_id, &outcome, started.elapsed()).await;
     if let Err(err) = &outcome
         && err.upstream_code.as_deref() == Some("revoked")

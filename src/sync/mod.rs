@@ -5,6 +5,7 @@
 pub(crate) mod api;
 mod call;
 pub(crate) mod caller;
+pub mod conversations;
 pub(crate) mod e2e_rotate;
 pub(crate) mod e2e_routes;
 pub(crate) mod e2e_transfer_routes;
@@ -61,6 +62,23 @@ pub struct SyncState {
     /// What sync did with each peer since the daemon started (counters, last exchanges,
     /// backoff).
     pub stats: stats::SyncStats,
+    /// Every finished sync, announced (an embedder of the client core tells its app; nobody
+    /// listening is fine).
+    pub finished: tokio::sync::broadcast::Sender<SyncFinished>,
+}
+
+/// One finished sync with a peer: what it did, or why it failed.
+#[derive(Clone, Debug)]
+pub struct SyncFinished {
+    pub peer_id: String,
+    pub outcome: Result<SyncSummary, SyncFailed>,
+}
+
+/// Why a sync failed: the error's code and message, as the sync route answers them.
+#[derive(Clone, Debug)]
+pub struct SyncFailed {
+    pub code: &'static str,
+    pub message: String,
 }
 
 impl SyncState {
@@ -72,6 +90,7 @@ impl SyncState {
             locks: Mutex::new(HashMap::new()),
             automatic: true,
             stats: stats::SyncStats::default(),
+            finished: tokio::sync::broadcast::Sender::new(64),
         }
     }
 

@@ -24,10 +24,12 @@ use crate::state::AppState;
 use calls::*;
 pub use key_change::announce_key_change;
 use pair::*;
+pub use pair::{Fingerprint, PairRequest, PairResponse, register_peer};
 use renewal::*;
 pub use renewal::{
     RENEW_BEFORE_SECS, active_remote_peer, current_key, renew_due_peers, renew_peer, spawn_renewal,
 };
+pub use revoke::{Revoked, revoke_peer};
 
 /// The HTTP client for calls to hosted backends.
 pub fn client() -> &'static reqwest::Client {

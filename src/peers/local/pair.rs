@@ -25,26 +25,27 @@ use crate::store::{PEER_ACTIVE, Peer, PeerKey};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct PairRequest {
-    pub(super) hosted_url: String,
-    pub(super) pairing_code: String,
+pub struct PairRequest {
+    pub hosted_url: String,
+    pub pairing_code: String,
     /// The hosted key id the user saw; pairing stops if the backend at `hosted_url` has
     /// another.
-    pub(super) expected_hosted_key_id: Option<KeyId>,
+    pub expected_hosted_key_id: Option<KeyId>,
 }
 
 /// One backend's fingerprint.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct Fingerprint {
-    pub(super) backend_id: String,
-    pub(super) key_id: String,
+pub struct Fingerprint {
+    pub backend_id: String,
+    pub key_id: String,
 }
 
+/// What pairing made: the peer, and both fingerprints to compare.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct PairResponse {
-    pub(super) peer: PeerView,
-    pub(super) local: Fingerprint,
-    pub(super) hosted: Fingerprint,
+pub struct PairResponse {
+    pub peer: PeerView,
+    pub local: Fingerprint,
+    pub hosted: Fingerprint,
 }
 
 /// `POST /register-peer` (local).
@@ -66,13 +67,25 @@ pub(crate) async fn register(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<PairRequest>,
 ) -> Result<(StatusCode, Json<PairResponse>), ApiError> {
-    let outcome = pair(&state, request).await;
+    Ok((
+        StatusCode::CREATED,
+        Json(register_peer(&state, request).await?),
+    ))
+}
+
+/// Pairs with a hosted backend and audits the attempt: what `POST /register-peer` does, for
+/// its handler and for an embedder of the client core.
+pub async fn register_peer(
+    state: &AppState,
+    request: PairRequest,
+) -> Result<PairResponse, ApiError> {
+    let outcome = pair(state, request).await;
     match &outcome {
         Ok(peer) => {
             let (id, account) = (Some(peer.peer_id.as_str()), Some(peer.account_id.as_str()));
-            audit(&state, "register_peer", Ok(()), id, account, None).await;
+            audit(state, "register_peer", Ok(()), id, account, None).await;
         }
-        Err(err) => audit(&state, "register_peer", Err(err.code), None, None, None).await,
+        Err(err) => audit(state, "register_peer", Err(err.code), None, None, None).await,
     }
     let peer = outcome?;
     let me = &state.identity;
@@ -87,7 +100,7 @@ pub(crate) async fn register(
         },
         peer: PeerView::from(&peer),
     };
-    Ok((StatusCode::CREATED, Json(response)))
+    Ok(response)
 }
 
 /// Fetches and checks the hosted identity document: a hosted backend whose key id is the

@@ -16,7 +16,7 @@ use crate::store::{PEER_ACTIVE, PEER_REVOKED, Peer};
 
 /// What a revocation did.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct Revoked {
+pub struct Revoked {
     pub peer: PeerView,
     /// The hosted backend took the notice: it refuses the pair key now too.
     pub hosted_notified: bool,
@@ -42,19 +42,25 @@ pub(crate) async fn revoke(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,
 ) -> Result<Json<Revoked>, ApiError> {
-    let mut peer = state.store.peer(&peer_id).await?.ok_or_else(unknown_peer)?;
+    Ok(Json(revoke_peer(&state, &peer_id).await?))
+}
+
+/// Revokes a pairing here and tells the hosted end: what `DELETE /peers/{peer_id}` does, for
+/// its handler and for an embedder of the client core.
+pub async fn revoke_peer(state: &AppState, peer_id: &str) -> Result<Revoked, ApiError> {
+    let mut peer = state.store.peer(peer_id).await?.ok_or_else(unknown_peer)?;
     // Told first: the notice is signed with the pair key this revocation deletes.
     let notice = match peer.status.as_str() {
-        PEER_ACTIVE => notify_hosted(&state, &peer).await,
+        PEER_ACTIVE => notify_hosted(state, &peer).await,
         _ => Err("the peer was revoked already".to_string()),
     };
-    revoke_here(&state, &peer, "revoke_peer").await?;
+    revoke_here(state, &peer, "revoke_peer").await?;
     peer.status = PEER_REVOKED.to_string();
-    Ok(Json(Revoked {
+    Ok(Revoked {
         peer: PeerView::from(&peer),
         hosted_notified: notice.is_ok(),
         hosted_error: notice.err(),
-    }))
+    })
 }
 
 /// `POST /peers/{peer_id}/revoke` to the hosted backend, signed with the pair key. A
