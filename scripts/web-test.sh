@@ -4,7 +4,8 @@
 # byte (the daemon embeds web/dist, so `cargo build` needs no Node), the unit tests of
 # webAdapter.ts, the generated API types are what the debug binary's documents make, and the
 # browser tests: Debian's Chromium, headless, driven by playwright-core against a real hosted
-# and a real local daemon (the debug binary).
+# and a real local daemon (the debug binary), and, in the cross-platform test, a device on the
+# mobile SDK (its Python bindings, generated here from the debug FFI library).
 #
 # Installs what it needs when missing: Debian's chromium (as root, with apt-get) and web/'s
 # npm packages (`npm ci`, from package-lock.json). Nothing here downloads a browser build.
@@ -88,5 +89,17 @@ if [ -n "$stale" ]; then
   exit 1
 fi
 
+# The cross-platform test drives a device on the mobile SDK through its Python bindings: the
+# FFI library and the bindings it generates, copied beside the daemon's private copy.
+step "cargo build: the SDK library and its Python bindings (the cross-platform test)"
+command -v python3 >/dev/null || apt_install python3
+cargo build --locked -p backend-8825-ffi --features cli
+sdk_python="$bin_dir/sdk-python"
+"$CARGO_TARGET_DIR/debug/uniffi-bindgen" generate --library \
+  "$CARGO_TARGET_DIR/debug/libbackend_8825_ffi.so" --language python --no-format \
+  --out-dir "$sdk_python" >/dev/null
+cp "$CARGO_TARGET_DIR/debug/libbackend_8825_ffi.so" "$sdk_python/"
+
 step "browser tests (Chromium, headless)"
-(cd web && BACKEND_8825_BIN="$bin_dir/backend-8825" npm run --silent test:browser)
+(cd web && BACKEND_8825_BIN="$bin_dir/backend-8825" BACKEND_8825_SDK_PYTHONPATH="$sdk_python" \
+  npm run --silent test:browser)
