@@ -26,12 +26,12 @@ pub fn key_ref(account: &E2eAccount) -> KeyRef {
     }
 }
 
-pub(super) fn rfc3339(ms: i64) -> Option<String> {
+fn rfc3339(ms: i64) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
-pub(super) fn view(account: Option<E2eAccount>) -> HostedE2e {
+fn view(account: Option<E2eAccount>) -> HostedE2e {
     let Some(account) = account else {
         return HostedE2e::default();
     };
@@ -57,14 +57,17 @@ pub(crate) async fn status(
     State(state): State<AppState>,
     signed: SignedPeerRequest,
 ) -> ApiResult<Json<HostedE2e>> {
-    let account_id = &signed.peer.account_id;
-    let account = account_key(&state, account_id).await?;
-    let mut view = view(account);
+    Ok(Json(account_view(&state, &signed.peer.account_id).await?))
+}
+
+/// An account's encryption as the hosted side holds it, with whether a new epoch is due.
+pub(super) async fn account_view(state: &AppState, account_id: &str) -> ApiResult<HostedE2e> {
+    let mut view = view(account_key(state, account_id).await?);
     if view.enabled {
         let due = state.store.e2e_rotation_due(account_id).await?;
         view.rotation_due = due.and_then(rfc3339);
     }
-    Ok(Json(view))
+    Ok(view)
 }
 
 /// `POST /peers/{peer_id}/e2e/enable` (hosted, signed): encrypts the peer's account, once.

@@ -45,12 +45,8 @@ pub(crate) async fn account_e2e(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
 ) -> ApiResult<Json<HostedE2e>> {
-    let mut view = super::hosted::view(super::hosted::account_key(&state, &account.id).await?);
+    let mut view = super::hosted::account_view(&state, &account.id).await?;
     view.recovery = None;
-    if view.enabled {
-        let due = state.store.e2e_rotation_due(&account.id).await?;
-        view.rotation_due = due.and_then(super::hosted::rfc3339);
-    }
     Ok(Json(view))
 }
 

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
 
-import { Workspace, openPage } from './daemons.js';
+import { Workspace, api, openPage, until } from './daemons.js';
 
 const UI_WAIT_MS = 15_000;
 const SYNC_WAIT_MS = 30_000;
@@ -65,23 +65,6 @@ class SdkDevice {
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     await this.do({ op: 'close' }).catch(() => undefined);
     await exited;
-  }
-}
-
-async function api(base: string, secret: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${secret}`, Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
-  return { status: response.status, json: await response.json().catch(() => null) };
-}
-
-/** Waits until `check` holds, asking again and again, for at most `ms`. */
-async function until(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    // Asked again after a tenth of a second: a poll's pace, not a wait standing in for it.
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -157,3 +157,22 @@ export async function openPage(
   });
   return { browser, page };
 }
+
+/** One call to a daemon's API with a bearer (a local secret or an account token): the
+ * status and the JSON body (null when it is not JSON). */
+export async function api(base: string, secret: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${secret}`, Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+/** Waits until `check` holds, asking again and again, for at most `ms`. */
+export async function until(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    // Asked again after a tenth of a second: a poll's pace, not a wait standing in for it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
