@@ -1102,6 +1102,7 @@ export interface components {
             hosted_url: string;
             pairing_code: string;
         };
+        /** @description What pairing made: the peer, and both fingerprints to compare. */
         PairResponse: {
             hosted: components["schemas"]["Fingerprint"];
             local: components["schemas"]["Fingerprint"];
