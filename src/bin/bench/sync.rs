@@ -18,6 +18,9 @@ use backend_8825::telemetry::TelemetryAccess;
 const BATCH: usize = 500;
 
 /// Polls `store` every millisecond until the record `id` of `account` is there.
+/// How long a timed write may take to cross before the run fails.
+const SYNC_LIMIT: Duration = Duration::from_secs(10);
+
 pub async fn wait_for(
     store: &dyn Store,
     account: &str,
@@ -30,6 +33,30 @@ pub async fn wait_for(
             bail!("record {id} did not arrive within {limit:?}");
         }
         tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    Ok(())
+}
+
+/// [`wait_for`] without its millisecond of slack: the store is asked again at each sync the
+/// local daemon finishes (`finished`, subscribed to before the write), and at most a
+/// millisecond after the last ask. A write crosses in one sync, so the time measured ends
+/// within a fraction of a millisecond of the record arriving, not up to a tick after it.
+async fn wait_for_synced(
+    store: &dyn Store,
+    account: &str,
+    id: &str,
+    finished: &mut tokio::sync::broadcast::Receiver<backend_8825::sync::SyncFinished>,
+    limit: Duration,
+) -> anyhow::Result<()> {
+    let deadline = Instant::now() + limit;
+    while store.record(account, id).await?.is_none() {
+        if Instant::now() > deadline {
+            bail!("record {id} did not arrive within {limit:?}");
+        }
+        tokio::select! {
+            _ = finished.recv() => {}
+            () = tokio::time::sleep(Duration::from_millis(1)) => {}
+        }
     }
     Ok(())
 }
@@ -70,10 +97,15 @@ async fn latency_on(
     let store = hosted.state.store.as_ref();
     wait_for(store, &pair.account.id, &conv, Duration::from_secs(10)).await?;
     let mut up = Vec::with_capacity(writes);
+    let mut finished = local.state.sync().finished.subscribe();
+    // Where the time of each direction goes: every sync each side times, from here on.
+    local.state.sync().stats.take_durations();
+    hosted.state.sync().stats.take_durations();
     for i in 0..writes {
         if !pause.is_zero() {
             tokio::time::sleep(pause).await;
         }
+        while finished.try_recv().is_ok() {}
         let started = Instant::now();
         let id = post(
             &pair.http,
@@ -83,9 +115,10 @@ async fn latency_on(
             &format!("up {i}"),
         )
         .await?;
-        wait_for(store, &pair.account.id, &id, Duration::from_secs(10)).await?;
+        wait_for_synced(store, &pair.account.id, &id, &mut finished, SYNC_LIMIT).await?;
         up.push(started.elapsed());
     }
+    let (mut up_call, mut up_answer) = (sync_durations(local), sync_durations(hosted));
     if e2e {
         return crate::e2e::latency_rows(db, pg, writes, &mut up).await;
     }
@@ -101,10 +134,13 @@ async fn latency_on(
 
     // Hosted → local, with where the time goes: the write, the poke's arrival at the local
     // daemon, and the sync it sets off (a 20 ms debounce, then one round trip).
+    local.state.sync().stats.take_durations();
+    hosted.state.sync().stats.take_durations();
     let mut pokes = local.state.telemetry().subscribe_pokes();
     let (mut down, mut written, mut poked) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..writes {
         while pokes.try_recv().is_ok() {}
+        while finished.try_recv().is_ok() {}
         if !pause.is_zero() {
             tokio::time::sleep(pause).await;
         }
@@ -125,9 +161,10 @@ async fn latency_on(
             poked.push(started.elapsed());
         }
         let store = local.state.store.as_ref();
-        wait_for(store, LOCAL_ACCOUNT, &id, Duration::from_secs(10)).await?;
+        wait_for_synced(store, LOCAL_ACCOUNT, &id, &mut finished, SYNC_LIMIT).await?;
         down.push(started.elapsed());
     }
+    let (mut down_call, mut down_answer) = (sync_durations(local), sync_durations(hosted));
     // The floor on each store a direction commits to: the hosted database for local →
     // hosted, the local SQLite for hosted → local (measured once when both are SQLite).
     let mut floor_local = floor::measure(DbKind::Sqlite, None, writes).await?;
@@ -163,6 +200,27 @@ async fn latency_on(
             percentiles(&mut poked),
         ),
     ];
+    for (direction, call, answer) in [
+        ("local → hosted", &mut up_call, &mut up_answer),
+        ("hosted → local", &mut down_call, &mut down_answer),
+    ] {
+        rows.push(Row::new(
+            "sync-latency",
+            format!(
+                "  {direction}: the local daemon's syncs (request to answer applied), p50/p95/p99 ({})",
+                call.len()
+            ),
+            percentiles(call),
+        ));
+        rows.push(Row::new(
+            "sync-latency",
+            format!(
+                "  {direction}: the hosted side's answers (after the signature checks), p50/p95/p99 ({})",
+                answer.len()
+            ),
+            percentiles(answer),
+        ));
+    }
     if db == DbKind::Postgres {
         rows.push(floor::row(db_name, &mut floor_hosted));
     }
@@ -182,6 +240,17 @@ async fn latency_on(
         ),
     ]);
     Ok(rows)
+}
+
+/// The durations of the syncs a daemon finished since they were last taken (its own calls
+/// on a local daemon, its answers on a hosted one).
+fn sync_durations(daemon: &crate::daemons::Daemon) -> Vec<Duration> {
+    let taken = daemon.state.sync().stats.take_durations();
+    taken
+        .into_iter()
+        .filter(|(_, ok, _)| *ok)
+        .map(|(_, _, ms)| Duration::from_secs_f64(ms / 1000.0))
+        .collect()
 }
 
 pub fn db_label(db: DbKind) -> &'static str {
