@@ -17,24 +17,17 @@ use backend_8825::telemetry::TelemetryAccess;
 /// The batch size of one sync round trip (docs/sync.md): the raw insert uses the same.
 const BATCH: usize = 500;
 
-/// Polls `store` every millisecond until the record `id` of `account` is there.
 /// How long a timed write may take to cross before the run fails.
 const SYNC_LIMIT: Duration = Duration::from_secs(10);
 
+/// Polls `store` every millisecond until the record `id` of `account` is there.
 pub async fn wait_for(
     store: &dyn Store,
     account: &str,
     id: &str,
     limit: Duration,
 ) -> anyhow::Result<()> {
-    let deadline = Instant::now() + limit;
-    while store.record(account, id).await?.is_none() {
-        if Instant::now() > deadline {
-            bail!("record {id} did not arrive within {limit:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    Ok(())
+    wait_until(store, account, id, None, limit).await
 }
 
 /// [`wait_for`] without its millisecond of slack: the store is asked again at each sync the
@@ -48,13 +41,31 @@ async fn wait_for_synced(
     finished: &mut tokio::sync::broadcast::Receiver<backend_8825::sync::SyncFinished>,
     limit: Duration,
 ) -> anyhow::Result<()> {
+    wait_until(store, account, id, Some(finished), limit).await
+}
+
+/// Asks `store` for the record every millisecond, and at once at each finished sync when
+/// given `finished`, until it is there or `limit` has passed.
+async fn wait_until(
+    store: &dyn Store,
+    account: &str,
+    id: &str,
+    mut finished: Option<&mut tokio::sync::broadcast::Receiver<backend_8825::sync::SyncFinished>>,
+    limit: Duration,
+) -> anyhow::Result<()> {
     let deadline = Instant::now() + limit;
     while store.record(account, id).await?.is_none() {
         if Instant::now() > deadline {
             bail!("record {id} did not arrive within {limit:?}");
         }
+        let synced = async {
+            match finished.as_mut() {
+                Some(finished) => drop(finished.recv().await),
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
-            _ = finished.recv() => {}
+            () = synced => {}
             () = tokio::time::sleep(Duration::from_millis(1)) => {}
         }
     }
