@@ -32,23 +32,21 @@ pub use files::{create_private_dir, open_lock_file, read_private_file, write_pri
 pub enum KeychainError {
     /// The keychain answered with an error (`cause` is not a `source`: its text is part of
     /// the message, said once).
-    #[error(
-        "{keychain} refused access ({cause}). If it is locked, unlock it (log in to your \
-             desktop session, or open your keyring app) and try again"
-    )]
+    #[error("{keychain} refused access ({cause}). {advice}")]
     Keyring {
         keychain: &'static str,
         cause: keyring_core::Error,
+        /// What to do, for this kind of key store ([`KeychainManager::unlock_advice`]).
+        advice: &'static str,
     },
     #[error(
-        "{keychain} did not store the secret {name} ({cause}). If it is locked, unlock it \
-         (log in to your desktop session, or open your keyring app) and try again; nothing \
-         was written to disk"
+        "{keychain} did not store the secret {name} ({cause}). {advice}; nothing was written to disk"
     )]
     Refused {
         keychain: &'static str,
         name: String,
         cause: keyring_core::Error,
+        advice: &'static str,
     },
     #[error("cannot {action} {path}")]
     File {
@@ -211,6 +209,22 @@ impl KeychainManager {
         KeychainError::Keyring {
             keychain: self.keychain_name(),
             cause: source,
+            advice: self.unlock_advice(),
+        }
+    }
+
+    /// What a user can do when the key store refuses: the OS keychain is unlocked by the
+    /// desktop session; an app's key store (a phone's Keychain or Keystore) opens once the
+    /// device is unlocked.
+    fn unlock_advice(&self) -> &'static str {
+        match &self.keyring {
+            Some(keyring) if keyring.store().vendor() == embedded::VENDOR => {
+                "If the device is locked, try again once it is unlocked"
+            }
+            _ => {
+                "If it is locked, unlock it (log in to your desktop session, or open your \
+                 keyring app) and try again"
+            }
         }
     }
 
@@ -240,6 +254,7 @@ impl KeychainManager {
                     keychain: self.keychain_name(),
                     name: name.to_string(),
                     cause,
+                    advice: self.unlock_advice(),
                 }
             })?;
             return Ok(format!(
@@ -292,6 +307,7 @@ impl KeychainManager {
                 keychain: self.keychain_name(),
                 name: name.clone(),
                 cause,
+                advice: self.unlock_advice(),
             };
             off_runtime(|| keyring.entry(&name)?.set_password(value.expose())).map_err(refused)?;
             let back = off_runtime(|| keyring.entry(&name)?.get_password())

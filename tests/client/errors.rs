@@ -105,6 +105,8 @@ async fn one_client_per_data_dir_and_a_locked_key_store_is_said() {
         .expect("a locked key store stops the open");
     assert!(matches!(err, ClientError::KeyStore { .. }), "{err:?}");
     assert!(err.to_string().contains("the device is locked"), "{err}");
+    // The advice is the app's, not a desktop's.
+    assert!(!err.to_string().contains("desktop session"), "{err}");
 }
 
 /// A loopback port nothing listens on.
