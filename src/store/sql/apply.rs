@@ -47,27 +47,34 @@ impl Db<'_> {
         }
         let applied = apply_in(&mut tx, account_id, versions, origin_peer).await?;
         if let Some(c) = cursor {
-            Query::new(
+            // With `last_success_at`, the sync's success goes in with the cursor, in one
+            // statement (the responder's record of it: the last error cleared); without, the
+            // outcome stays as it was.
+            let sql = if c.last_success_at.is_some() {
+                "INSERT INTO sync_cursors (peer_id, pull_epoch, pull_seq, push_epoch, \
+                 push_seq, last_success_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (peer_id) DO UPDATE SET pull_epoch = excluded.pull_epoch, \
+                 pull_seq = excluded.pull_seq, push_epoch = excluded.push_epoch, \
+                 push_seq = excluded.push_seq, last_success_at = excluded.last_success_at, \
+                 last_error = NULL, last_error_at = NULL, last_error_code = NULL, \
+                 failing_since = NULL"
+            } else {
                 "INSERT INTO sync_cursors (peer_id, pull_epoch, pull_seq, push_epoch, \
                  push_seq) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (peer_id) DO UPDATE SET pull_epoch = excluded.pull_epoch, \
                  pull_seq = excluded.pull_seq, push_epoch = excluded.push_epoch, \
-                 push_seq = excluded.push_seq",
-            )
-            .bind(&c.peer_id)
-            .bind(&c.pull_epoch)
-            .bind(c.pull_seq)
-            .bind(&c.push_epoch)
-            .bind(c.push_seq)
-            .execute(&mut tx)
-            .await?;
-            // With `last_success_at`, the sync's success goes in the same transaction (the
-            // responder's record of it); without, the outcome stays as it was.
+                 push_seq = excluded.push_seq"
+            };
+            let mut upsert = Query::new(sql)
+                .bind(&c.peer_id)
+                .bind(&c.pull_epoch)
+                .bind(c.pull_seq)
+                .bind(&c.push_epoch)
+                .bind(c.push_seq);
             if let Some(at) = c.last_success_at {
-                super::sync::sync_success(&c.peer_id, at)
-                    .execute(&mut tx)
-                    .await?;
+                upsert = upsert.bind(at);
             }
+            upsert.execute(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(Some(applied))
