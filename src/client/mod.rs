@@ -9,6 +9,7 @@
 //! one, to the keychain rules of the daemon.
 
 mod conversations;
+mod e2e;
 mod error;
 mod events;
 mod ops;
@@ -26,6 +27,7 @@ use crate::state::AppState;
 use crate::sync::SyncAccess;
 
 pub use conversations::{ConversationWithMessages, Page};
+pub use e2e::{E2eStatus, new_recovery_code};
 pub use error::ClientError;
 pub use events::{ClientEvent, Events};
 pub use ops::{Identity, Paired, PeerStatus, PeerSync, Status};

@@ -26,35 +26,35 @@ const CROCKFORD: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// How end-to-end encryption stands with one hosted peer, as this device sees it.
 #[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub(crate) struct DeviceE2e {
-    peer_id: String,
-    account_id: String,
+    pub(crate) peer_id: String,
+    pub(crate) account_id: String,
     /// Whether the hosted side says the account is encrypted; `null` when it could not be
     /// asked (`hosted_error` says why).
-    enabled: Option<bool>,
+    pub(crate) enabled: Option<bool>,
     /// The account's key (epoch and public id) as the hosted side holds it.
-    account_key: Option<KeyRef>,
+    pub(crate) account_key: Option<KeyRef>,
     /// The key this device seals with; `null` when it holds none.
-    device_key: Option<KeyRef>,
+    pub(crate) device_key: Option<KeyRef>,
     /// When the account was encrypted (RFC 3339).
-    enabled_at: Option<String>,
+    pub(crate) enabled_at: Option<String>,
     /// Since when the account's key is due for a new epoch (a device was revoked): a device
     /// that holds the key rotates it (`POST /e2e/rotate`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    rotation_due: Option<String>,
+    pub(crate) rotation_due: Option<String>,
     /// Pulled versions set aside because they did not open here.
-    unopened: usize,
+    pub(crate) unopened: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    hosted_error: Option<String>,
+    pub(crate) hosted_error: Option<String>,
     /// Records rewritten to sync sealed (enable only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    rewritten: Option<usize>,
+    pub(crate) rewritten: Option<usize>,
     /// Encryption was on already under this device's key (an enable whose answer was
     /// lost): the records were rewritten; the recovery code is the one made then.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
-    already: bool,
+    pub(crate) already: bool,
     /// The recovery code opened the account's keyring; nothing was changed (`check`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
-    checked: bool,
+    pub(crate) checked: bool,
 }
 
 /// `POST /e2e/enable`. The recovery code is made by the caller (the CLI shows it); this
@@ -79,6 +79,27 @@ pub(crate) struct RecoverInput {
     /// Only check that the code opens the account's keyring; change nothing.
     #[serde(default)]
     check: bool,
+}
+
+impl EnableInput {
+    /// Encrypts the account of the only active hosted peer, under `recovery_code`.
+    pub(crate) fn new(recovery_code: String) -> Self {
+        Self {
+            peer_id: None,
+            recovery_code,
+        }
+    }
+}
+
+impl RecoverInput {
+    /// Recovers the key of the only active hosted peer's account (`check`: only checks).
+    pub(crate) fn new(recovery_code: String, check: bool) -> Self {
+        Self {
+            peer_id: None,
+            recovery_code,
+            check,
+        }
+    }
 }
 
 pub(super) fn check_recovery_code(code: &str) -> ApiResult<()> {

@@ -254,4 +254,31 @@ impl BackendSyncClient {
     pub fn delete_message(&self, conversation_id: String, id: String) -> Result<(), SdkError> {
         self.run(self.client.delete_message(&conversation_id, &id))
     }
+
+    /// How end-to-end encryption stands with each paired hosted backend (docs/e2e.md).
+    pub fn e2e_status(&self) -> Result<Vec<E2eStatus>, SdkError> {
+        let views = self.run(self.client.e2e_status())?;
+        Ok(views.into_iter().map(Into::into).collect())
+    }
+
+    /// Encrypts the account from this device, once per account: `recovery_code` from
+    /// [`new_recovery_code`], shown to the user once and never stored by the app.
+    pub fn e2e_enable(&self, recovery_code: String) -> Result<E2eStatus, SdkError> {
+        Ok(self.run(self.client.e2e_enable(&recovery_code))?.into())
+    }
+
+    /// Gets the account's key with its recovery code (`check`: only checks the code), then
+    /// syncs everything again.
+    pub fn e2e_recover(&self, recovery_code: String, check: bool) -> Result<E2eStatus, SdkError> {
+        Ok(self
+            .run(self.client.e2e_recover(&recovery_code, check))?
+            .into())
+    }
+}
+
+/// A new recovery code for [`BackendSyncClient::e2e_enable`] (160 random bits, Crockford
+/// base32 in groups of four).
+#[uniffi::export]
+pub fn new_recovery_code() -> String {
+    backend_8825::client::new_recovery_code()
 }

@@ -215,3 +215,32 @@ pub struct TelemetryEvent {
     pub duration_ms: Option<f64>,
     pub attributes: HashMap<String, String>,
 }
+
+/// End-to-end encryption with one paired hosted backend, as this device sees it.
+#[derive(Clone, Debug, uniffi::Record)]
+pub struct E2eStatus {
+    pub peer_id: String,
+    /// Whether the account is encrypted; null when the hosted backend could not be asked.
+    pub enabled: Option<bool>,
+    /// The epoch of the account's current key.
+    pub account_epoch: Option<u32>,
+    /// Whether this device holds the account's current key.
+    pub holds_key: bool,
+    /// Pulled versions not applied because they did not open here.
+    pub unopened: u64,
+    /// A device of the account was revoked: one that holds the key should rotate it.
+    pub rotation_due: bool,
+}
+
+impl From<backend_8825::client::E2eStatus> for E2eStatus {
+    fn from(s: backend_8825::client::E2eStatus) -> Self {
+        Self {
+            peer_id: s.peer_id,
+            enabled: s.enabled,
+            account_epoch: s.account_epoch,
+            holds_key: s.holds_key,
+            unopened: s.unopened,
+            rotation_due: s.rotation_due,
+        }
+    }
+}

@@ -148,6 +148,65 @@ class SdkTest(unittest.TestCase):
         status, peers = hosted.request("GET", "/peers")
         self.assertEqual(peers[0]["status"], "revoked")
 
+    def test_end_to_end_encryption_between_two_devices(self):
+        for db in databases():
+            with self.subTest(db=db), tempfile.TemporaryDirectory() as workdir:
+                hosted = Hosted(BINARY, db, workdir)
+                try:
+                    self.encrypted(hosted, workdir)
+                finally:
+                    hosted.stop()
+
+    def device(self, hosted, workdir, name):
+        keys = FileKeyStore(os.path.join(workdir, name, "keys"))
+        settings = sdk.ClientSettings(
+            data_dir=os.path.join(workdir, name, "data"),
+            automatic_sync=False,
+            sync_interval_secs=3600,
+        )
+        client = sdk.BackendSyncClient.with_settings(settings, keys)
+        client.pair(hosted.base, hosted.pairing_code(), hosted.key_id())
+        return client
+
+    def encrypted(self, hosted, workdir):
+        first = self.device(hosted, workdir, "first")
+        conv = first.create_conversation("Secret plans")
+        first.create_message(conv.id, "user", "meet at noon")
+        code = sdk.new_recovery_code()
+        enabled = first.e2e_enable(code)
+        self.assertEqual((enabled.enabled, enabled.holds_key, enabled.account_epoch), (True, True, 1))
+        first.sync_now()
+
+        # The hosted side holds it sealed: its API shows the conversation locked.
+        status, listed = hosted.request("GET", "/api/conversations")
+        self.assertEqual(status, 200)
+        self.assertEqual([(c["title"], c["encrypted"]) for c in listed["items"]], [(None, True)])
+
+        # A second device opens nothing until it recovers the key with the code.
+        second = self.device(hosted, workdir, "second")
+        second.sync_now()
+        self.assertEqual(second.list_conversations(None, None).items, [])
+        self.assertEqual(second.e2e_status()[0].unopened, 2)
+        with self.assertRaises(sdk.SdkError.InvalidInput):
+            second.e2e_recover(sdk.new_recovery_code(), False)
+        recovered = second.e2e_recover(code, False)
+        self.assertTrue(recovered.holds_key)
+        self.assertEqual(recovered.unopened, 0)
+        detail = second.get_conversation(conv.id)
+        self.assertEqual(detail.conversation.title, "Secret plans")
+        self.assertEqual([m.content for m in detail.messages], ["meet at noon"])
+
+        # Both ways from now on, sealed.
+        second.create_message(conv.id, "user", "bring the map")
+        second.sync_now()
+        first.sync_now()
+        self.assertEqual(
+            [m.content for m in first.get_conversation(conv.id).messages],
+            ["meet at noon", "bring the map"],
+        )
+        status, messages = hosted.request("GET", f"/api/conversations/{conv.id}/messages")
+        self.assertTrue(all(m["content"] is None and m["encrypted"] for m in messages["items"]))
+
 
 if __name__ == "__main__":
     unittest.main()

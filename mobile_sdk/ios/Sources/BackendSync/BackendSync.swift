@@ -487,6 +487,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
+    typealias FfiType = UInt64
+    typealias SwiftType = UInt64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
     typealias FfiType = Int64
     typealias SwiftType = Int64
@@ -609,6 +625,23 @@ public protocol BackendSyncClientProtocol: AnyObject, Sendable {
     func deleteConversation(id: String) throws 
     
     func deleteMessage(conversationId: String, id: String) throws 
+    
+    /**
+     * Encrypts the account from this device, once per account: `recovery_code` from
+     * [`new_recovery_code`], shown to the user once and never stored by the app.
+     */
+    func e2eEnable(recoveryCode: String) throws  -> E2eStatus
+    
+    /**
+     * Gets the account's key with its recovery code (`check`: only checks the code), then
+     * syncs everything again.
+     */
+    func e2eRecover(recoveryCode: String, check: Bool) throws  -> E2eStatus
+    
+    /**
+     * How end-to-end encryption stands with each paired hosted backend (docs/e2e.md).
+     */
+    func e2eStatus() throws  -> [E2eStatus]
     
     func editMessage(conversationId: String, id: String, content: String) throws  -> Message
     
@@ -807,6 +840,47 @@ open func deleteMessage(conversationId: String, id: String)throws   {try rustCal
         FfiConverterString.lower(id),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Encrypts the account from this device, once per account: `recovery_code` from
+     * [`new_recovery_code`], shown to the user once and never stored by the app.
+     */
+open func e2eEnable(recoveryCode: String)throws  -> E2eStatus  {
+    return try  FfiConverterTypeE2eStatus_lift(try rustCallWithError(FfiConverterTypeSdkError_lift) {
+        uniffiCallStatus in
+    uniffi_backend_8825_ffi_fn_method_backendsyncclient_e2e_enable(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(recoveryCode),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Gets the account's key with its recovery code (`check`: only checks the code), then
+     * syncs everything again.
+     */
+open func e2eRecover(recoveryCode: String, check: Bool)throws  -> E2eStatus  {
+    return try  FfiConverterTypeE2eStatus_lift(try rustCallWithError(FfiConverterTypeSdkError_lift) {
+        uniffiCallStatus in
+    uniffi_backend_8825_ffi_fn_method_backendsyncclient_e2e_recover(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(recoveryCode),
+        FfiConverterBool.lower(check),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How end-to-end encryption stands with each paired hosted backend (docs/e2e.md).
+     */
+open func e2eStatus()throws  -> [E2eStatus]  {
+    return try  FfiConverterSequenceTypeE2eStatus.lift(try rustCallWithError(FfiConverterTypeSdkError_lift) {
+        uniffiCallStatus in
+    uniffi_backend_8825_ffi_fn_method_backendsyncclient_e2e_status(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
 open func editMessage(conversationId: String, id: String, content: String)throws  -> Message  {
@@ -1358,6 +1432,109 @@ public func FfiConverterTypeConversationPage_lift(_ buf: RustBuffer) throws -> C
 #endif
 public func FfiConverterTypeConversationPage_lower(_ value: ConversationPage) -> RustBuffer {
     return FfiConverterTypeConversationPage.lower(value)
+}
+
+
+/**
+ * End-to-end encryption with one paired hosted backend, as this device sees it.
+ */
+public struct E2eStatus: Equatable, Hashable {
+    public var peerId: String
+    /**
+     * Whether the account is encrypted; null when the hosted backend could not be asked.
+     */
+    public var enabled: Bool?
+    /**
+     * The epoch of the account's current key.
+     */
+    public var accountEpoch: UInt32?
+    /**
+     * Whether this device holds the account's current key.
+     */
+    public var holdsKey: Bool
+    /**
+     * Pulled versions not applied because they did not open here.
+     */
+    public var unopened: UInt64
+    /**
+     * A device of the account was revoked: one that holds the key should rotate it.
+     */
+    public var rotationDue: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(peerId: String, 
+        /**
+         * Whether the account is encrypted; null when the hosted backend could not be asked.
+         */enabled: Bool?, 
+        /**
+         * The epoch of the account's current key.
+         */accountEpoch: UInt32?, 
+        /**
+         * Whether this device holds the account's current key.
+         */holdsKey: Bool, 
+        /**
+         * Pulled versions not applied because they did not open here.
+         */unopened: UInt64, 
+        /**
+         * A device of the account was revoked: one that holds the key should rotate it.
+         */rotationDue: Bool) {
+        self.peerId = peerId
+        self.enabled = enabled
+        self.accountEpoch = accountEpoch
+        self.holdsKey = holdsKey
+        self.unopened = unopened
+        self.rotationDue = rotationDue
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension E2eStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeE2eStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> E2eStatus {
+        return
+            try E2eStatus(
+                peerId: FfiConverterString.read(from: &buf), 
+                enabled: FfiConverterOptionBool.read(from: &buf), 
+                accountEpoch: FfiConverterOptionUInt32.read(from: &buf), 
+                holdsKey: FfiConverterBool.read(from: &buf), 
+                unopened: FfiConverterUInt64.read(from: &buf), 
+                rotationDue: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: E2eStatus, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.peerId, into: &buf)
+        FfiConverterOptionBool.write(value.enabled, into: &buf)
+        FfiConverterOptionUInt32.write(value.accountEpoch, into: &buf)
+        FfiConverterBool.write(value.holdsKey, into: &buf)
+        FfiConverterUInt64.write(value.unopened, into: &buf)
+        FfiConverterBool.write(value.rotationDue, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeE2eStatus_lift(_ buf: RustBuffer) throws -> E2eStatus {
+    return try FfiConverterTypeE2eStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeE2eStatus_lower(_ value: E2eStatus) -> RustBuffer {
+    return FfiConverterTypeE2eStatus.lower(value)
 }
 
 
@@ -2769,6 +2946,30 @@ fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -2859,6 +3060,31 @@ fileprivate struct FfiConverterSequenceTypeConversation: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeConversation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeE2eStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [E2eStatus]
+
+    public static func write(_ value: [E2eStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeE2eStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [E2eStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [E2eStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeE2eStatus.read(from: &buf))
         }
         return seq
     }
@@ -2964,6 +3190,17 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         return dict
     }
 }
+/**
+ * A new recovery code for [`BackendSyncClient::e2e_enable`] (160 random bits, Crockford
+ * base32 in groups of four).
+ */
+public func newRecoveryCode() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_backend_8825_ffi_fn_func_new_recovery_code(uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -2980,6 +3217,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_backend_8825_ffi_checksum_func_new_recovery_code() != 45838) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_backend_8825_ffi_checksum_method_backendsyncclient_add_listener() != 25833) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2993,6 +3233,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_backend_8825_ffi_checksum_method_backendsyncclient_delete_message() != 54478) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_backend_8825_ffi_checksum_method_backendsyncclient_e2e_enable() != 63234) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_backend_8825_ffi_checksum_method_backendsyncclient_e2e_recover() != 14455) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_backend_8825_ffi_checksum_method_backendsyncclient_e2e_status() != 17403) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_backend_8825_ffi_checksum_method_backendsyncclient_edit_message() != 15334) {

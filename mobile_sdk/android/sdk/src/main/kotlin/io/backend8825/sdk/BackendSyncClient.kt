@@ -10,6 +10,7 @@ import io.backend8825.sdk.ffi.ClientStatus
 import io.backend8825.sdk.ffi.Conversation
 import io.backend8825.sdk.ffi.ConversationDetail
 import io.backend8825.sdk.ffi.ConversationPage
+import io.backend8825.sdk.ffi.E2eStatus
 import io.backend8825.sdk.ffi.EventLevel
 import io.backend8825.sdk.ffi.Identity
 import io.backend8825.sdk.ffi.KeyStore
@@ -46,6 +47,11 @@ class BackendSyncClient private constructor(private val inner: FfiClient) : Auto
     )
 
     val identity: Identity get() = inner.identity()
+
+    companion object {
+        /** A new recovery code for [enableEncryption] (160 random bits, in groups of four). */
+        fun newRecoveryCode(): String = io.backend8825.sdk.ffi.newRecoveryCode()
+    }
 
     /** Pairs with the hosted backend using a pairing code from the user's account there. */
     fun pair(hostedUrl: String, code: String, expectedHostedKeyId: String? = null): Pairing =
@@ -89,6 +95,17 @@ class BackendSyncClient private constructor(private val inner: FfiClient) : Auto
         inner.editMessage(conversationId, id, content)
 
     fun deleteMessage(conversationId: String, id: String) = inner.deleteMessage(conversationId, id)
+
+    /** End-to-end encryption with each paired hosted backend. */
+    fun encryption(): List<E2eStatus> = inner.e2eStatus()
+
+    /** Encrypts the account from this device, once per account; show [recoveryCode] (from
+     * [newRecoveryCode]) to the user once, and never store it. */
+    fun enableEncryption(recoveryCode: String): E2eStatus = inner.e2eEnable(recoveryCode)
+
+    /** Gets the account's key with its recovery code ([check]: only checks the code). */
+    fun recoverKey(recoveryCode: String, check: Boolean = false): E2eStatus =
+        inner.e2eRecover(recoveryCode, check)
 
     override fun close() = inner.close()
 }
