@@ -44,6 +44,18 @@ fn view(account: Option<E2eAccount>) -> HostedE2e {
     }
 }
 
+/// `409 e2e_already_enabled`: the account is encrypted under a key one of its devices made
+/// (refused by the hosted side's compare-and-set, and by a device that sees it first).
+pub fn already_enabled() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "e2e_already_enabled",
+        "This account's conversations are end-to-end encrypted already, under a key made on \
+         one of its devices. Use that key on this device: `backend-8825 e2e recover` with the \
+         account's recovery code.",
+    )
+}
+
 /// `GET /peers/{peer_id}/e2e` (hosted, signed): the account's encryption.
 #[utoipa::path(
     get,
@@ -114,13 +126,7 @@ pub(crate) async fn enable(
     )
     .await;
     if !enabled {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "e2e_already_enabled",
-            "This account's conversations are end-to-end encrypted already, under a key \
-             made on one of its devices. Use that key on this device: `backend-8825 e2e \
-             recover` with the account's recovery code.",
-        ));
+        return Err(already_enabled());
     }
     tracing::info!(
         account_id = %account.account_id,

@@ -234,15 +234,7 @@ pub(crate) async fn enable(
             view.already = true;
             return Ok((StatusCode::OK, Json(view)));
         }
-        (true, _) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "e2e_already_enabled",
-                "This account's conversations are end-to-end encrypted already, under a key \
-                 made on one of its devices. Use that key on this device: `backend-8825 e2e \
-                 recover` with the account's recovery code.",
-            ));
-        }
+        (true, _) => return Err(crate::e2e::hosted::already_enabled()),
         // A key left by an enable the hosted side never took: nothing was sealed under it.
         (false, Some(_)) => delete_keyring(&state, &peer_id),
         (false, None) => {}

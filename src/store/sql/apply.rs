@@ -51,13 +51,14 @@ impl Db<'_> {
             // statement (the responder's record of it: the last error cleared); without, the
             // outcome stays as it was.
             let sql = if c.last_success_at.is_some() {
-                "INSERT INTO sync_cursors (peer_id, pull_epoch, pull_seq, push_epoch, \
-                 push_seq, last_success_at) VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (peer_id) DO UPDATE SET pull_epoch = excluded.pull_epoch, \
-                 pull_seq = excluded.pull_seq, push_epoch = excluded.push_epoch, \
-                 push_seq = excluded.push_seq, last_success_at = excluded.last_success_at, \
-                 last_error = NULL, last_error_at = NULL, last_error_code = NULL, \
-                 failing_since = NULL"
+                concat!(
+                    "INSERT INTO sync_cursors (peer_id, pull_epoch, pull_seq, push_epoch, \
+                     push_seq, last_success_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (peer_id) DO UPDATE SET pull_epoch = excluded.pull_epoch, \
+                     pull_seq = excluded.pull_seq, push_epoch = excluded.push_epoch, \
+                     push_seq = excluded.push_seq, ",
+                    super::sync::success_set!()
+                )
             } else {
                 "INSERT INTO sync_cursors (peer_id, pull_epoch, pull_seq, push_epoch, \
                  push_seq) VALUES ($1, $2, $3, $4, $5) \

@@ -7,11 +7,23 @@ use crate::store::{SetAside, StoreResult, SyncCursor, SyncFailure};
 
 /// A successful sync with `peer_id` at `at`: it ends a run of failures. (Also written in the
 /// transaction of the cursor it came with, [`Db::apply_versions`].)
+/// What a sync's success sets on its cursor row (the conflict branch of an upsert that
+/// inserts `last_success_at`): the time, and the last failure cleared. A macro, so that
+/// each statement stays one literal.
+macro_rules! success_set {
+    () => {
+        "last_success_at = excluded.last_success_at, last_error = NULL, \
+         last_error_at = NULL, last_error_code = NULL, failing_since = NULL"
+    };
+}
+pub(super) use success_set;
+
 pub(super) fn sync_success(peer_id: &str, at: i64) -> Query<'_> {
-    let sql = "INSERT INTO sync_cursors (peer_id, last_success_at) VALUES ($1, $2) \
-               ON CONFLICT (peer_id) DO UPDATE SET \
-               last_success_at = excluded.last_success_at, last_error = NULL, \
-               last_error_at = NULL, last_error_code = NULL, failing_since = NULL";
+    let sql = concat!(
+        "INSERT INTO sync_cursors (peer_id, last_success_at) VALUES ($1, $2) \
+         ON CONFLICT (peer_id) DO UPDATE SET ",
+        success_set!()
+    );
     Query::new(sql).bind(peer_id).bind(at)
 }
 
