@@ -140,19 +140,17 @@ async fn verify(
             "the signing key belongs to another peer than the one in the path",
         ));
     }
-    let peer = state
-        .store
-        .peer(path_peer)
-        .await?
-        .ok_or_else(|| sig_error(SigError::UnknownKid))?;
+    // The peer and its key at once (two statements, one wait); refused in this order.
+    let (peer, key_row) = tokio::join!(
+        state.store.peer(path_peer),
+        state.store.peer_key(path_peer, params.kid.as_str())
+    );
+    let peer = peer?.ok_or_else(|| sig_error(SigError::UnknownKid))?;
     if peer.status != PEER_ACTIVE {
         return Err(sig_error(SigError::Revoked));
     }
     let now_ms = state.clock.now_ms();
-    let key_row = state
-        .store
-        .peer_key(&peer.peer_id, params.kid.as_str())
-        .await?
+    let key_row = key_row?
         .filter(|k| k.retires_at.is_none_or(|at| at > now_ms))
         .ok_or_else(|| sig_error(SigError::UnknownKid))?;
     let pair_key = keys::load_pair_key(state, &key_row).map_err(|err| {

@@ -37,13 +37,17 @@ impl SqliteStore {
         if file != std::path::Path::new(":memory:") {
             make_private_file(file)?;
         }
+        // A connection to a file in this process does not break while idle: no check
+        // before each statement (sqlx's default sends one to the connection's thread).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Ok(Self { pool, writer })
