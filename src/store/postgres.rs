@@ -25,6 +25,14 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 /// database being unreachable, and sqlx drops it.
 const CHECK_IDLE_AFTER: Duration = Duration::from_secs(1);
 
+/// A connection is closed and replaced after this long. Besides the usual reasons, this
+/// bounds how long a cached statement keeps its plan: Postgres may settle on a generic plan
+/// after five runs, made from the table's statistics of that moment, and one made while
+/// `records` was nearly empty is a sequential scan. `ANALYZE` (autovacuum's, normally within
+/// a minute of a table growing) replaces it sooner; this is the bound where it does not run
+/// (docs/operations.md).
+const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
 pub struct PostgresStore {
     /// Reads and writes alike (see [`Db::postgres`]).
     pool: PgPool,
@@ -37,18 +45,12 @@ pub struct PostgresStore {
 impl PostgresStore {
     pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Url(format!("the Postgres URL is not valid: {e}")))?
-            // Every execution of a cached statement is planned for its values and the table
-            // as it is now. A generic plan, which Postgres may otherwise settle on after five
-            // runs, is made from the statistics of that moment: one made while `records` was
-            // empty is a sequential scan, and stays one as the table grows until the next
-            // `ANALYZE`. Planning these short statements costs far less than the round trip
-            // that caching them saves (`apply_versions` caches its one-version statements).
-            .options([("plan_cache_mode", "force_custom_plan")]);
+            .map_err(|e| StoreError::Url(format!("the Postgres URL is not valid: {e}")))?;
         probe(&options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .max_lifetime(MAX_LIFETIME)
             .test_before_acquire(false)
             .before_acquire(|conn, meta| {
                 Box::pin(async move {

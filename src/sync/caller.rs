@@ -58,7 +58,9 @@ pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummar
     let lock = state.sync().peer_lock(peer_id);
     let _guard = lock.lock().await;
     let started = std::time::Instant::now();
-    let outcome = sync_locked(state, peer_id).await;
+    let locked = sync_locked(state, peer_id).await;
+    let success_recorded = matches!(locked, Ok((_, true)));
+    let outcome = locked.map(|(summary, _)| summary);
     record_exchange(state, peer_id, &outcome, started.elapsed());
     let _ = state.sync().finished.send(super::SyncFinished {
         peer_id: peer_id.to_string(),
@@ -70,12 +72,24 @@ pub async fn sync_peer_now(state: &AppState, peer_id: &str) -> Result<SyncSummar
             }),
         },
     });
-    emit_cycle(state, peer_id, &outcome, started.elapsed()).await;
+    // The telemetry event is written by a task of its own: the next sync (of a write made
+    // meanwhile) does not wait for it.
+    let cycle = cycle_event(state, peer_id, &outcome, started.elapsed());
+    let telemetry = state.clone();
+    tokio::spawn(async move {
+        if let Err(err) = crate::telemetry::emit(&telemetry, cycle).await {
+            tracing::warn!(error = %err, "cannot record a sync telemetry event");
+        }
+    });
     if let Err(err) = &outcome
         && err.upstream_code.as_deref() == Some("revoked")
     {
         // The hosted end revoked the pairing: follow, so the scheduler stops calling.
         crate::peers::revoked_remotely(state, peer_id).await;
+    }
+    if success_recorded {
+        // Written with the last answer's cursor.
+        return outcome;
     }
     let now = state.clock.now_ms();
     let failure = outcome.as_ref().err().map(|e| SyncFailure {
@@ -113,25 +127,29 @@ type PushPage = (Vec<Record>, i64, bool);
 /// is; the cursor a request carries is the one its predecessor's apply writes, so a crash
 /// between the two leaves the stored cursor one page behind, and that page comes again
 /// (applying a version twice changes nothing).
-async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, ApiError> {
-    let (mut peer, base) = active_remote_peer(state, peer_id).await?;
+/// Returns whether the sync's success was written (with the last answer's cursor).
+async fn sync_locked(state: &AppState, peer_id: &str) -> Result<(SyncSummary, bool), ApiError> {
+    // What the first request needs, read at once: the peer, this store's epoch, the cursor,
+    // and the versions set aside earlier that could now be taken (pushed again, outside the
+    // feed).
+    let (found, my_epoch, cursor, retries) = tokio::join!(
+        active_remote_peer(state, peer_id),
+        store::epoch(state.store.as_ref()),
+        state.store.sync_cursor(peer_id),
+        super::set_aside::due(state, peer_id),
+    );
+    let (mut peer, base) = found?;
+    let (my_epoch, mut retries) = (my_epoch?, retries?);
     let mut renewed = false;
-    let my_epoch = store::epoch(state.store.as_ref()).await?;
     let mut summary = SyncSummary {
         peer_id: peer.peer_id.clone(),
         ..SyncSummary::default()
     };
-    let mut cursor = state
-        .store
-        .sync_cursor(&peer.peer_id)
-        .await?
-        .unwrap_or_default();
+    let mut cursor = cursor?.unwrap_or_default();
     cursor.peer_id = peer.peer_id.clone();
     // In an end-to-end encrypted account: what is pushed is sealed, what is pulled opened.
     let keyring = crate::e2e::device::keyring(state, &peer.peer_id)?;
     let mut prefetched: Option<PushPage> = None;
-    // Versions set aside earlier that could now be taken: pushed again, outside the feed.
-    let mut retries = super::set_aside::due(state, &peer.peer_id).await?;
     // The previous answer's versions and the cursor they bring, not yet applied.
     let mut unapplied: Option<(Vec<Record>, SyncCursor)> = None;
     for _ in 0..MAX_ROUNDS {
@@ -311,8 +329,13 @@ async fn sync_locked(state: &AppState, peer_id: &str) -> Result<SyncSummary, Api
     if super::paused_here(state) {
         return Err(paused());
     }
+    // The success goes in with the last answer's cursor, in its transaction.
+    let recorded = unapplied.as_mut().is_some_and(|(_, cursor)| {
+        cursor.last_success_at = Some(state.clock.now_ms());
+        true
+    });
     apply_answer(state, &peer.peer_id, unapplied).await?;
-    Ok(summary)
+    Ok((summary, recorded))
 }
 
 /// Applies an answer's versions, with the cursor they bring, in one transaction.
@@ -358,30 +381,27 @@ fn record_exchange(
 }
 
 /// A `sync.cycle` telemetry event: duration, versions each way, the error code if any.
-async fn emit_cycle(
+fn cycle_event(
     state: &AppState,
     peer_id: &str,
     outcome: &Result<SyncSummary, ApiError>,
     took: std::time::Duration,
-) {
-    use crate::telemetry::{Level, TelemetryEvent, emit};
+) -> crate::telemetry::TelemetryEvent {
+    use crate::telemetry::{Level, TelemetryEvent};
     let level = if outcome.is_ok() {
         Level::Info
     } else {
         Level::Error
     };
-    let mut event = TelemetryEvent::new("sync.cycle", level, state.clock.now())
+    let event = TelemetryEvent::new("sync.cycle", level, state.clock.now())
         .with_duration_ms(took.as_secs_f64() * 1000.0)
         .with_attribute("peer_id", peer_id);
-    event = match outcome {
+    match outcome {
         Ok(summary) => event
             .with_attribute("pushed", summary.pushed)
             .with_attribute("pulled", summary.pulled)
             .with_attribute("round_trips", summary.round_trips),
         Err(err) => event.with_attribute("error", err.code),
-    };
-    if let Err(err) = emit(state, event).await {
-        tracing::warn!(error = %err, "cannot record a sync telemetry event");
     }
 }
 

@@ -17,6 +17,7 @@
 
 mod accounts;
 mod apply;
+mod apply_pg;
 mod audit;
 mod builder;
 mod e2e;

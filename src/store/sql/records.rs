@@ -15,6 +15,14 @@ macro_rules! record_select {
     };
 }
 
+/// A position of a feed window: the version, and whether it came from the excluded peer.
+#[derive(sqlx::FromRow)]
+struct WindowRow {
+    #[sqlx(flatten)]
+    record: Record,
+    own: bool,
+}
+
 impl Db<'_> {
     pub(super) async fn max_version(self) -> StoreResult<Option<String>> {
         let (max,): (Option<String>,) = Query::new("SELECT MAX(version) FROM records")
@@ -82,42 +90,35 @@ impl Db<'_> {
         limit: i64,
         exclude_origin: &str,
     ) -> StoreResult<FeedWindow> {
-        // The window's extent from the feed index alone. Every seq up to `last` is committed
-        // (seqs are taken under the account's counter lock, in commit order), and a version
-        // replaced meanwhile moves past `last`, to be read in a later window: reading the
-        // rows in a second statement loses nothing.
-        let (count, last): (i64, Option<i64>) = Query::new(
-            "SELECT COUNT(*), MAX(seq) FROM (SELECT seq FROM records \
-             WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) w",
-        )
-        .bind(account_id)
-        .bind(after_seq)
-        .bind(limit)
-        .fetch_one(self.pool)
-        .await?;
-        let Some(last) = last else {
-            return Ok(FeedWindow {
-                records: Vec::new(),
-                last: after_seq,
-                full: false,
-            });
-        };
-        let sql = concat!(
-            record_select!(),
-            " WHERE account_id = $1 AND seq > $2 AND seq <= $3 \
-             AND (origin_peer IS NULL OR origin_peer <> $4) ORDER BY seq"
-        );
-        let records = Query::new(sql)
+        // One statement (one round trip to a Postgres server): the window's positions,
+        // with the excluded peer's own versions skipped unread (their title, content and
+        // envelope not read), since they only move the position.
+        let sql = "SELECT kind, id, conversation_id, \
+                   CASE WHEN own THEN NULL ELSE title END AS title, role, \
+                   CASE WHEN own THEN NULL ELSE content END AS content, \
+                   created_at, updated_at, deleted, version, source_backend, \
+                   CASE WHEN own THEN NULL ELSE e2e END AS e2e, seq, origin_peer, own \
+                   FROM (SELECT records.*, COALESCE(origin_peer = $4, FALSE) AS own \
+                   FROM records WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) w \
+                   ORDER BY seq";
+        let rows: Vec<WindowRow> = Query::new(sql)
             .bind(account_id)
             .bind(after_seq)
-            .bind(last)
+            .bind(limit)
             .bind(exclude_origin)
             .fetch_all(self.pool)
             .await?;
+        let full = rows.len() as i64 >= limit;
+        let last = rows.last().map_or(after_seq, |row| row.record.seq);
+        let records = rows
+            .into_iter()
+            .filter(|row| !row.own)
+            .map(|row| row.record)
+            .collect();
         Ok(FeedWindow {
             records,
             last,
-            full: count >= limit,
+            full,
         })
     }
 
