@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 
 use super::records::{
     ConversationView, MessageView, Tenant, check_content, check_role, check_title, new_record,
-    try_write, write,
+    try_write, write, write_after,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -221,12 +221,12 @@ pub async fn create_message(
 ) -> ApiResult<MessageView> {
     check_role(&role).map_err(ApiError::unprocessable)?;
     check_content(&content).map_err(ApiError::unprocessable)?;
-    conversation(state, tenant, conv).await?;
     let mut record = new_record(state, KIND_MESSAGE);
     record.conversation_id = Some(conv.to_string());
     record.role = Some(role);
     record.content = Some(content);
-    let stored = write(state, tenant, record).await?;
+    let live = async { conversation(state, tenant, conv).await.map(drop) };
+    let stored = write_after(state, tenant, record, live).await?;
     Ok(MessageView::from(&stored))
 }
 

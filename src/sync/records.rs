@@ -201,7 +201,21 @@ pub struct Tenant(pub String);
 /// record as stored. For a new record only: an edit goes through [`try_write`], which can
 /// lose a race.
 pub async fn write(state: &AppState, tenant: &Tenant, record: Record) -> Result<Record, ApiError> {
-    try_write(state, tenant, record)
+    write_after(state, tenant, record, async { Ok(()) }).await
+}
+
+/// [`write`] once `check` (that what the record belongs to exists, say) passes; the check
+/// and the account's encryption check run at once, and the check's refusal comes first.
+pub async fn write_after(
+    state: &AppState,
+    tenant: &Tenant,
+    record: Record,
+    check: impl Future<Output = Result<(), ApiError>>,
+) -> Result<Record, ApiError> {
+    let (checked, encryption) = tokio::join!(check, refuse_if_encrypted(state, &tenant.0));
+    checked?;
+    encryption?;
+    apply_new(state, tenant, record)
         .await?
         .ok_or_else(|| ApiError::bug("a new record's first version did not apply"))
 }
@@ -211,9 +225,18 @@ pub async fn write(state: &AppState, tenant: &Tenant, record: Record) -> Result<
 pub async fn try_write(
     state: &AppState,
     tenant: &Tenant,
-    mut record: Record,
+    record: Record,
 ) -> Result<Option<Record>, ApiError> {
     refuse_if_encrypted(state, &tenant.0).await?;
+    apply_new(state, tenant, record).await
+}
+
+/// Stamps and applies a version the caller checked; `None` as for [`try_write`].
+async fn apply_new(
+    state: &AppState,
+    tenant: &Tenant,
+    mut record: Record,
+) -> Result<Option<Record>, ApiError> {
     stamp(state, &mut record);
     let applied = state
         .store

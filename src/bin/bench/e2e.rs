@@ -53,7 +53,7 @@ pub async fn latency_rows(
             ),
             crate::report::percentiles(up),
         )
-        .target("p99 < 100 ms"),
+        .target("p50 ≤ 5 ms, p99 ≤ 20 ms"),
         floor::row(db_name, &mut floor_hosted),
         floor::ratio_row(
             &format!("local → hosted ({db_name}), encrypted"),

@@ -190,13 +190,13 @@ async fn latency_on(
             format!("local → hosted ({db_name}), p50/p95/p99, {writes} writes"),
             percentiles(&mut up),
         )
-        .target("p99 < 100 ms"),
+        .target("p50 ≤ 5 ms, p99 ≤ 20 ms"),
         Row::new(
             "sync-latency",
             format!("hosted ({db_name}) → local via poke, p50/p95/p99, {writes} writes"),
             percentiles(&mut down),
         )
-        .target("p99 < 100 ms"),
+        .target("p50 ≤ 5 ms, p99 ≤ 20 ms"),
         Row::new(
             "sync-latency",
             "  of which: hosted API write answered, p50/p95/p99",

@@ -99,11 +99,14 @@ impl<'a> Write<'a> {
         // counter moves past them.
         sql.push(
             "), winners AS (SELECT one.*, row_number() OVER (ORDER BY one.nth) AS k \
-             FROM (SELECT DISTINCT ON (i.id) i.* \
-             FROM incoming i LEFT JOIN records r ON r.account_id = ",
+             FROM (SELECT DISTINCT ON (i.id) i.* FROM incoming i \
+             LEFT JOIN LATERAL (SELECT kind, version FROM records \
+             WHERE account_id = ",
         );
+        // Lateral: each incoming version looks its record up by key (an index scan), where
+        // a join may be planned as a scan of the whole table.
         sql.bind(self.account_id).push(
-            " AND r.id = i.id WHERE r.id IS NULL \
+            " AND id = i.id) r ON TRUE WHERE r.kind IS NULL \
              OR (r.kind = i.kind AND r.version < i.version) ORDER BY i.id, i.rank) one), \
              counter AS (INSERT INTO feed_counters (account_id, seq) SELECT ",
         );
