@@ -149,26 +149,32 @@ fn push_upsert<'a>(
          source_backend, e2e, seq, origin_peer) ",
     );
     sql.values(winners.iter().enumerate().map(|(i, v)| {
-        [
-            account_id.into(),
-            (&v.id).into(),
-            (&v.kind).into(),
-            (&v.conversation_id).into(),
-            (&v.title).into(),
-            (&v.role).into(),
-            (&v.content).into(),
-            v.created_at.into(),
-            v.updated_at.into(),
-            v.deleted.into(),
-            (&v.version).into(),
-            (&v.source_backend).into(),
-            (&v.e2e).into(),
-            seq(i).into(),
-            origin_peer.into(),
-        ]
+        let row = std::iter::once(account_id.into())
+            .chain(version_args(v))
+            .chain([seq(i).into(), origin_peer.into()]);
+        <[Arg; 15]>::try_from(row.collect::<Vec<_>>()).expect("15 columns")
     }));
     sql.push(" ON CONFLICT (account_id, id) DO UPDATE SET ")
         .push(RECORD_UPDATE);
+}
+
+/// A version's own columns, in the order of `records`: id, kind, conversation_id, title,
+/// role, content, created_at, updated_at, deleted, version, source_backend, e2e.
+pub(super) fn version_args(v: &Record) -> [Arg<'_>; 12] {
+    [
+        (&v.id).into(),
+        (&v.kind).into(),
+        (&v.conversation_id).into(),
+        (&v.title).into(),
+        (&v.role).into(),
+        (&v.content).into(),
+        v.created_at.into(),
+        v.updated_at.into(),
+        v.deleted.into(),
+        (&v.version).into(),
+        (&v.source_backend).into(),
+        (&v.e2e).into(),
+    ]
 }
 
 /// What a version that wins writes over the stored row of its record.

@@ -22,9 +22,9 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use super::apply::{APPLY_CHUNK, RECORD_UPDATE, push_cursor, push_nonce};
+use super::apply::{APPLY_CHUNK, RECORD_UPDATE, push_cursor, push_nonce, version_args};
 use super::builder::Builder;
-use super::query::Pool;
+use super::query::{Arg, Pool};
 use crate::store::{DatabaseKind, Record, SeenNonce, StoreResult, SyncCursor};
 
 /// One write: what [`super::Db::apply_versions`] was given.
@@ -77,22 +77,10 @@ impl<'a> Write<'a> {
              updated_at, deleted, version, source_backend, e2e, nth, rank) AS (",
         );
         sql.values(incoming.iter().zip(1_i64..).map(|((v, rank), nth)| {
-            [
-                (&v.id).into(),
-                (&v.kind).into(),
-                (&v.conversation_id).into(),
-                (&v.title).into(),
-                (&v.role).into(),
-                (&v.content).into(),
-                v.created_at.into(),
-                v.updated_at.into(),
-                v.deleted.into(),
-                (&v.version).into(),
-                (&v.source_backend).into(),
-                (&v.e2e).into(),
-                nth.into(),
-                (*rank).into(),
-            ]
+            let row = version_args(v)
+                .into_iter()
+                .chain([nth.into(), (*rank).into()]);
+            <[Arg; 14]>::try_from(row.collect::<Vec<_>>()).expect("14 columns")
         }));
         // The versions that win over the records as the statement's snapshot has them (one
         // per record: of a record not stored, its first version's kind), numbered; the
