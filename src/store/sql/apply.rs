@@ -149,10 +149,9 @@ fn push_upsert<'a>(
          source_backend, e2e, seq, origin_peer) ",
     );
     sql.values(winners.iter().enumerate().map(|(i, v)| {
-        let row = std::iter::once(account_id.into())
+        std::iter::once(account_id.into())
             .chain(version_args(v))
-            .chain([seq(i).into(), origin_peer.into()]);
-        <[Arg; 15]>::try_from(row.collect::<Vec<_>>()).expect("15 columns")
+            .chain([seq(i).into(), origin_peer.into()])
     }));
     sql.push(" ON CONFLICT (account_id, id) DO UPDATE SET ")
         .push(RECORD_UPDATE);

@@ -24,7 +24,7 @@ use std::collections::hash_map::Entry;
 
 use super::apply::{APPLY_CHUNK, RECORD_UPDATE, push_cursor, push_nonce, version_args};
 use super::builder::Builder;
-use super::query::{Arg, Pool};
+use super::query::{Exec, Pool, Query};
 use crate::store::{DatabaseKind, Record, SeenNonce, StoreResult, SyncCursor};
 
 /// One write: what [`super::Db::apply_versions`] was given.
@@ -44,14 +44,14 @@ impl<'a> Write<'a> {
         }
         let chunks: Vec<&'a [Record]> = self.versions.chunks(APPLY_CHUNK).collect();
         if let [only] = chunks.as_slice() {
-            let (taken, applied) = self.statement(only, true, true).fetch_one(pool).await?;
+            let (taken, applied) = run(self.statement(only, true, true), pool).await?;
             return Ok(taken.then_some(applied));
         }
         let mut tx = pool.begin().await?;
         let mut total = 0;
         for (i, chunk) in chunks.iter().enumerate() {
             let statement = self.statement(chunk, i == 0, i + 1 == chunks.len());
-            let (taken, applied) = statement.fetch_one(&mut tx).await?;
+            let (taken, applied) = run(statement, &mut tx).await?;
             if !taken {
                 return Ok(None);
             }
@@ -63,7 +63,7 @@ impl<'a> Write<'a> {
 
     /// The statement that writes `chunk`, with the nonce if `first` and the cursor if
     /// `last`; it answers whether the nonce was new and how many versions won.
-    fn statement(&self, chunk: &'a [Record], first: bool, last: bool) -> StatementOf<'a> {
+    fn statement(&self, chunk: &'a [Record], first: bool, last: bool) -> Query<'a> {
         let incoming = per_kind(chunk);
         let nonce = self.nonce.filter(|_| first);
         let mut sql = Builder::new(DatabaseKind::Postgres, "WITH ");
@@ -77,10 +77,9 @@ impl<'a> Write<'a> {
              updated_at, deleted, version, source_backend, e2e, nth, rank) AS (",
         );
         sql.values(incoming.iter().zip(1_i64..).map(|((v, rank), nth)| {
-            let row = version_args(v)
+            version_args(v)
                 .into_iter()
-                .chain([nth.into(), (*rank).into()]);
-            <[Arg; 14]>::try_from(row.collect::<Vec<_>>()).expect("14 columns")
+                .chain([nth.into(), (*rank).into()])
         }));
         // The versions that win over the records as the statement's snapshot has them (one
         // per record: of a record not stored, its first version's kind), numbered; the
@@ -133,7 +132,7 @@ impl<'a> Write<'a> {
         // (the parse is a round trip of its own); batches vary in size and are parsed and
         // planned each time, for the table as it is then (`crate::store::postgres` says how
         // long a cached plan lives).
-        StatementOf(sql.build().persistent(chunk.len() == 1))
+        sql.build().persistent(chunk.len() == 1)
     }
 
     /// A sync that pushed nothing: its nonce and the caller's cursor, in one statement that
@@ -160,25 +159,21 @@ impl<'a> Write<'a> {
             push_cursor(&mut sql, c, self.nonce.is_some());
             sql.push("), ");
         }
-        sql.push("taken AS (");
-        match self.nonce {
-            Some(_) => sql.push("SELECT count(*) AS n FROM nonce"),
-            None => sql.push("SELECT 1::bigint AS n"),
-        };
-        sql.push(") SELECT set_config('synchronous_commit', 'off', true), n FROM taken");
-        let (_, taken): (String, i64) = sql.build().fetch_one(pool).await?;
-        Ok(taken == 1)
+        sql.push("unflushed AS (SELECT set_config('synchronous_commit', 'off', true)) ");
+        sql.push(match self.nonce {
+            Some(_) => "SELECT EXISTS (SELECT 1 FROM nonce) FROM unflushed",
+            None => "SELECT TRUE FROM unflushed",
+        });
+        let (taken,): (bool,) = sql.build().fetch_one(pool).await?;
+        Ok(taken)
     }
 }
 
-/// A built write statement; it answers (nonce new, versions written).
-struct StatementOf<'a>(super::query::Query<'a>);
-
-impl StatementOf<'_> {
-    async fn fetch_one(self, on: impl Into<super::query::Exec<'_>>) -> StoreResult<(bool, usize)> {
-        let (taken, written): (bool, i64) = self.0.fetch_one(on).await?;
-        Ok((taken, usize::try_from(written).unwrap_or(0)))
-    }
+/// Runs a statement of [`Write::statement`]: whether its nonce was new, and how many
+/// versions it wrote.
+async fn run(statement: Query<'_>, on: impl Into<Exec<'_>>) -> StoreResult<(bool, usize)> {
+    let (taken, written): (bool, i64) = statement.fetch_one(on).await?;
+    Ok((taken, usize::try_from(written).unwrap_or(0)))
 }
 
 /// `chunk` with one version per record and kind, the greatest (a multi-row upsert may not

@@ -51,10 +51,10 @@ impl<'a> Builder<'a> {
         self
     }
 
-    /// `VALUES (..), (..)`, one tuple of placeholders per row.
-    pub fn values<const N: usize>(
+    /// `VALUES (..), (..)`, one tuple of placeholders per row (each row the same columns).
+    pub fn values<R: IntoIterator<Item = Arg<'a>>>(
         &mut self,
-        rows: impl IntoIterator<Item = [Arg<'a>; N]>,
+        rows: impl IntoIterator<Item = R>,
     ) -> &mut Self {
         self.sql.push_str("VALUES ");
         for (i, row) in rows.into_iter().enumerate() {
